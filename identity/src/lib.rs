@@ -1,0 +1,24 @@
+//! Part identity, written down once (contract 1 of `DESIGN.md`).
+//!
+//! A *part* is one tracked function. The proc macro (`wear-macros`) names and fingerprints a
+//! part while it expands `#[wear::tracked]`; `cargo wear` does the same from source text when it
+//! scans a workspace. Both call into this crate, so the two agree by construction:
+//!
+//! - [`serial`]: the part's **serial**, a fingerprint of the function's tokens that ignores
+//!   whitespace and comments (doc comments included) but changes with any real edit.
+//! - [`owner`]: what a function belongs to (free, inherent impl, trait impl, trait default),
+//!   and how that becomes the part's path, e.g. `shop::cart::Cart::add_item`.
+//! - [`args`]: the arguments of `#[wear::tracked(...)]` (`timed`, `failures`, `skip`, limits).
+//! - [`site`]: every function of one source file with its owner and lines, so the macro can
+//!   find the impl around a method it sees alone, and the CLI can list parts.
+#![deny(missing_docs)]
+
+pub mod args;
+pub mod owner;
+pub mod render;
+pub mod serial;
+pub mod site;
+
+pub use args::{Limits, TrackedArgs};
+pub use owner::Owner;
+pub use serial::Serial;

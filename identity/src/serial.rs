@@ -1,0 +1,199 @@
+//! The serial: a fingerprint of a function's tokens.
+//!
+//! Algorithm (`wear-serial/1`), the one place it is defined:
+//! 1. Take the function item's tokens: its outer attributes except doc comments (`#[doc]`)
+//!    and wear's own `#[tracked]`/`#[wear::tracked(...)]`, then visibility, signature and
+//!    body. Comments and whitespace are not tokens, so they never count.
+//! 2. Walk the tokens depth first. Invisible groups (`Delimiter::None`, made by
+//!    `macro_rules!`) are transparent. Write each token as a tag byte and its text: `(`/`[`/`{`
+//!    and the matching close for groups, `i` + identifier, `p` + punctuation character
+//!    (spacing ignored: `& &x` and `&&x` are the same code), `l` + literal as written, each
+//!    text followed by a NUL byte.
+//! 3. Hash the bytes with XXH3-64 (seed 0). The serial is the hash as 16 lowercase hex digits.
+use std::fmt;
+use std::str::FromStr;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::ToTokens;
+use xxhash_rust::xxh3::Xxh3;
+
+/// A part's serial: changes when the function's code changes, not when its layout does.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Serial(pub u64);
+
+impl fmt::Display for Serial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// Why a string is not a serial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerialParseError(String);
+
+impl fmt::Display for SerialParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a serial: expected 16 hex digits", self.0)
+    }
+}
+
+impl std::error::Error for SerialParseError {}
+
+impl FromStr for Serial {
+    type Err = SerialParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() != 16 {
+            return Err(SerialParseError(s.to_owned()));
+        }
+        u64::from_str_radix(s, 16)
+            .map(Serial)
+            .map_err(|_| SerialParseError(s.to_owned()))
+    }
+}
+
+/// The serial of any token stream (step 2 and 3 of the algorithm).
+pub fn serial_of_tokens(tokens: TokenStream) -> Serial {
+    let mut hasher = Xxh3::new();
+    feed(&mut hasher, tokens);
+    Serial(hasher.digest())
+}
+
+/// The serial of a function given by its parts (all of steps 1 to 3).
+///
+/// `attrs` are the function's outer attributes as written; doc comments and wear's own
+/// attributes are dropped here, so callers pass them unfiltered.
+pub fn serial_of_fn(
+    attrs: &[syn::Attribute],
+    vis: &syn::Visibility,
+    sig: &syn::Signature,
+    body: &syn::Block,
+) -> Serial {
+    let mut tokens = TokenStream::new();
+    for attr in attrs.iter().filter(|a| counts_for_serial(a)) {
+        attr.to_tokens(&mut tokens);
+    }
+    vis.to_tokens(&mut tokens);
+    sig.to_tokens(&mut tokens);
+    body.to_tokens(&mut tokens);
+    serial_of_tokens(tokens)
+}
+
+/// The serial of a function written as source text, e.g. `"fn f() { 1 }"`.
+///
+/// This is how a tool that only has text (the CLI, a test) computes the serial that the
+/// macro compiled into the program.
+pub fn serial_of_source(source: &str) -> syn::Result<Serial> {
+    let item: syn::ItemFn = syn::parse_str(source)?;
+    Ok(serial_of_fn(&item.attrs, &item.vis, &item.sig, &item.block))
+}
+
+/// Doc comments are comments; wear's own attribute holds tracking settings, not code.
+fn counts_for_serial(attr: &syn::Attribute) -> bool {
+    !(attr.path().is_ident("doc") || crate::args::is_tracked_attr(attr))
+}
+
+fn feed(hasher: &mut Xxh3, tokens: TokenStream) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(group) => {
+                let (open, close): (&[u8], &[u8]) = match group.delimiter() {
+                    Delimiter::Parenthesis => (b"(", b")"),
+                    Delimiter::Bracket => (b"[", b"]"),
+                    Delimiter::Brace => (b"{", b"}"),
+                    Delimiter::None => (b"", b""),
+                };
+                hasher.update(open);
+                feed(hasher, group.stream());
+                hasher.update(close);
+            }
+            TokenTree::Ident(ident) => {
+                hasher.update(b"i");
+                hasher.update(ident.to_string().as_bytes());
+                hasher.update(b"\0");
+            }
+            TokenTree::Punct(punct) => {
+                let mut buf = [0u8; 4];
+                hasher.update(b"p");
+                hasher.update(punct.as_char().encode_utf8(&mut buf).as_bytes());
+                hasher.update(b"\0");
+            }
+            TokenTree::Literal(literal) => {
+                hasher.update(b"l");
+                hasher.update(literal.to_string().as_bytes());
+                hasher.update(b"\0");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serial(src: &str) -> Serial {
+        serial_of_source(src).expect("test source parses")
+    }
+
+    #[test]
+    fn whitespace_and_comments_do_not_change_the_serial() {
+        let base = serial("fn add(a: u32, b: u32) -> u32 { a + b }");
+        let spaced = serial(
+            "/// Adds.\n/// Twice documented.\nfn add(\n    a: u32, // first\n    b: u32\n) -> u32 {\n    /* sum */ a+b\n}",
+        );
+        assert_eq!(base, spaced);
+    }
+
+    #[test]
+    fn a_real_edit_changes_the_serial() {
+        let base = serial("fn add(a: u32, b: u32) -> u32 { a + b }");
+        assert_ne!(base, serial("fn add(a: u32, b: u32) -> u32 { a - b }"));
+        assert_ne!(base, serial("fn add(a: u32, b: u32) -> u32 { b + a }"));
+        assert_ne!(base, serial("fn add(a: u64, b: u32) -> u32 { a + b }"));
+        assert_ne!(base, serial("fn add(a: u32, b: u32) -> u32 { a + b + 0 }"));
+        assert_ne!(
+            base,
+            serial("#[inline] fn add(a: u32, b: u32) -> u32 { a + b }")
+        );
+    }
+
+    #[test]
+    fn literals_count_as_written() {
+        assert_ne!(
+            serial("fn f() -> &'static str { \"a\" }"),
+            serial("fn f() -> &'static str { \"b\" }")
+        );
+        assert_ne!(serial("fn f() -> u32 { 1 }"), serial("fn f() -> u32 { 2 }"));
+    }
+
+    #[test]
+    fn tracking_settings_are_not_code() {
+        let plain = serial("fn f() {}");
+        assert_eq!(
+            plain,
+            serial("#[wear::tracked(timed, limit_calls = 5)] fn f() {}")
+        );
+        assert_eq!(plain, serial("#[tracked] fn f() {}"));
+    }
+
+    #[test]
+    fn serials_print_and_parse_as_16_hex_digits() {
+        let s = serial("fn f() {}");
+        let text = s.to_string();
+        assert_eq!(text.len(), 16);
+        assert_eq!(text.parse::<Serial>(), Ok(s));
+        assert!("xyz".parse::<Serial>().is_err());
+        assert!("0123456789abcdeg".parse::<Serial>().is_err());
+    }
+
+    #[test]
+    fn invisible_groups_are_transparent() {
+        let plain: TokenStream = "a + b".parse().expect("tokens");
+        let grouped: TokenStream = std::iter::once(TokenTree::Group(proc_macro2::Group::new(
+            Delimiter::None,
+            plain.clone(),
+        )))
+        .collect();
+        assert_eq!(serial_of_tokens(plain), serial_of_tokens(grouped));
+    }
+}
