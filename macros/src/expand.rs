@@ -1,0 +1,348 @@
+//! Writing the instrumented code.
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::visit::Visit;
+use wear_identity::serial::serial_of_fn;
+use wear_identity::{Owner, TrackedArgs};
+
+use crate::item::{Target, read, take_own_args};
+use crate::{locate, valid};
+
+/// The whole expansion of one `#[wear::tracked(args)]` on `item`.
+pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
+    // The `off` feature is a feature of `wear` forwarded to this crate, so it is exactly this
+    // crate's build that must decide.
+    if cfg!(feature = "off") {
+        return item;
+    }
+    let args = match syn::parse2::<TrackedArgs>(args) {
+        Ok(args) => args,
+        Err(e) => return unchanged_with(e, item),
+    };
+    let target = match read(item.clone()) {
+        Ok(target) => target,
+        Err(e) => return unchanged_with(e, item),
+    };
+    if args.skip.is_some() {
+        return item;
+    }
+    match target {
+        Target::Fn(mut f) => {
+            if let Err(e) = valid::check_fn(&f.sig) {
+                return unchanged_with(e, item);
+            }
+            let owner = locate::owner_of(&f.sig.ident);
+            f.block = Box::new(instrument(
+                &f.attrs, &f.vis, &f.sig, &f.block, &owner, &args,
+            ));
+            f.into_token_stream()
+        }
+        Target::Container(mut container) => {
+            let mut errors = Errors::default();
+            walk(&mut container, &args, &mut errors);
+            match errors.0 {
+                Some(e) => unchanged_with(e, item),
+                None => container.into_token_stream(),
+            }
+        }
+        Target::Bodiless(f) => unchanged_with(valid::no_body(&f.sig), item),
+        Target::Other(other) => unchanged_with(valid::unsupported_item(&other), item),
+    }
+}
+
+/// The error, then the user's item as written: one error instead of a cascade, and
+/// rust-analyzer keeps seeing the item.
+fn unchanged_with(error: syn::Error, item: TokenStream) -> TokenStream {
+    let mut out = error.into_compile_error();
+    out.extend(item);
+    out
+}
+
+#[derive(Default)]
+struct Errors(Option<syn::Error>);
+
+impl Errors {
+    fn push(&mut self, e: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(e),
+            None => self.0 = Some(e),
+        }
+    }
+}
+
+/// Settings of an item inside a container: its own attribute (removed) over the container's.
+/// `None` when the item is skipped.
+fn settings(
+    attrs: &mut Vec<syn::Attribute>,
+    outer: &TrackedArgs,
+    errors: &mut Errors,
+) -> Option<(TrackedArgs, bool)> {
+    match take_own_args(attrs) {
+        None => Some((outer.clone(), false)),
+        Some(Ok(own)) if own.skip.is_some() => None,
+        Some(Ok(own)) => Some((own.inherit(outer), true)),
+        Some(Err(e)) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+// Input:  #[wear::tracked(args)] impl/trait/mod { fn a() {..} #[wear::tracked(skip)] fn b() {..} const fn c() {..} }
+// Output: the same item, with `a` instrumented, `b` and `c` as written (the inner attribute removed).
+fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
+    match container {
+        syn::Item::Impl(imp) => {
+            let owner = Owner::of_impl(imp);
+            for item in &mut imp.items {
+                if let syn::ImplItem::Fn(f) = item {
+                    if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
+                        if explicit_const(&f.sig, explicit, errors)
+                            || valid::skipped_in_container(&f.sig)
+                        {
+                            continue;
+                        }
+                        f.block = instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args);
+                    }
+                }
+            }
+        }
+        syn::Item::Trait(tr) => {
+            let owner = Owner::of_trait(tr);
+            for item in &mut tr.items {
+                if let syn::TraitItem::Fn(f) = item {
+                    if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
+                        if explicit_const(&f.sig, explicit, errors)
+                            || valid::skipped_in_container(&f.sig)
+                        {
+                            continue;
+                        }
+                        match &f.default {
+                            Some(body) => {
+                                let vis = syn::Visibility::Inherited;
+                                f.default =
+                                    Some(instrument(&f.attrs, &vis, &f.sig, body, &owner, &args));
+                            }
+                            None if explicit => errors.push(valid::no_body(&f.sig)),
+                            None => {}
+                        }
+                    }
+                }
+            }
+        }
+        syn::Item::Mod(m) => {
+            let Some((_, items)) = &mut m.content else {
+                return;
+            };
+            for item in items {
+                match item {
+                    syn::Item::Fn(f) => {
+                        if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
+                            if explicit_const(&f.sig, explicit, errors)
+                                || valid::skipped_in_container(&f.sig)
+                            {
+                                continue;
+                            }
+                            f.block = Box::new(instrument(
+                                &f.attrs,
+                                &f.vis,
+                                &f.sig,
+                                &f.block,
+                                &Owner::Free,
+                                &args,
+                            ));
+                        }
+                    }
+                    syn::Item::Impl(syn::ItemImpl { attrs, .. })
+                    | syn::Item::Trait(syn::ItemTrait { attrs, .. })
+                    | syn::Item::Mod(syn::ItemMod { attrs, .. }) => {
+                        if let Some((inner, _)) = settings(attrs, args, errors) {
+                            walk(item, &inner, errors);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A `const fn` inside a container is left alone, unless the user put the attribute on it.
+fn explicit_const(sig: &syn::Signature, explicit: bool, errors: &mut Errors) -> bool {
+    if explicit {
+        if let Err(e) = valid::check_fn(sig) {
+            errors.push(e);
+            return true;
+        }
+    }
+    false
+}
+
+// Input:  #[attrs] vis fn name(args) -> R { body }
+// Output: #[attrs] vis fn name(args) -> R {
+//             static __WEAR_CALLS: CallSlot;      (in the CALLS slice)
+//             static __WEAR_TIMING: TimingSlot;   (timed only, in the TIMINGS slice)
+//             static __WEAR_PART: Part { path, file, lines, serial, .. };   (in the PARTS slice)
+//             hit(&__WEAR_CALLS);
+//             let __wear_timer = Timer::start(&__WEAR_TIMING);                 (timed only)
+//             body                                   (or, with `failures`, see `catch_failures`)
+//         }
+// An `async fn` keeps its signature: the counting runs when its body starts (first poll).
+fn instrument(
+    attrs: &[syn::Attribute],
+    vis: &syn::Visibility,
+    sig: &syn::Signature,
+    block: &syn::Block,
+    owner: &Owner,
+    args: &TrackedArgs,
+) -> syn::Block {
+    let serial = serial_of_fn(attrs, vis, sig, block).0;
+    let (before, after) = owner.around_module(&sig.ident.to_string());
+    let first = match vis {
+        syn::Visibility::Inherited => first_span_of_sig(sig),
+        _ => vis_span(vis),
+    };
+    let start = u32::try_from(first.start().line).unwrap_or(0);
+    let end = u32::try_from(block.brace_token.span.close().end().line).unwrap_or(0);
+    let limit_calls = args.limits.calls.unwrap_or(0);
+    let limit_busy = args.limits.busy.map_or(0, |d| d.as_secs().max(1));
+    let interval = args.limits.interval.map_or(0, |d| d.as_secs().max(1));
+    let counts_failures = args.failures.is_some();
+
+    let calls = format_ident!("__WEAR_CALLS");
+    let timing = format_ident!("__WEAR_TIMING");
+    let part = format_ident!("__WEAR_PART");
+    let timer = format_ident!("__wear_timer", span = Span::mixed_site());
+
+    let (timing_static, timing_ref, start_timer) = if args.timed.is_some() {
+        (
+            quote! {
+                #[::wear::__private::linkme::distributed_slice(::wear::__private::TIMINGS)]
+                #[linkme(crate = ::wear::__private::linkme)]
+                #[allow(unsafe_code)]
+                static #timing: ::wear::__private::TimingSlot = unsafe { ::wear::__private::TimingSlot::new() };
+            },
+            quote!(::core::option::Option::Some(&#timing)),
+            quote!(let #timer = ::wear::__private::Timer::start(&#timing);),
+        )
+    } else {
+        (
+            TokenStream::new(),
+            quote!(::core::option::Option::None),
+            TokenStream::new(),
+        )
+    };
+
+    let body = if counts_failures {
+        catch_failures(sig, block, &part)
+    } else {
+        block.stmts.iter().map(ToTokens::to_token_stream).collect()
+    };
+
+    let generated = quote! {
+        #[::wear::__private::linkme::distributed_slice(::wear::__private::CALLS)]
+        #[linkme(crate = ::wear::__private::linkme)]
+        #[allow(unsafe_code)]
+        static #calls: ::wear::__private::CallSlot = unsafe { ::wear::__private::CallSlot::new() };
+        #timing_static
+        #[::wear::__private::linkme::distributed_slice(::wear::__private::PARTS)]
+        #[linkme(crate = ::wear::__private::linkme)]
+        #[allow(unsafe_code)]
+        static #part: ::wear::__private::Part = ::wear::__private::Part {
+            path: ::core::concat!(#before, ::core::module_path!(), #after),
+            file: ::core::file!(),
+            lines: (#start, #end),
+            serial: #serial,
+            calls: &#calls,
+            timing: #timing_ref,
+            counts_failures: #counts_failures,
+            failures: ::wear::__private::AtomicU64::new(0),
+            limit_calls: #limit_calls,
+            limit_busy_secs: #limit_busy,
+            interval_secs: #interval,
+        };
+        ::wear::__private::hit(&#calls);
+        #start_timer
+        #body
+    };
+    syn::Block {
+        brace_token: block.brace_token,
+        stmts: vec![syn::Stmt::Item(syn::Item::Verbatim(generated))],
+    }
+}
+
+// Input:  { body }                        (a function tracked with `failures`, returning R)
+// Output: let __wear_failure = FailureGuard::arm(&__WEAR_PART.failures);   counts an unwind
+//         let __wear_out = run::<R, _>(move || { body });                  or `async move { body }.await`
+//         __wear_failure.settle(is_failure(&__wear_out));                  counts an `Err`
+//         __wear_out
+// A `-> !` function has no value to look at: only unwinding counts.
+fn catch_failures(sig: &syn::Signature, block: &syn::Block, part: &syn::Ident) -> TokenStream {
+    let guard = format_ident!("__wear_failure", span = Span::mixed_site());
+    let out = format_ident!("__wear_out", span = Span::mixed_site());
+    let stmts = &block.stmts;
+    let arm = quote!(let #guard = ::wear::__private::FailureGuard::arm(&#part.failures););
+    let ret: Option<TokenStream> = match &sig.output {
+        syn::ReturnType::Default => Some(quote!(())),
+        syn::ReturnType::Type(_, ty) if matches!(**ty, syn::Type::Never(_)) => {
+            return quote! { #arm #(#stmts)* };
+        }
+        syn::ReturnType::Type(_, ty) if mentions_impl_trait(ty) => None,
+        syn::ReturnType::Type(_, ty) => Some(ty.to_token_stream()),
+    };
+    let call = match (sig.asyncness.is_some(), &ret) {
+        (true, Some(ty)) => quote!(let #out: #ty = async move { #(#stmts)* }.await;),
+        (true, None) => quote!(let #out = async move { #(#stmts)* }.await;),
+        (false, Some(ty)) => {
+            quote!(let #out = ::wear::__private::run::<#ty, _>(move || { #(#stmts)* });)
+        }
+        (false, None) => quote!(let #out = ::wear::__private::run(move || { #(#stmts)* });),
+    };
+    let settle = quote_spanned! {Span::mixed_site()=>
+        {
+            #[allow(unused_imports)]
+            use ::wear::__private::{OtherFailure as _, ResultFailure as _};
+            #guard.settle((&::wear::__private::Probe(&#out)).is_failure());
+        }
+        #out
+    };
+    quote! { #arm #call #settle }
+}
+
+fn mentions_impl_trait(ty: &syn::Type) -> bool {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}
+
+/// The span of the first token of a signature (`const`, `async`, `unsafe`, `extern` or `fn`).
+fn first_span_of_sig(sig: &syn::Signature) -> Span {
+    if let Some(t) = &sig.constness {
+        return t.span;
+    }
+    if let Some(t) = &sig.asyncness {
+        return t.span;
+    }
+    if let Some(t) = &sig.unsafety {
+        return t.span;
+    }
+    if let Some(abi) = &sig.abi {
+        return abi.extern_token.span;
+    }
+    sig.fn_token.span
+}
+
+fn vis_span(vis: &syn::Visibility) -> Span {
+    match vis {
+        syn::Visibility::Public(p) => p.span,
+        syn::Visibility::Restricted(r) => r.pub_token.span,
+        syn::Visibility::Inherited => Span::call_site(),
+    }
+}

@@ -1,0 +1,81 @@
+//! Counting one call: the hot path.
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::lease::{CALL_BIAS, lease_calls};
+use crate::shard::Slot;
+
+/// A part's call counter slot in the `CALLS` slice. Its address tells each thread where the
+/// part's counter is in its block; its own atomic is the shared fallback counter.
+#[doc(hidden)]
+#[derive(Debug)]
+#[repr(transparent)]
+pub struct CallSlot(AtomicU64);
+
+// SAFETY: a single `AtomicU64`, valid when zero.
+unsafe impl Slot for CallSlot {}
+
+impl CallSlot {
+    /// A new slot.
+    ///
+    /// # Safety
+    /// The slot must be a `static` placed in the `CALLS` distributed slice, as
+    /// `#[wear::tracked]` does: [`hit`] reaches the thread's counter by the slot's offset in
+    /// that slice and does not check it.
+    #[allow(clippy::new_without_default)]
+    pub const unsafe fn new() -> Self {
+        CallSlot(AtomicU64::new(0))
+    }
+
+    /// Calls counted in the shared fallback counter.
+    pub(crate) fn shared(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// The per-thread counter of this slot in a block, given the bias.
+    #[inline(always)]
+    fn in_block(&'static self, bias: usize) -> &'static AtomicU64 {
+        let addr = bias.wrapping_add((self as *const CallSlot).addr());
+        // SAFETY: `bias` is `block - CALLS` for a block laid out like `CALLS` and never freed
+        // (`shard`), and `self` lies in `CALLS` (contract of `CallSlot::new`), so `addr` is the
+        // same slot inside the block: in bounds, aligned, a live `AtomicU64`, with the block's
+        // exposed provenance.
+        unsafe { &*std::ptr::with_exposed_provenance::<AtomicU64>(addr) }
+    }
+}
+
+/// Counts one call of the part whose slot is `slot`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn hit(slot: &'static CallSlot) {
+    let bias = CALL_BIAS.get();
+    if bias != 0 {
+        let counter = slot.in_block(bias);
+        // Only this thread writes its block, so load + store loses nothing and needs no
+        // `lock`; Relaxed suffices because readers only want each value eventually, and the
+        // lease's Release/Acquire hands the block to the next thread.
+        counter.store(
+            counter.load(Ordering::Relaxed).wrapping_add(1),
+            Ordering::Relaxed,
+        );
+    } else {
+        hit_cold(slot);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn hit_cold(slot: &'static CallSlot) {
+    match lease_calls() {
+        Some(bias) => {
+            let counter = slot.in_block(bias);
+            counter.store(
+                counter.load(Ordering::Relaxed).wrapping_add(1),
+                Ordering::Relaxed,
+            );
+        }
+        // Relaxed: a plain count; fetch_add keeps it exact across threads.
+        None => {
+            slot.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Count the calls of your functions in production, nearly for free.
+//!
+//! `wear` tracks the wear of code the way aviation tracks the wear of aircraft parts. Every
+//! function marked `#[wear::tracked]` is a **part**: it counts its calls (and, opt-in, its
+//! failures and busy time), and `cargo wear` joins those counts with the age of the
+//! function's lines in git to say which parts are due for inspection.
+//!
+//! # Getting started
+//!
+//! ```
+//! #[wear::tracked]
+//! fn add_item(cart: &mut Vec<u32>, item: u32) {
+//!     cart.push(item);
+//! }
+//!
+//! #[wear::tracked(timed, failures)]
+//! fn parse(text: &str) -> Result<u32, std::num::ParseIntError> {
+//!     text.parse()
+//! }
+//!
+//! let mut cart = Vec::new();
+//! add_item(&mut cart, 7);
+//! let _ = parse("x");
+//!
+//! let snapshot = wear::snapshot();
+//! let add = snapshot.parts.iter().find(|p| p.path.ends_with("::add_item")).unwrap();
+//! assert_eq!(add.calls, 1);
+//! let parse = snapshot.parts.iter().find(|p| p.path.ends_with("::parse")).unwrap();
+//! assert_eq!(parse.failures, Some(1));
+//! ```
+//!
+//! One call costs a thread-local load, an add and an increment of a counter that only the
+//! calling thread writes: no lock, no allocation, no shared cache line, and no count lost when
+//! threads exit. Every tracked function linked into the program is listed by
+//! [`snapshot()`], including those never called: an unused part is a finding, not a gap.
+//!
+//! # Exporting
+//!
+//! Write snapshots (`wear-snapshot/1` JSON, see [`snapshot`](mod@snapshot)) for `cargo wear`:
+//!
+//! ```no_run
+//! fn main() {
+//!     wear::set_service(wear::service!());
+//!     // Every 30 s and at exit, atomically; `WEAR_SNAPSHOT=path` does the same via
+//!     // `wear::Recorder::from_env()`.
+//!     let _wear = wear::Recorder::to_file("usage/{service}-{instance}.json")
+//!         .every(std::time::Duration::from_secs(30))
+//!         .start();
+//!     // ... the program ...
+//! }
+//! ```
+//!
+//! # Turning it off
+//!
+//! With the `off` feature, `#[wear::tracked]` emits every function exactly as written.
+#![deny(missing_docs)]
+
+pub mod build;
+mod clock;
+mod counter;
+mod failure;
+mod lease;
+mod part;
+mod process;
+mod recorder;
+mod registry;
+mod shard;
+pub mod snapshot;
+mod timing;
+
+pub use process::{Service, set_service};
+pub use recorder::{ENV_INTERVAL, ENV_PATH, Recorder, SnapshotGuard};
+pub use snapshot::{Snapshot, snapshot};
+/// Marks a function, or every function of an `impl`, `trait` or inline `mod`, as a part.
+///
+/// See the crate documentation and `README.md` for the arguments (`timed`, `failures`,
+/// `skip`, `limit_calls`, `limit_busy`, `interval`) and the part path of each shape.
+pub use wear_macros::tracked;
+
+/// Used by the code `#[wear::tracked]` generates. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::counter::{CallSlot, hit};
+    pub use crate::failure::{FailureGuard, OtherFailure, Probe, ResultFailure, run};
+    pub use crate::part::Part;
+    pub use crate::registry::{CALLS, PARTS, TIMINGS};
+    pub use crate::timing::{Timer, TimingSlot};
+    pub use core::sync::atomic::AtomicU64;
+    pub use linkme;
+}
+
+/// How many per-thread counter blocks exist: the peak number of threads that counted at once.
+/// Memory used by counters is this times the number of parts times 8 bytes.
+pub fn counter_blocks() -> usize {
+    lease::CALL_SHARDS.count()
+}

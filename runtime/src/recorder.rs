@@ -1,0 +1,218 @@
+//! Writing snapshots to a file periodically and at exit, off the program's threads.
+//!
+//! A background thread takes and writes snapshots; the guard stops it when dropped, waiting at
+//! most a bounded time so that a hung disk never holds up the program's exit. Write errors are
+//! reported on stderr once per distinct error, never as panics.
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::snapshot::snapshot;
+
+/// Environment variable naming the snapshot file (placeholders allowed, see [`Recorder`]).
+pub const ENV_PATH: &str = "WEAR_SNAPSHOT";
+/// Environment variable with the interval between snapshots, e.g. `30s` or `5m`.
+pub const ENV_INTERVAL: &str = "WEAR_SNAPSHOT_INTERVAL";
+
+/// Writes snapshots to a file: configure, then [`start`](Recorder::start).
+///
+/// The path may hold `{pid}`, `{instance}` and `{service}`, so that several processes writing
+/// into one directory keep apart: `"usage/{service}-{instance}.json"`.
+#[derive(Clone, Debug)]
+pub struct Recorder {
+    path: PathBuf,
+    interval: Option<Duration>,
+    exit_timeout: Duration,
+}
+
+impl Recorder {
+    /// Snapshots to `path`, once at exit unless [`every`](Recorder::every) is set.
+    pub fn to_file(path: impl Into<PathBuf>) -> Recorder {
+        Recorder {
+            path: path.into(),
+            interval: None,
+            exit_timeout: Duration::from_secs(2),
+        }
+    }
+
+    /// Reads [`ENV_PATH`] and [`ENV_INTERVAL`]. `None` when `WEAR_SNAPSHOT` is unset or empty.
+    /// An interval that does not parse is reported on stderr and ignored (snapshot at exit only).
+    pub fn from_env() -> Option<Recorder> {
+        let path = std::env::var_os(ENV_PATH).filter(|p| !p.is_empty())?;
+        let mut recorder = Recorder::to_file(PathBuf::from(path));
+        if let Some(text) = std::env::var_os(ENV_INTERVAL) {
+            match parse_interval(&text.to_string_lossy()) {
+                Ok(interval) => recorder.interval = Some(interval),
+                Err(why) => eprintln!(
+                    "wear: ignoring {ENV_INTERVAL}={:?}: {why}; write a duration such as `30s` or `5m`. \
+                     Snapshots are written at exit only.",
+                    text
+                ),
+            }
+        }
+        Some(recorder)
+    }
+
+    /// Also writes a snapshot every `interval` (at least 10 ms).
+    pub fn every(mut self, interval: Duration) -> Recorder {
+        self.interval = Some(interval.max(Duration::from_millis(10)));
+        self
+    }
+
+    /// How long dropping the guard may wait for the last snapshot to be written (default 2 s).
+    pub fn exit_timeout(mut self, timeout: Duration) -> Recorder {
+        self.exit_timeout = timeout;
+        self
+    }
+
+    /// Starts recording; the final snapshot is written when the guard is dropped.
+    pub fn start(self) -> SnapshotGuard {
+        crate::process::touch();
+        let path = expand(&self.path);
+        let reporter = Arc::new(Reporter::default());
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let thread = {
+            let path = path.clone();
+            let reporter = Arc::clone(&reporter);
+            let interval = self.interval;
+            std::thread::Builder::new()
+                .name("wear-snapshot".to_owned())
+                .spawn(move || {
+                    loop {
+                        let stop = match interval {
+                            Some(every) => match stop_rx.recv_timeout(every) {
+                                Err(RecvTimeoutError::Timeout) => false,
+                                Ok(()) | Err(RecvTimeoutError::Disconnected) => true,
+                            },
+                            None => {
+                                let _ = stop_rx.recv();
+                                true
+                            }
+                        };
+                        reporter.write(&path);
+                        if stop {
+                            let _ = done_tx.send(());
+                            return;
+                        }
+                    }
+                })
+        };
+        let thread = match thread {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                eprintln!(
+                    "wear: cannot start the snapshot thread ({e}); the snapshot is written at exit only"
+                );
+                None
+            }
+        };
+        SnapshotGuard {
+            path,
+            stop: Some(stop_tx),
+            done: done_rx,
+            thread,
+            exit_timeout: self.exit_timeout,
+            reporter,
+        }
+    }
+}
+
+/// Keeps snapshots being written; writes the last one when dropped.
+#[derive(Debug)]
+#[must_use = "snapshots stop, and the final one is written, when this guard is dropped: bind it with `let _wear = ...`"]
+pub struct SnapshotGuard {
+    path: PathBuf,
+    stop: Option<mpsc::Sender<()>>,
+    done: mpsc::Receiver<()>,
+    thread: Option<JoinHandle<()>>,
+    exit_timeout: Duration,
+    reporter: Arc<Reporter>,
+}
+
+impl SnapshotGuard {
+    /// The file snapshots are written to (placeholders filled in).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes a snapshot now, on the calling thread.
+    pub fn write_now(&self) -> Result<(), crate::snapshot::WriteError> {
+        snapshot().write_to(&self.path)
+    }
+
+    /// The last write error, if the last write failed.
+    pub fn last_error(&self) -> Option<String> {
+        self.reporter.last.lock().ok().and_then(|last| last.clone())
+    }
+}
+
+impl Drop for SnapshotGuard {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        match self.thread.take() {
+            Some(handle) => {
+                // Bounded wait: a hung file system must not hang the program's exit.
+                if self.done.recv_timeout(self.exit_timeout).is_ok() {
+                    let _ = handle.join();
+                }
+            }
+            None => self.reporter.write(&self.path),
+        }
+    }
+}
+
+/// Writes snapshots and reports each distinct failure once.
+#[derive(Debug, Default)]
+struct Reporter {
+    last: Mutex<Option<String>>,
+}
+
+impl Reporter {
+    fn write(&self, path: &Path) {
+        let outcome = snapshot().write_to(path).err().map(|e| e.to_string());
+        let Ok(mut last) = self.last.lock() else {
+            return;
+        };
+        if let Some(message) = &outcome {
+            if last.as_deref() != Some(message.as_str()) {
+                eprintln!("wear: {message}");
+            }
+        }
+        *last = outcome;
+    }
+}
+
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let interval = humantime::parse_duration(text.trim()).map_err(|e| e.to_string())?;
+    if interval < Duration::from_millis(10) {
+        return Err("the interval must be at least 10ms".to_owned());
+    }
+    Ok(interval)
+}
+
+/// Fills `{pid}`, `{instance}` and `{service}` in a path.
+fn expand(path: &Path) -> PathBuf {
+    let text = path.to_string_lossy();
+    if !text.contains('{') {
+        return path.to_owned();
+    }
+    let service: String = crate::process::service()
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    PathBuf::from(
+        text.replace("{pid}", &std::process::id().to_string())
+            .replace("{instance}", crate::process::instance())
+            .replace("{service}", &service),
+    )
+}

@@ -1,0 +1,325 @@
+//! Reading every counter: `wear::snapshot()` and the `wear-snapshot/1` JSON format.
+//!
+//! ```json
+//! {
+//!   "format": "wear-snapshot/1",
+//!   "process": {
+//!     "service": "shop", "version": "0.1.0", "revision": "3f2c…", "instance": "9b1e…",
+//!     "pid": 4242, "started_at": "2026-11-21T09:00:00.000Z", "taken_at": "2026-11-21T09:05:00.000Z",
+//!     "collect_us": 41
+//!   },
+//!   "parts": [
+//!     { "path": "shop::cart::Cart::add_item", "file": "src/cart.rs", "lines": [12, 30],
+//!       "serial": "a1b2c3d4e5f60718", "calls": 1200,
+//!       "failures": 3,
+//!       "busy_ns": 845000, "latency_ns": { "count": 1200, "mean": 704, "p50": 650, "p90": 900, "p99": 2100, "max": 5000 },
+//!       "limits": { "calls": 1000000000, "busy": "100h", "interval": "180days" } }
+//!   ]
+//! }
+//! ```
+//!
+//! `calls` are cumulative since the process started. `failures` is present for parts tracked
+//! with `failures`; `busy_ns` and `latency_ns` for `timed` parts; `limits` when the attribute
+//! sets any. Parts are sorted by path, then file and line, so equal counts give equal files.
+use std::path::Path;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use crate::lease::{CALL_SHARDS, TIMING_SHARDS};
+use crate::registry::{CALLS, PARTS, TIMINGS};
+use crate::timing::{BUCKETS, bucket_floor};
+
+/// The format tag of snapshots this version writes.
+pub const FORMAT: &str = "wear-snapshot/1";
+
+/// Every part's counts at one moment, with the process they came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The process the counts come from.
+    pub process: ProcessInfo,
+    /// Every tracked function linked into the program, called or not.
+    pub parts: Vec<PartReading>,
+}
+
+/// Where a snapshot's counts come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessInfo {
+    /// Service name.
+    pub service: String,
+    /// Program version (may be empty).
+    pub version: String,
+    /// Git revision of the build, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Random id of this process run: readings with the same instance are cumulative.
+    pub instance: String,
+    /// Operating-system process id.
+    pub pid: u32,
+    /// When wear first saw the process (RFC 3339, UTC).
+    pub started_at: String,
+    /// When the snapshot was taken (RFC 3339, UTC).
+    pub taken_at: String,
+    /// Microseconds spent reading the counters.
+    pub collect_us: u64,
+}
+
+/// One part's counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartReading {
+    /// The part's path, e.g. `shop::cart::Cart::add_item`.
+    pub path: String,
+    /// Source file, as the compiler named it.
+    pub file: String,
+    /// First and last line of the function.
+    pub lines: [u32; 2],
+    /// The serial (16 hex digits).
+    pub serial: String,
+    /// Calls since the process started.
+    pub calls: u64,
+    /// Calls that returned `Err` or unwound, when counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<u64>,
+    /// Total time spent inside the part, in nanoseconds, when timed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub busy_ns: Option<u64>,
+    /// Latency distribution, when timed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ns: Option<Latency>,
+    /// Limits set in the attribute, overriding the project's policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<PartLimits>,
+}
+
+/// Latency quantiles in nanoseconds (from buckets at most 12.5% wide).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    /// Number of timed calls.
+    pub count: u64,
+    /// Mean.
+    pub mean: u64,
+    /// Median.
+    pub p50: u64,
+    /// 90th percentile.
+    pub p90: u64,
+    /// 99th percentile.
+    pub p99: u64,
+    /// Longest call.
+    pub max: u64,
+}
+
+/// Limits given in `#[wear::tracked(...)]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartLimits {
+    /// Calls since overhaul or sign-off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<u64>,
+    /// Busy time, as a humantime duration (`"100h"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub busy: Option<String>,
+    /// Calendar interval, as a humantime duration (`"180days"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+}
+
+/// Reads every part's counters. Off the hot path: it never stops a tracked call.
+pub fn snapshot() -> Snapshot {
+    crate::process::touch();
+    // Calibrating the clock may wait a few milliseconds in a young process: not counted as
+    // collection time.
+    let nanos_per_tick = if TIMINGS.is_empty() {
+        1.0
+    } else {
+        crate::clock::nanos_per_tick()
+    };
+    let begun = Instant::now();
+    let taken = SystemTime::now();
+
+    let mut calls: Vec<u64> = CALLS.iter().map(|slot| slot.shared()).collect();
+    for block in CALL_SHARDS.blocks() {
+        for (total, slot) in calls.iter_mut().zip(block.slots()) {
+            *total = total.wrapping_add(slot.shared());
+        }
+    }
+    let timings = timing_totals();
+
+    let mut parts: Vec<PartReading> = PARTS
+        .iter()
+        .map(|part| {
+            let index = index_in(&CALLS, part.calls);
+            let timing = part.timing.map(|slot| &timings[index_in(&TIMINGS, slot)]);
+            PartReading {
+                path: part.path.to_owned(),
+                file: part.file.to_owned(),
+                lines: [part.lines.0, part.lines.1],
+                serial: format!("{:016x}", part.serial),
+                calls: calls.get(index).copied().unwrap_or(0),
+                failures: part
+                    .counts_failures
+                    .then(|| part.failures.load(std::sync::atomic::Ordering::Relaxed)),
+                busy_ns: timing.map(|t| (t.busy_ticks as f64 * nanos_per_tick) as u64),
+                latency_ns: timing.and_then(|t| latency(&t.buckets, nanos_per_tick)),
+                limits: limits_of(part),
+            }
+        })
+        .collect();
+    parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
+
+    let service = crate::process::service();
+    Snapshot {
+        format: FORMAT.to_owned(),
+        process: ProcessInfo {
+            service: service.name,
+            version: service.version,
+            revision: service.revision,
+            instance: crate::process::instance().to_owned(),
+            pid: std::process::id(),
+            started_at: rfc3339(crate::process::started_at()),
+            taken_at: rfc3339(taken),
+            collect_us: u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX),
+        },
+        parts,
+    }
+}
+
+struct TimingTotal {
+    busy_ticks: u64,
+    buckets: Vec<u64>,
+}
+
+fn timing_totals() -> Vec<TimingTotal> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut totals: Vec<TimingTotal> = TIMINGS
+        .iter()
+        .map(|slot| TimingTotal {
+            busy_ticks: slot.busy_ticks.load(Relaxed),
+            buckets: slot.buckets.iter().map(|b| b.load(Relaxed)).collect(),
+        })
+        .collect();
+    for block in TIMING_SHARDS.blocks() {
+        for (total, slot) in totals.iter_mut().zip(block.slots()) {
+            total.busy_ticks = total.busy_ticks.wrapping_add(slot.busy_ticks.load(Relaxed));
+            for (sum, bucket) in total.buckets.iter_mut().zip(&slot.buckets) {
+                *sum = sum.wrapping_add(bucket.load(Relaxed));
+            }
+        }
+    }
+    totals
+}
+
+/// The position of a static slot in its slice.
+fn index_in<T>(slice: &[T], slot: &T) -> usize {
+    let size = size_of::<T>().max(1);
+    (slot as *const T)
+        .addr()
+        .wrapping_sub(slice.as_ptr().addr())
+        / size
+}
+
+fn latency(buckets: &[u64], nanos_per_tick: f64) -> Option<Latency> {
+    let count: u64 = buckets.iter().sum();
+    if count == 0 {
+        return Some(Latency {
+            count: 0,
+            mean: 0,
+            p50: 0,
+            p90: 0,
+            p99: 0,
+            max: 0,
+        });
+    }
+    let mut histogram = hdrhistogram::Histogram::<u64>::new(3).ok()?;
+    for (bucket, &n) in buckets.iter().enumerate().filter(|(_, n)| **n > 0) {
+        // Each call is taken at the middle of its bucket.
+        let lo = bucket_floor(bucket) as f64;
+        let hi = if bucket + 1 < BUCKETS {
+            bucket_floor(bucket + 1) as f64
+        } else {
+            lo
+        };
+        let nanos = (((lo + hi) / 2.0) * nanos_per_tick).round().max(1.0) as u64;
+        histogram.record_n(nanos, n).ok()?;
+    }
+    Some(Latency {
+        count,
+        mean: histogram.mean().round() as u64,
+        p50: histogram.value_at_quantile(0.5),
+        p90: histogram.value_at_quantile(0.9),
+        p99: histogram.value_at_quantile(0.99),
+        max: histogram.max(),
+    })
+}
+
+fn limits_of(part: &crate::part::Part) -> Option<PartLimits> {
+    let duration = |secs: u64| {
+        (secs > 0).then(|| humantime::format_duration(Duration::from_secs(secs)).to_string())
+    };
+    let limits = PartLimits {
+        calls: (part.limit_calls > 0).then_some(part.limit_calls),
+        busy: duration(part.limit_busy_secs),
+        interval: duration(part.interval_secs),
+    };
+    (limits != PartLimits::default()).then_some(limits)
+}
+
+fn rfc3339(time: SystemTime) -> String {
+    humantime::format_rfc3339_millis(time).to_string()
+}
+
+/// Why a snapshot file could not be written.
+#[derive(Debug)]
+pub struct WriteError {
+    path: std::path::PathBuf,
+    source: std::io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot write wear snapshot to {}: {}",
+            self.path.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl Snapshot {
+    /// The snapshot as pretty-printed `wear-snapshot/1` JSON.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain structs cannot fail (no maps with non-string keys, no
+        // failing Serialize impls); an empty string would only be written if it did.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Writes the snapshot to `path` atomically: into a temporary file beside it, flushed to
+    /// disk, then renamed over `path`, so a reader or a crash never sees half a file.
+    pub fn write_to(&self, path: &Path) -> Result<(), WriteError> {
+        let fail = |source| WriteError {
+            path: path.to_owned(),
+            source,
+        };
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let mut file = tempfile::Builder::new()
+            .prefix(".wear-snapshot")
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        use std::io::Write;
+        file.write_all(self.to_json().as_bytes()).map_err(fail)?;
+        file.write_all(b"\n").map_err(fail)?;
+        file.as_file().sync_all().map_err(fail)?;
+        file.persist(path).map_err(|e| fail(e.error))?;
+        Ok(())
+    }
+}
