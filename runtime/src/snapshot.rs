@@ -13,7 +13,7 @@
 //!       "serial": "a1b2c3d4e5f60718", "calls": 1200,
 //!       "failures": 3,
 //!       "busy_ns": 845000, "latency_ns": { "count": 1200, "mean": 704, "p50": 650, "p90": 900, "p99": 2100, "max": 5000 },
-//!       "limits": { "calls": 1000000000, "busy": "100h", "interval": "180days" } }
+//!       "limits": { "calls": 1000000000, "busy": "100h", "interval": "180d" } }
 //!   ]
 //! }
 //! ```
@@ -22,7 +22,7 @@
 //! with `failures`; `busy_ns` and `latency_ns` for `timed` parts; `limits` when the attribute
 //! sets any. Parts are sorted by path, then file and line, so equal counts give equal files.
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
@@ -116,10 +116,10 @@ pub struct PartLimits {
     /// Calls since overhaul or sign-off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls: Option<u64>,
-    /// Busy time, as a humantime duration (`"100h"`).
+    /// Busy time, as a duration in the largest whole unit (`"100h"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub busy: Option<String>,
-    /// Calendar interval, as a humantime duration (`"180days"`).
+    /// Calendar interval, as a duration in the largest whole unit (`"180d"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
 }
@@ -253,15 +253,24 @@ fn latency(buckets: &[u64], nanos_per_tick: f64) -> Option<Latency> {
 }
 
 fn limits_of(part: &crate::part::Part) -> Option<PartLimits> {
-    let duration = |secs: u64| {
-        (secs > 0).then(|| humantime::format_duration(Duration::from_secs(secs)).to_string())
-    };
+    let duration = |secs: u64| (secs > 0).then(|| duration_text(secs));
     let limits = PartLimits {
         calls: (part.limit_calls > 0).then_some(part.limit_calls),
         busy: duration(part.limit_busy_secs),
         interval: duration(part.interval_secs),
     };
     (limits != PartLimits::default()).then_some(limits)
+}
+
+/// A whole number of the largest unit that divides it: `"180d"`, `"36h"`, `"90s"` (humantime
+/// reads them back).
+fn duration_text(secs: u64) -> String {
+    match secs {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
 }
 
 fn rfc3339(time: SystemTime) -> String {
