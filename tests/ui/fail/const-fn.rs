@@ -1,0 +1,8 @@
+#[wear::tracked]
+const fn answer() -> u32 {
+    42
+}
+
+fn main() {
+    let _ = answer();
+}
