@@ -95,13 +95,25 @@ impl Parse for TrackedArgs {
                 break;
             }
         }
-        if args.skip.is_some()
-            && (args.timed.is_some() || args.failures.is_some() || args.limits != Limits::default())
-        {
-            if let Some(span) = args.skip {
+        if let Some(span) = args.skip {
+            let others: Vec<&str> = [
+                (args.timed.is_some(), "`timed`"),
+                (args.failures.is_some(), "`failures`"),
+                (args.limits.calls.is_some(), "`limit_calls`"),
+                (args.limits.busy.is_some(), "`limit_busy`"),
+                (args.limits.interval.is_some(), "`interval`"),
+            ]
+            .into_iter()
+            .filter_map(|(given, name)| given.then_some(name))
+            .collect();
+            if !others.is_empty() {
                 push(syn::Error::new(
                     span,
-                    "`skip` takes no other arguments: the item is not tracked",
+                    format!(
+                        "`skip` cannot be combined with {}: a skipped item is not tracked\n\
+                         help: remove `skip`, or remove the other arguments",
+                        others.join(", ")
+                    ),
                 ));
             }
         }
@@ -116,82 +128,98 @@ fn parse_one(input: ParseStream<'_>, args: &mut TrackedArgs) -> syn::Result<()> 
     let lookahead = input.lookahead1();
     if lookahead.peek(kw::timed) {
         let k: kw::timed = input.parse()?;
+        no_value(input, "timed")?;
         set_flag(&mut args.timed, k.span, "timed")
     } else if lookahead.peek(kw::failures) {
         let k: kw::failures = input.parse()?;
+        no_value(input, "failures")?;
         set_flag(&mut args.failures, k.span, "failures")
     } else if lookahead.peek(kw::skip) {
         let k: kw::skip = input.parse()?;
+        no_value(input, "skip")?;
         set_flag(&mut args.skip, k.span, "skip")
     } else if lookahead.peek(kw::limit_calls) {
         let k: kw::limit_calls = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let lit: LitInt = input.parse().map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                "`limit_calls` expects a whole number of calls, like `limit_calls = 1_000_000`",
-            )
-        })?;
-        let calls = lit.base10_parse::<u64>().map_err(|_| {
-            syn::Error::new_spanned(
-                &lit,
-                "`limit_calls` expects a whole number of calls, like `limit_calls = 1_000_000`",
-            )
-        })?;
+        let expects = "`limit_calls` expects a whole number of calls, like `limit_calls = 1_000_000`";
+        expect_eq(input, k.span, expects)?;
+        let lit: LitInt = input.parse().map_err(|e| syn::Error::new(e.span(), expects))?;
+        let calls = match lit.base10_parse::<u64>() {
+            Ok(calls) => calls,
+            Err(_) if lit.suffix().is_empty() && lit.base10_digits().bytes().all(|b| b.is_ascii_digit()) => {
+                let message = format!("`limit_calls` is too large: at most {}", u64::MAX);
+                return Err(syn::Error::new_spanned(&lit, message));
+            }
+            Err(_) => return Err(syn::Error::new_spanned(&lit, expects)),
+        };
         if calls == 0 {
-            return Err(syn::Error::new_spanned(
-                &lit,
-                "`limit_calls` must be at least 1",
-            ));
+            return Err(syn::Error::new_spanned(&lit, "`limit_calls` must be at least 1"));
         }
         set_value(&mut args.limits.calls, calls, k.span, "limit_calls")
     } else if lookahead.peek(kw::limit_busy) {
         let k: kw::limit_busy = input.parse()?;
-        let busy = parse_duration(input, "limit_busy", "\"100h\"")?;
+        let busy = parse_duration(input, k.span, "limit_busy", "\"100h\"")?;
         set_value(&mut args.limits.busy, busy, k.span, "limit_busy")
     } else if lookahead.peek(kw::interval) {
         let k: kw::interval = input.parse()?;
-        let interval = parse_duration(input, "interval", "\"180d\"")?;
+        let interval = parse_duration(input, k.span, "interval", "\"180d\"")?;
         set_value(&mut args.limits.interval, interval, k.span, "interval")
     } else if input.peek(syn::Ident) {
         let unknown: syn::Ident = input.parse()?;
-        Err(syn::Error::new_spanned(
-            &unknown,
-            format!("unknown argument `{unknown}`: {EXPECTED}"),
-        ))
+        Err(syn::Error::new_spanned(&unknown, format!("unknown argument `{unknown}`: {EXPECTED}")))
     } else {
-        Err(syn::Error::new(
-            lookahead.error().span(),
-            format!("unexpected token: {EXPECTED}"),
-        ))
+        Err(syn::Error::new(lookahead.error().span(), format!("unexpected token: {EXPECTED}")))
     }
 }
 
-fn parse_duration(input: ParseStream<'_>, name: &str, example: &str) -> syn::Result<Duration> {
-    input.parse::<Token![=]>()?;
-    let msg = format!("`{name}` expects a duration in a string, like `{name} = {example}`");
-    let lit: LitStr = input.parse().map_err(|e| syn::Error::new(e.span(), &msg))?;
-    let duration = parse_duration_text(&lit.value())
-        .map_err(|why| syn::Error::new_spanned(&lit, format!("invalid `{name}`: {why} ({msg})")))?;
-    Ok(duration)
+fn parse_duration(input: ParseStream<'_>, key: Span, name: &str, example: &str) -> syn::Result<Duration> {
+    let expects = format!("`{name}` expects a duration in a string, like `{name} = {example}`");
+    expect_eq(input, key, &expects)?;
+    let lit: LitStr = input.parse().map_err(|e| syn::Error::new(e.span(), &expects))?;
+    parse_duration_text(&lit.value()).map_err(|why| {
+        let text = lit.value();
+        syn::Error::new_spanned(
+            &lit,
+            format!("invalid duration {text:?} for `{name}`: {why}; write a number and a unit, like \"180d\", \"12w\" or \"1y 6months\""),
+        )
+    })
+}
+
+/// The `=` after a key that takes a value, with an error at the key when it is missing.
+fn expect_eq(input: ParseStream<'_>, key: Span, expects: &str) -> syn::Result<()> {
+    if input.peek(Token![=]) {
+        input.parse::<Token![=]>().map(drop)
+    } else {
+        Err(syn::Error::new(key, expects))
+    }
+}
+
+/// A flag followed by `= value` gets its own message rather than "expected `,`".
+fn no_value(input: ParseStream<'_>, name: &str) -> syn::Result<()> {
+    if input.peek(Token![=]) {
+        let eq: Token![=] = input.parse()?;
+        return Err(syn::Error::new(eq.span, format!("`{name}` takes no value: write `{name}` alone")));
+    }
+    Ok(())
 }
 
 /// Parses a duration such as `"180d"`, `"12w"`, `"1y 6months"` or `"100h"` (humantime syntax),
 /// which must be longer than zero.
 pub fn parse_duration_text(text: &str) -> Result<Duration, String> {
+    use humantime::DurationError;
     match humantime::parse_duration(text.trim()) {
         Ok(d) if d.is_zero() => Err("the duration must be longer than zero".to_owned()),
         Ok(d) => Ok(d),
-        Err(e) => Err(e.to_string()),
+        Err(DurationError::Empty) => Err("the duration is empty".to_owned()),
+        Err(DurationError::NumberExpected(_)) => Err("expected a number".to_owned()),
+        Err(DurationError::UnknownUnit { unit, .. }) => Err(format!("unknown unit `{unit}`")),
+        Err(DurationError::NumberOverflow) => Err("the duration is too long".to_owned()),
+        Err(DurationError::InvalidCharacter(_)) => Err("unexpected character".to_owned()),
     }
 }
 
 fn set_flag(slot: &mut Option<Span>, span: Span, name: &str) -> syn::Result<()> {
     if slot.is_some() {
-        return Err(syn::Error::new(
-            span,
-            format!("duplicate argument `{name}`"),
-        ));
+        return Err(syn::Error::new(span, format!("duplicate argument `{name}`")));
     }
     *slot = Some(span);
     Ok(())
@@ -199,10 +227,7 @@ fn set_flag(slot: &mut Option<Span>, span: Span, name: &str) -> syn::Result<()> 
 
 fn set_value<T>(slot: &mut Option<T>, value: T, span: Span, name: &str) -> syn::Result<()> {
     if slot.is_some() {
-        return Err(syn::Error::new(
-            span,
-            format!("duplicate argument `{name}`"),
-        ));
+        return Err(syn::Error::new(span, format!("duplicate argument `{name}`")));
     }
     *slot = Some(value);
     Ok(())
@@ -211,12 +236,7 @@ fn set_value<T>(slot: &mut Option<T>, value: T, span: Span, name: &str) -> syn::
 /// Whether an attribute is wear's own: `#[tracked]`, `#[wear::tracked]` or `#[::wear::tracked]`,
 /// with or without arguments.
 pub fn is_tracked_attr(attr: &syn::Attribute) -> bool {
-    let segments: Vec<String> = attr
-        .path()
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
     matches!(segments.as_slice(), [last] if last == "tracked")
         || matches!(segments.as_slice(), [krate, last] if krate == "wear" && last == "tracked")
 }
@@ -226,10 +246,9 @@ pub fn args_of_attr(attr: &syn::Attribute) -> syn::Result<TrackedArgs> {
     match &attr.meta {
         syn::Meta::Path(_) => Ok(TrackedArgs::default()),
         syn::Meta::List(list) => list.parse_args(),
-        syn::Meta::NameValue(nv) => Err(syn::Error::new_spanned(
-            nv,
-            "expected `#[wear::tracked]` or `#[wear::tracked(...)]`",
-        )),
+        syn::Meta::NameValue(nv) => {
+            Err(syn::Error::new_spanned(nv, "expected `#[wear::tracked]` or `#[wear::tracked(...)]`"))
+        }
     }
 }
 
@@ -243,26 +262,23 @@ mod tests {
 
     #[test]
     fn flags_and_limits_parse() {
-        let args = parse("timed, failures, limit_calls = 1_000_000_000, interval = \"180d\", limit_busy = \"100h\"")
-            .expect("valid arguments");
+        let args =
+            parse("timed, failures, limit_calls = 1_000_000_000, interval = \"180d\", limit_busy = \"100h\"")
+                .expect("valid arguments");
         assert!(args.timed.is_some() && args.failures.is_some() && args.skip.is_none());
         assert_eq!(args.limits.calls, Some(1_000_000_000));
-        assert_eq!(
-            args.limits.interval,
-            Some(Duration::from_secs(180 * 86_400))
-        );
+        assert_eq!(args.limits.interval, Some(Duration::from_secs(180 * 86_400)));
         assert_eq!(args.limits.busy, Some(Duration::from_secs(100 * 3_600)));
     }
 
     #[test]
     fn every_mistake_is_reported_at_once() {
-        let err =
-            parse("timd, limit_calls = \"many\", interval = \"soon\"").expect_err("three mistakes");
+        let err = parse("timd, limit_calls = \"many\", interval = \"soon\"").expect_err("three mistakes");
         let messages: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert!(messages[0].contains("unknown argument `timd`"));
         assert!(messages[1].contains("whole number"));
-        assert!(messages[2].contains("invalid `interval`"));
+        assert!(messages[2].contains("invalid duration \"soon\" for `interval`"), "{}", messages[2]);
     }
 
     #[test]
@@ -272,6 +288,20 @@ mod tests {
         assert!(parse("interval = \"0s\"").is_err());
         assert!(parse("skip, timed").is_err());
         assert!(parse("skip").is_ok());
+    }
+
+    #[test]
+    fn messages_say_what_to_write() {
+        let message = |src: &str| parse(src).expect_err(src).to_string();
+        assert!(message("limit_calls").contains("like `limit_calls = 1_000_000`"));
+        assert!(message("interval").contains("like `interval = \"180d\"`"));
+        assert!(message("timed = true").contains("`timed` takes no value"));
+        assert!(message("limit_calls = 99999999999999999999999").contains("too large"));
+        assert!(
+            message("skip, failures, interval = \"1d\"")
+                .contains("`skip` cannot be combined with `failures`, `interval`")
+        );
+        assert!(message("interval = \"3 fortnights\"").contains("unknown unit `fortnights`"));
     }
 
     #[test]

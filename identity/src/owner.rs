@@ -41,19 +41,14 @@ impl Owner {
     pub fn of_impl(item: &syn::ItemImpl) -> Owner {
         let self_ty = render_type(&item.self_ty);
         match &item.trait_ {
-            Some((_, path, _)) => Owner::TraitImpl {
-                self_ty,
-                trait_: render_path(path),
-            },
+            Some((_, path, _)) => Owner::TraitImpl { self_ty, trait_: render_path(path) },
             None => Owner::Inherent { self_ty },
         }
     }
 
     /// The owner of the default methods of a trait definition.
     pub fn of_trait(item: &syn::ItemTrait) -> Owner {
-        Owner::TraitDef {
-            trait_: unraw(&item.ident.to_string()).to_owned(),
-        }
+        Owner::TraitDef { trait_: unraw(&item.ident.to_string()).to_owned() }
     }
 
     /// The text before and after the module path in this owner's part path for `function`:
@@ -63,10 +58,9 @@ impl Owner {
         match self {
             Owner::Free => (String::new(), format!("::{function}")),
             Owner::Inherent { self_ty } => (String::new(), format!("::{self_ty}::{function}")),
-            Owner::TraitImpl { self_ty, trait_ } => (
-                "<".to_owned(),
-                format!("::{self_ty} as {trait_}>::{function}"),
-            ),
+            Owner::TraitImpl { self_ty, trait_ } => {
+                ("<".to_owned(), format!("::{self_ty} as {trait_}>::{function}"))
+            }
             Owner::TraitDef { trait_ } => (String::new(), format!("::{trait_}::{function}")),
         }
     }
@@ -87,15 +81,9 @@ mod tests {
         let inherent = Owner::of_impl(&syn::parse_quote!(
             impl<T> Cart<T> {}
         ));
-        assert_eq!(
-            inherent.part_path("shop::cart", "add_item"),
-            "shop::cart::Cart<T>::add_item"
-        );
+        assert_eq!(inherent.part_path("shop::cart", "add_item"), "shop::cart::Cart<T>::add_item");
         let trait_impl = Owner::of_impl(&syn::parse_quote!(impl core::fmt::Display for Cart {}));
-        assert_eq!(
-            trait_impl.part_path("shop::cart", "fmt"),
-            "<shop::cart::Cart as Display>::fmt"
-        );
+        assert_eq!(trait_impl.part_path("shop::cart", "fmt"), "<shop::cart::Cart as Display>::fmt");
         let def = Owner::of_trait(&syn::parse_quote!(
             trait Pricing {
                 fn total(&self) {}
@@ -112,9 +100,6 @@ mod tests {
         assert_ne!(a.part_path("shop", "add"), b.part_path("shop", "add"));
         let from_u8 = Owner::of_impl(&syn::parse_quote!(impl From<u8> for Cart {}));
         let from_u16 = Owner::of_impl(&syn::parse_quote!(impl From<u16> for Cart {}));
-        assert_ne!(
-            from_u8.part_path("shop", "from"),
-            from_u16.part_path("shop", "from")
-        );
+        assert_ne!(from_u8.part_path("shop", "from"), from_u16.part_path("shop", "from"));
     }
 }

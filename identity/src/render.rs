@@ -17,25 +17,13 @@ pub fn render_type(ty: &Type) -> String {
             format!("&{m}{}", render_type(&r.elem))
         }
         Type::Slice(s) => format!("[{}]", render_type(&s.elem)),
-        Type::Array(a) => format!(
-            "[{}; {}]",
-            render_type(&a.elem),
-            compact(a.len.to_token_stream())
-        ),
+        Type::Array(a) => format!("[{}; {}]", render_type(&a.elem), compact(a.len.to_token_stream())),
         Type::Tuple(t) => {
             let items: Vec<String> = t.elems.iter().map(render_type).collect();
-            if items.len() == 1 {
-                format!("({},)", items[0])
-            } else {
-                format!("({})", items.join(", "))
-            }
+            if items.len() == 1 { format!("({},)", items[0]) } else { format!("({})", items.join(", ")) }
         }
         Type::Ptr(p) => {
-            let m = if p.mutability.is_some() {
-                "mut"
-            } else {
-                "const"
-            };
+            let m = if p.mutability.is_some() { "mut" } else { "const" };
             format!("*{m} {}", render_type(&p.elem))
         }
         Type::TraitObject(t) => {
@@ -71,9 +59,7 @@ pub fn render_path(path: &syn::Path) -> String {
                 .filter_map(|arg| match arg {
                     GenericArgument::Lifetime(_) => None,
                     GenericArgument::Type(t) => Some(render_type(t)),
-                    GenericArgument::AssocType(a) => {
-                        Some(format!("{} = {}", a.ident, render_type(&a.ty)))
-                    }
+                    GenericArgument::AssocType(a) => Some(format!("{} = {}", a.ident, render_type(&a.ty))),
                     other => Some(compact(other.to_token_stream())),
                 })
                 .collect();
@@ -143,10 +129,7 @@ mod tests {
         assert_eq!(ty("[u8; 4]"), "[u8; 4]");
         assert_eq!(ty("(A, B)"), "(A, B)");
         assert_eq!(ty("*const T"), "*const T");
-        assert_eq!(
-            ty("Box<dyn Fn(u8) -> u8 + Send>"),
-            "Box<dyn Fn(u8) -> u8 + Send>"
-        );
+        assert_eq!(ty("Box<dyn Fn(u8) -> u8 + Send>"), "Box<dyn Fn(u8) -> u8 + Send>");
         assert_eq!(ty("Vec<Option<u8>>"), "Vec<Option<u8>>");
         assert_eq!(ty("r#type"), "type");
     }

@@ -46,9 +46,7 @@ impl FromStr for Serial {
         if s.len() != 16 {
             return Err(SerialParseError(s.to_owned()));
         }
-        u64::from_str_radix(s, 16)
-            .map(Serial)
-            .map_err(|_| SerialParseError(s.to_owned()))
+        u64::from_str_radix(s, 16).map(Serial).map_err(|_| SerialParseError(s.to_owned()))
     }
 }
 
@@ -151,28 +149,19 @@ mod tests {
         assert_ne!(base, serial("fn add(a: u32, b: u32) -> u32 { b + a }"));
         assert_ne!(base, serial("fn add(a: u64, b: u32) -> u32 { a + b }"));
         assert_ne!(base, serial("fn add(a: u32, b: u32) -> u32 { a + b + 0 }"));
-        assert_ne!(
-            base,
-            serial("#[inline] fn add(a: u32, b: u32) -> u32 { a + b }")
-        );
+        assert_ne!(base, serial("#[inline] fn add(a: u32, b: u32) -> u32 { a + b }"));
     }
 
     #[test]
     fn literals_count_as_written() {
-        assert_ne!(
-            serial("fn f() -> &'static str { \"a\" }"),
-            serial("fn f() -> &'static str { \"b\" }")
-        );
+        assert_ne!(serial("fn f() -> &'static str { \"a\" }"), serial("fn f() -> &'static str { \"b\" }"));
         assert_ne!(serial("fn f() -> u32 { 1 }"), serial("fn f() -> u32 { 2 }"));
     }
 
     #[test]
     fn tracking_settings_are_not_code() {
         let plain = serial("fn f() {}");
-        assert_eq!(
-            plain,
-            serial("#[wear::tracked(timed, limit_calls = 5)] fn f() {}")
-        );
+        assert_eq!(plain, serial("#[wear::tracked(timed, limit_calls = 5)] fn f() {}"));
         assert_eq!(plain, serial("#[tracked] fn f() {}"));
     }
 
@@ -189,11 +178,9 @@ mod tests {
     #[test]
     fn invisible_groups_are_transparent() {
         let plain: TokenStream = "a + b".parse().expect("tokens");
-        let grouped: TokenStream = std::iter::once(TokenTree::Group(proc_macro2::Group::new(
-            Delimiter::None,
-            plain.clone(),
-        )))
-        .collect();
+        let grouped: TokenStream =
+            std::iter::once(TokenTree::Group(proc_macro2::Group::new(Delimiter::None, plain.clone())))
+                .collect();
         assert_eq!(serial_of_tokens(plain), serial_of_tokens(grouped));
     }
 }

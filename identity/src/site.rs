@@ -43,10 +43,7 @@ pub fn sites_in_source(source: &str) -> syn::Result<Vec<FnSite>> {
 
 /// All functions with bodies in a parsed file, in source order.
 pub fn sites_in_file(file: &syn::File) -> Vec<FnSite> {
-    let mut walker = Walker {
-        modules: Vec::new(),
-        out: Vec::new(),
-    };
+    let mut walker = Walker { modules: Vec::new(), out: Vec::new() };
     walker.items(&file.items, None);
     walker.out
 }
@@ -54,10 +51,7 @@ pub fn sites_in_file(file: &syn::File) -> Vec<FnSite> {
 /// The owner of the function named `name` whose name is on `line`, if the file has one.
 pub fn owner_at(sites: &[FnSite], name: &str, line: usize) -> Option<Owner> {
     let name = unraw(name);
-    sites
-        .iter()
-        .find(|s| s.name == name && s.name_line == line)
-        .map(|s| s.owner.clone())
+    sites.iter().find(|s| s.name == name && s.name_line == line).map(|s| s.owner.clone())
 }
 
 type Inherited = Option<Result<TrackedArgs, String>>;
@@ -71,22 +65,13 @@ impl Walker {
     fn items(&mut self, items: &[syn::Item], outer: Inherited) {
         for item in items {
             match item {
-                syn::Item::Fn(f) => {
-                    self.function(&f.attrs, &f.vis, &f.sig, &f.block, Owner::Free, &outer)
-                }
+                syn::Item::Fn(f) => self.function(&f.attrs, &f.vis, &f.sig, &f.block, Owner::Free, &outer),
                 syn::Item::Impl(i) => {
                     let inherited = container(&i.attrs, &outer);
                     let owner = Owner::of_impl(i);
                     for it in &i.items {
                         if let syn::ImplItem::Fn(f) = it {
-                            self.function(
-                                &f.attrs,
-                                &f.vis,
-                                &f.sig,
-                                &f.block,
-                                owner.clone(),
-                                &inherited,
-                            );
+                            self.function(&f.attrs, &f.vis, &f.sig, &f.block, owner.clone(), &inherited);
                         }
                     }
                 }
@@ -97,14 +82,7 @@ impl Walker {
                         if let syn::TraitItem::Fn(f) = it {
                             if let Some(body) = &f.default {
                                 let vis = syn::Visibility::Inherited;
-                                self.function(
-                                    &f.attrs,
-                                    &vis,
-                                    &f.sig,
-                                    body,
-                                    owner.clone(),
-                                    &inherited,
-                                );
+                                self.function(&f.attrs, &vis, &f.sig, body, owner.clone(), &inherited);
                             }
                         }
                     }
@@ -131,10 +109,8 @@ impl Walker {
         owner: Owner,
         outer: &Inherited,
     ) {
-        let own = attrs
-            .iter()
-            .find(|a| is_tracked_attr(a))
-            .map(|a| args_of_attr(a).map_err(|e| e.to_string()));
+        let own =
+            attrs.iter().find(|a| is_tracked_attr(a)).map(|a| args_of_attr(a).map_err(|e| e.to_string()));
         let is_const = sig.constness.is_some();
         let tracked = match (own, outer) {
             (Some(Ok(args)), _) if args.skip.is_some() => None,
@@ -153,10 +129,7 @@ impl Walker {
             owner,
             inline_modules: self.modules.clone(),
             name_line: sig.ident.span().start().line,
-            lines: (
-                first.start().line,
-                block.brace_token.span.close().end().line,
-            ),
+            lines: (first.start().line, block.brace_token.span.close().end().line),
             serial: serial_of_fn(attrs, vis, sig, block),
             is_const,
             tracked,
@@ -211,10 +184,7 @@ fn free() {}
     #[test]
     fn finds_every_function_with_owner_and_lines() {
         let sites = sites_in_source(SOURCE).expect("parses");
-        let names: Vec<String> = sites
-            .iter()
-            .map(|s| s.owner.part_path("m", &s.name))
-            .collect();
+        let names: Vec<String> = sites.iter().map(|s| s.owner.part_path("m", &s.name)).collect();
         assert_eq!(
             names,
             [
@@ -229,22 +199,15 @@ fn free() {}
         assert_eq!(sites[0].inline_modules, ["cart"]);
         assert_eq!(sites[0].name_line, 8);
         assert_eq!(sites[0].lines, (8, 8));
-        assert_eq!(
-            owner_at(&sites, "add", 13),
-            Some(Owner::Inherent {
-                self_ty: "Basket".into()
-            })
-        );
+        assert_eq!(owner_at(&sites, "add", 13), Some(Owner::Inherent { self_ty: "Basket".into() }));
         assert_eq!(owner_at(&sites, "add", 99), None);
     }
 
     #[test]
     fn tracking_is_inherited_and_skipped() {
         let sites = sites_in_source(SOURCE).expect("parses");
-        let tracked: Vec<(&str, bool)> = sites
-            .iter()
-            .map(|s| (s.name.as_str(), matches!(&s.tracked, Some(Ok(_)))))
-            .collect();
+        let tracked: Vec<(&str, bool)> =
+            sites.iter().map(|s| (s.name.as_str(), matches!(&s.tracked, Some(Ok(_))))).collect();
         assert_eq!(
             tracked,
             [
@@ -256,9 +219,7 @@ fn free() {}
                 ("free", false)
             ]
         );
-        let Some(Ok(basket_add)) = &sites[1].tracked else {
-            panic!("tracked")
-        };
+        let Some(Ok(basket_add)) = &sites[1].tracked else { panic!("tracked") };
         assert!(basket_add.timed.is_some());
     }
 }

@@ -15,39 +15,46 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
     if cfg!(feature = "off") {
         return item;
     }
-    let args = match syn::parse2::<TrackedArgs>(args) {
-        Ok(args) => args,
-        Err(e) => return unchanged_with(e, item),
-    };
+    // Every mistake of one item is reported in one compile: argument errors are kept while
+    // the item is still read and checked.
+    let mut errors = Errors::default();
+    let args = syn::parse2::<TrackedArgs>(args).unwrap_or_else(|e| {
+        errors.push(e);
+        TrackedArgs::default()
+    });
     let target = match read(item.clone()) {
         Ok(target) => target,
-        Err(e) => return unchanged_with(e, item),
+        Err(e) => {
+            errors.push(e);
+            return errors.with_item(item);
+        }
     };
-    if args.skip.is_some() {
+    if args.skip.is_some() && errors.0.is_none() {
         return item;
     }
-    match target {
+    let expanded = match target {
         Target::Fn(mut f) => {
             if let Err(e) = valid::check_fn(&f.sig) {
-                return unchanged_with(e, item);
+                errors.push(e);
             }
             let owner = locate::owner_of(&f.sig.ident);
-            f.block = Box::new(instrument(
-                &f.attrs, &f.vis, &f.sig, &f.block, &owner, &args,
-            ));
+            f.block = Box::new(instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args));
             f.into_token_stream()
         }
         Target::Container(mut container) => {
-            let mut errors = Errors::default();
             walk(&mut container, &args, &mut errors);
-            match errors.0 {
-                Some(e) => unchanged_with(e, item),
-                None => container.into_token_stream(),
-            }
+            container.into_token_stream()
         }
-        Target::Bodiless(f) => unchanged_with(valid::no_body(&f.sig), item),
-        Target::Other(other) => unchanged_with(valid::unsupported_item(&other), item),
-    }
+        Target::Bodiless(f) => {
+            errors.push(valid::no_body(&f.sig));
+            TokenStream::new()
+        }
+        Target::Other(other) => {
+            errors.push(valid::unsupported_item(&other));
+            TokenStream::new()
+        }
+    };
+    if errors.0.is_some() { errors.with_item(item) } else { expanded }
 }
 
 /// The error, then the user's item as written: one error instead of a cascade, and
@@ -62,6 +69,14 @@ fn unchanged_with(error: syn::Error, item: TokenStream) -> TokenStream {
 struct Errors(Option<syn::Error>);
 
 impl Errors {
+    /// The errors, then the user's item as written.
+    fn with_item(self, item: TokenStream) -> TokenStream {
+        match self.0 {
+            Some(e) => unchanged_with(e, item),
+            None => item,
+        }
+    }
+
     fn push(&mut self, e: syn::Error) {
         match &mut self.0 {
             Some(all) => all.combine(e),
@@ -97,9 +112,7 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
             for item in &mut imp.items {
                 if let syn::ImplItem::Fn(f) = item {
                     if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
-                        if explicit_const(&f.sig, explicit, errors)
-                            || valid::skipped_in_container(&f.sig)
-                        {
+                        if explicit_const(&f.sig, explicit, errors) || valid::skipped_in_container(&f.sig) {
                             continue;
                         }
                         f.block = instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args);
@@ -112,16 +125,13 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
             for item in &mut tr.items {
                 if let syn::TraitItem::Fn(f) = item {
                     if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
-                        if explicit_const(&f.sig, explicit, errors)
-                            || valid::skipped_in_container(&f.sig)
-                        {
+                        if explicit_const(&f.sig, explicit, errors) || valid::skipped_in_container(&f.sig) {
                             continue;
                         }
                         match &f.default {
                             Some(body) => {
                                 let vis = syn::Visibility::Inherited;
-                                f.default =
-                                    Some(instrument(&f.attrs, &vis, &f.sig, body, &owner, &args));
+                                f.default = Some(instrument(&f.attrs, &vis, &f.sig, body, &owner, &args));
                             }
                             None if explicit => errors.push(valid::no_body(&f.sig)),
                             None => {}
@@ -138,19 +148,12 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
                 match item {
                     syn::Item::Fn(f) => {
                         if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
-                            if explicit_const(&f.sig, explicit, errors)
-                                || valid::skipped_in_container(&f.sig)
+                            if explicit_const(&f.sig, explicit, errors) || valid::skipped_in_container(&f.sig)
                             {
                                 continue;
                             }
-                            f.block = Box::new(instrument(
-                                &f.attrs,
-                                &f.vis,
-                                &f.sig,
-                                &f.block,
-                                &Owner::Free,
-                                &args,
-                            ));
+                            f.block =
+                                Box::new(instrument(&f.attrs, &f.vis, &f.sig, &f.block, &Owner::Free, &args));
                         }
                     }
                     syn::Item::Impl(syn::ItemImpl { attrs, .. })
@@ -227,11 +230,7 @@ fn instrument(
             quote!(let #timer = ::wear::__private::Timer::start(&#timing);),
         )
     } else {
-        (
-            TokenStream::new(),
-            quote!(::core::option::Option::None),
-            TokenStream::new(),
-        )
+        (TokenStream::new(), quote!(::core::option::Option::None), TokenStream::new())
     };
 
     let body = if counts_failures {

@@ -21,12 +21,10 @@ pub(crate) fn read(item: TokenStream) -> syn::Result<Target> {
         Ok(syn::Item::Fn(f)) => Ok(Target::Fn(f)),
         Ok(item @ (syn::Item::Impl(_) | syn::Item::Trait(_))) => Ok(Target::Container(item)),
         Ok(syn::Item::Mod(m)) if m.content.is_some() => Ok(Target::Container(syn::Item::Mod(m))),
-        Ok(syn::Item::Verbatim(_)) | Err(_) => {
-            match syn::parse2::<syn::TraitItemFn>(item.clone()) {
-                Ok(f) if f.default.is_none() => Ok(Target::Bodiless(f)),
-                _ => syn::parse2::<syn::Item>(item).map(Target::Other),
-            }
-        }
+        Ok(syn::Item::Verbatim(_)) | Err(_) => match syn::parse2::<syn::TraitItemFn>(item.clone()) {
+            Ok(f) if f.default.is_none() => Ok(Target::Bodiless(f)),
+            _ => syn::parse2::<syn::Item>(item).map(Target::Other),
+        },
         Ok(other) => Ok(Target::Other(other)),
     }
 }

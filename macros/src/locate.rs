@@ -41,11 +41,7 @@ fn sites_of(path: PathBuf) -> Option<Rc<Vec<FnSite>>> {
     let meta = std::fs::metadata(&path).ok()?;
     let stamp: Stamp = (meta.modified().ok(), meta.len());
     if let Some(sites) = FILES.with(|files| {
-        files
-            .borrow()
-            .get(&path)
-            .filter(|(s, _)| *s == stamp)
-            .map(|(_, sites)| Rc::clone(sites))
+        files.borrow().get(&path).filter(|(s, _)| *s == stamp).map(|(_, sites)| Rc::clone(sites))
     }) {
         return Some(sites);
     }

@@ -33,6 +33,12 @@ pub(crate) fn unsupported_item(item: &syn::Item) -> syn::Error {
         syn::Item::Struct(_) => "a `struct`",
         syn::Item::Enum(_) => "an `enum`",
         syn::Item::ForeignMod(_) => "an `extern` block",
+        syn::Item::Type(_) => "a type alias",
+        syn::Item::Use(_) => "a `use` declaration",
+        syn::Item::Union(_) => "a `union`",
+        syn::Item::Macro(_) => "a macro invocation or definition",
+        syn::Item::ExternCrate(_) => "an `extern crate`",
+        syn::Item::TraitAlias(_) => "a trait alias",
         _ => "this item",
     };
     syn::Error::new(

@@ -1,0 +1,6 @@
+#[wear::tracked(timed = true)]
+fn slow() {}
+
+fn main() {
+    slow();
+}

@@ -1,0 +1,6 @@
+#[wear::tracked(limit_calls)]
+fn hot() {}
+
+fn main() {
+    hot();
+}

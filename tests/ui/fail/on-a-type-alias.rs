@@ -1,0 +1,6 @@
+#[wear::tracked]
+type Cents = u64;
+
+fn main() {
+    let _: Cents = 1;
+}
