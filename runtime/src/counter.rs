@@ -53,10 +53,7 @@ pub fn hit(slot: &'static CallSlot) {
         // Only this thread writes its block, so load + store loses nothing and needs no
         // `lock`; Relaxed suffices because readers only want each value eventually, and the
         // lease's Release/Acquire hands the block to the next thread.
-        counter.store(
-            counter.load(Ordering::Relaxed).wrapping_add(1),
-            Ordering::Relaxed,
-        );
+        counter.store(counter.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
     } else {
         hit_cold(slot);
     }
@@ -68,10 +65,7 @@ fn hit_cold(slot: &'static CallSlot) {
     match lease_calls() {
         Some(bias) => {
             let counter = slot.in_block(bias);
-            counter.store(
-                counter.load(Ordering::Relaxed).wrapping_add(1),
-                Ordering::Relaxed,
-            );
+            counter.store(counter.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
         }
         // Relaxed: a plain count; fetch_add keeps it exact across threads.
         None => {

@@ -19,10 +19,7 @@ impl FailureGuard {
     /// Arms the guard at the start of a call.
     #[inline(always)]
     pub fn arm(failures: &'static AtomicU64) -> FailureGuard {
-        FailureGuard {
-            failures,
-            armed: true,
-        }
+        FailureGuard { failures, armed: true }
     }
 
     /// The call returned; `failed` says whether its value was an `Err`.

@@ -18,11 +18,7 @@ pub struct Service {
 impl Service {
     /// A service with a name and version.
     pub fn new(name: impl Into<String>, version: impl Into<String>) -> Service {
-        Service {
-            name: name.into(),
-            version: version.into(),
-            revision: None,
-        }
+        Service { name: name.into(), version: version.into(), revision: None }
     }
 
     /// Sets the build's git revision (ignored when `None` or empty).
@@ -37,11 +33,8 @@ impl Service {
 #[macro_export]
 macro_rules! service {
     () => {
-        $crate::Service::new(
-            ::core::env!("CARGO_PKG_NAME"),
-            ::core::env!("CARGO_PKG_VERSION"),
-        )
-        .with_revision(::core::option_env!("WEAR_GIT_REVISION"))
+        $crate::Service::new(::core::env!("CARGO_PKG_NAME"), ::core::env!("CARGO_PKG_VERSION"))
+            .with_revision(::core::option_env!("WEAR_GIT_REVISION"))
     };
 }
 
@@ -89,9 +82,7 @@ pub(crate) fn service() -> Service {
         .ok()
         .filter(|n| !n.trim().is_empty())
         .or_else(|| {
-            std::env::current_exe()
-                .ok()
-                .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            std::env::current_exe().ok().and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         })
         .unwrap_or_else(|| "unknown".to_owned());
     let revision = std::env::var("WEAR_GIT_REVISION").ok();

@@ -30,11 +30,7 @@ pub struct Recorder {
 impl Recorder {
     /// Snapshots to `path`, once at exit unless [`every`](Recorder::every) is set.
     pub fn to_file(path: impl Into<PathBuf>) -> Recorder {
-        Recorder {
-            path: path.into(),
-            interval: None,
-            exit_timeout: Duration::from_secs(2),
-        }
+        Recorder { path: path.into(), interval: None, exit_timeout: Duration::from_secs(2) }
     }
 
     /// Reads [`ENV_PATH`] and [`ENV_INTERVAL`]. `None` when `WEAR_SNAPSHOT` is unset or empty.
@@ -78,27 +74,25 @@ impl Recorder {
             let path = path.clone();
             let reporter = Arc::clone(&reporter);
             let interval = self.interval;
-            std::thread::Builder::new()
-                .name("wear-snapshot".to_owned())
-                .spawn(move || {
-                    loop {
-                        let stop = match interval {
-                            Some(every) => match stop_rx.recv_timeout(every) {
-                                Err(RecvTimeoutError::Timeout) => false,
-                                Ok(()) | Err(RecvTimeoutError::Disconnected) => true,
-                            },
-                            None => {
-                                let _ = stop_rx.recv();
-                                true
-                            }
-                        };
-                        reporter.write(&path);
-                        if stop {
-                            let _ = done_tx.send(());
-                            return;
+            std::thread::Builder::new().name("wear-snapshot".to_owned()).spawn(move || {
+                loop {
+                    let stop = match interval {
+                        Some(every) => match stop_rx.recv_timeout(every) {
+                            Err(RecvTimeoutError::Timeout) => false,
+                            Ok(()) | Err(RecvTimeoutError::Disconnected) => true,
+                        },
+                        None => {
+                            let _ = stop_rx.recv();
+                            true
                         }
+                    };
+                    reporter.write(&path);
+                    if stop {
+                        let _ = done_tx.send(());
+                        return;
                     }
-                })
+                }
+            })
         };
         let thread = match thread {
             Ok(handle) => Some(handle),
@@ -202,13 +196,7 @@ fn expand(path: &Path) -> PathBuf {
     let service: String = crate::process::service()
         .name
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
         .collect();
     PathBuf::from(
         text.replace("{pid}", &std::process::id().to_string())

@@ -55,9 +55,7 @@ pub(crate) struct Shards<T: Slot> {
 
 impl<T: Slot> Shards<T> {
     pub(crate) const fn new() -> Self {
-        Shards {
-            head: AtomicPtr::new(ptr::null_mut()),
-        }
+        Shards { head: AtomicPtr::new(ptr::null_mut()) }
     }
 
     /// Leases a free block for the calling thread, or allocates one. `None` when the slice is
@@ -70,10 +68,7 @@ impl<T: Slot> Shards<T> {
             let block: &'static Block<T> = unsafe { &*block.as_ptr() };
             // Acquire: see every count the previous leaseholder wrote before its Release.
             if block.len == slice.len()
-                && block
-                    .in_use
-                    .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
+                && block.in_use.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_ok()
             {
                 return Some(block);
             }
@@ -88,11 +83,7 @@ impl<T: Slot> Shards<T> {
         }
         // Blocks start on their own cache lines (128 bytes covers adjacent-line prefetch) so
         // two threads never write the same line.
-        let layout = Layout::array::<T>(slice.len())
-            .ok()?
-            .align_to(128)
-            .ok()?
-            .pad_to_align();
+        let layout = Layout::array::<T>(slice.len()).ok()?.align_to(128).ok()?.pad_to_align();
         // SAFETY: the layout has a non-zero size (the slice is not empty and slots are atomics).
         let raw = unsafe { alloc_zeroed(layout) };
         let slots = NonNull::new(raw.cast::<T>())?;
@@ -106,10 +97,7 @@ impl<T: Slot> Shards<T> {
         loop {
             block.next = head;
             // Release: publish the block's fields with it.
-            match self
-                .head
-                .compare_exchange_weak(head, block, Ordering::Release, Ordering::Relaxed)
-            {
+            match self.head.compare_exchange_weak(head, block, Ordering::Release, Ordering::Relaxed) {
                 Ok(_) => return Some(block),
                 Err(now) => head = now,
             }
@@ -144,9 +132,5 @@ impl<T: Slot> Shards<T> {
 pub(crate) fn bias_of<T: Slot>(block: &'static Block<T>, slice: &'static [T]) -> usize {
     // Exposing the block's provenance lets the hot path rebuild a pointer into it from an
     // integer (`ptr::with_exposed_provenance`).
-    block
-        .slots
-        .as_ptr()
-        .expose_provenance()
-        .wrapping_sub(slice.as_ptr().addr())
+    block.slots.as_ptr().expose_provenance().wrapping_sub(slice.as_ptr().addr())
 }

@@ -129,11 +129,7 @@ pub fn snapshot() -> Snapshot {
     crate::process::touch();
     // Calibrating the clock may wait a few milliseconds in a young process: not counted as
     // collection time.
-    let nanos_per_tick = if TIMINGS.is_empty() {
-        1.0
-    } else {
-        crate::clock::nanos_per_tick()
-    };
+    let nanos_per_tick = if TIMINGS.is_empty() { 1.0 } else { crate::clock::nanos_per_tick() };
     let begun = Instant::now();
     let taken = SystemTime::now();
 
@@ -212,33 +208,19 @@ fn timing_totals() -> Vec<TimingTotal> {
 /// The position of a static slot in its slice.
 fn index_in<T>(slice: &[T], slot: &T) -> usize {
     let size = size_of::<T>().max(1);
-    (slot as *const T)
-        .addr()
-        .wrapping_sub(slice.as_ptr().addr())
-        / size
+    (slot as *const T).addr().wrapping_sub(slice.as_ptr().addr()) / size
 }
 
 fn latency(buckets: &[u64], nanos_per_tick: f64) -> Option<Latency> {
     let count: u64 = buckets.iter().sum();
     if count == 0 {
-        return Some(Latency {
-            count: 0,
-            mean: 0,
-            p50: 0,
-            p90: 0,
-            p99: 0,
-            max: 0,
-        });
+        return Some(Latency { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 });
     }
     let mut histogram = hdrhistogram::Histogram::<u64>::new(3).ok()?;
     for (bucket, &n) in buckets.iter().enumerate().filter(|(_, n)| **n > 0) {
         // Each call is taken at the middle of its bucket.
         let lo = bucket_floor(bucket) as f64;
-        let hi = if bucket + 1 < BUCKETS {
-            bucket_floor(bucket + 1) as f64
-        } else {
-            lo
-        };
+        let hi = if bucket + 1 < BUCKETS { bucket_floor(bucket + 1) as f64 } else { lo };
         let nanos = (((lo + hi) / 2.0) * nanos_per_tick).round().max(1.0) as u64;
         histogram.record_n(nanos, n).ok()?;
     }
@@ -286,12 +268,7 @@ pub struct WriteError {
 
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "cannot write wear snapshot to {}: {}",
-            self.path.display(),
-            self.source
-        )
+        write!(f, "cannot write wear snapshot to {}: {}", self.path.display(), self.source)
     }
 }
 
@@ -312,18 +289,12 @@ impl Snapshot {
     /// Writes the snapshot to `path` atomically: into a temporary file beside it, flushed to
     /// disk, then renamed over `path`, so a reader or a crash never sees half a file.
     pub fn write_to(&self, path: &Path) -> Result<(), WriteError> {
-        let fail = |source| WriteError {
-            path: path.to_owned(),
-            source,
-        };
+        let fail = |source| WriteError { path: path.to_owned(), source };
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let mut file = tempfile::Builder::new()
-            .prefix(".wear-snapshot")
-            .tempfile_in(dir)
-            .map_err(fail)?;
+        let mut file = tempfile::Builder::new().prefix(".wear-snapshot").tempfile_in(dir).map_err(fail)?;
         use std::io::Write;
         file.write_all(self.to_json().as_bytes()).map_err(fail)?;
         file.write_all(b"\n").map_err(fail)?;

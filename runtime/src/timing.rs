@@ -33,10 +33,7 @@ impl TimingSlot {
     /// places it: [`Timer`] reaches the thread's share by the slot's offset in that slice.
     #[allow(clippy::new_without_default)]
     pub const unsafe fn new() -> Self {
-        TimingSlot {
-            busy_ticks: AtomicU64::new(0),
-            buckets: [const { AtomicU64::new(0) }; BUCKETS],
-        }
+        TimingSlot { busy_ticks: AtomicU64::new(0), buckets: [const { AtomicU64::new(0) }; BUCKETS] }
     }
 
     #[inline(always)]
@@ -51,16 +48,9 @@ impl TimingSlot {
     fn record_owned(&self, duration: u64) {
         // Only the leasing thread writes its block: load + store is exact (see `counter::hit`).
         let bucket = &self.buckets[bucket_of(duration)];
-        bucket.store(
-            bucket.load(Ordering::Relaxed).wrapping_add(1),
-            Ordering::Relaxed,
-        );
-        self.busy_ticks.store(
-            self.busy_ticks
-                .load(Ordering::Relaxed)
-                .wrapping_add(duration),
-            Ordering::Relaxed,
-        );
+        bucket.store(bucket.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+        self.busy_ticks
+            .store(self.busy_ticks.load(Ordering::Relaxed).wrapping_add(duration), Ordering::Relaxed);
     }
 }
 
@@ -98,10 +88,7 @@ impl Timer {
     /// Starts timing a call.
     #[inline(always)]
     pub fn start(slot: &'static TimingSlot) -> Timer {
-        Timer {
-            slot,
-            start: ticks(),
-        }
+        Timer { slot, start: ticks() }
     }
 }
 
@@ -153,10 +140,7 @@ mod tests {
     fn buckets_are_at_most_an_eighth_wide() {
         for bucket in 8..BUCKETS - 1 {
             let (lo, hi) = (bucket_floor(bucket), bucket_floor(bucket + 1));
-            assert!(
-                (hi - lo) as f64 / lo as f64 <= 0.125 + 1e-9,
-                "bucket {bucket}"
-            );
+            assert!((hi - lo) as f64 / lo as f64 <= 0.125 + 1e-9, "bucket {bucket}");
         }
     }
 }

@@ -14,11 +14,7 @@ use wear::snapshot::PartReading;
 /// The one reading of the part with this path.
 fn part(path: &str) -> PartReading {
     let snapshot = wear::snapshot();
-    let found: Vec<PartReading> = snapshot
-        .parts
-        .into_iter()
-        .filter(|p| p.path == path)
-        .collect();
+    let found: Vec<PartReading> = snapshot.parts.into_iter().filter(|p| p.path == path).collect();
     assert_eq!(found.len(), 1, "expected exactly one part `{path}`");
     found.into_iter().next().expect("one part")
 }
@@ -53,11 +49,7 @@ where
     I: IntoIterator,
     I::Item: Into<u64>,
 {
-    items
-        .into_iter()
-        .map(Into::into)
-        .filter(|v: &u64| *v > 1)
-        .count()
+    items.into_iter().map(Into::into).filter(|v: &u64| *v > 1).count()
 }
 
 #[wear::tracked]
@@ -143,10 +135,7 @@ fn generic_functions_are_one_part_across_instantiations() {
 fn diverging_functions_are_counted_and_still_panic() {
     let outcome = std::panic::catch_unwind(|| diverges("boom"));
     let payload = outcome.expect_err("diverges panics");
-    assert_eq!(
-        payload.downcast_ref::<String>().map(String::as_str),
-        Some("boom")
-    );
+    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("boom"));
     assert_eq!(calls("shapes::diverges"), 1);
 }
 
@@ -222,18 +211,14 @@ impl std::fmt::Display for Cart {
 impl From<u8> for Basket {
     #[wear::tracked]
     fn from(n: u8) -> Self {
-        Basket {
-            items: vec![u32::from(n)],
-        }
+        Basket { items: vec![u32::from(n)] }
     }
 }
 
 impl From<u16> for Basket {
     #[wear::tracked]
     fn from(n: u16) -> Self {
-        Basket {
-            items: vec![u32::from(n), 0],
-        }
+        Basket { items: vec![u32::from(n), 0] }
     }
 }
 
@@ -247,11 +232,7 @@ fn methods_are_counted_under_their_types() {
 
     assert_eq!(calls("shapes::Cart::new"), 1);
     assert_eq!(calls("shapes::Cart::add"), 2);
-    assert_eq!(
-        calls("shapes::Basket::add"),
-        1,
-        "same name, other type: another part"
-    );
+    assert_eq!(calls("shapes::Basket::add"), 1, "same name, other type: another part");
 
     assert_eq!(cart.total(), 7);
     assert_eq!(calls("shapes::Pricing::total"), 1);
@@ -358,9 +339,7 @@ mod billing {
 
 #[test]
 fn impl_blocks_track_every_method_but_skipped_and_const() {
-    let mut ledger = Ledger {
-        entries: Vec::new(),
-    };
+    let mut ledger = Ledger { entries: Vec::new() };
     ledger.record(5);
     ledger.record(-2);
     assert_eq!(ledger.balance(), 3);
@@ -380,10 +359,7 @@ fn impl_blocks_track_every_method_but_skipped_and_const() {
     assert_eq!(limits.interval.as_deref(), Some("180d"));
     let audited = part("shapes::Ledger::audited").limits.expect("own limits");
     assert_eq!(audited.calls, Some(5), "the method's own limit wins");
-    assert_eq!(
-        audited.interval, limits.interval,
-        "the impl's interval fills in"
-    );
+    assert_eq!(audited.interval, limits.interval, "the impl's interval fills in");
 }
 
 #[test]
@@ -402,12 +378,7 @@ fn modules_track_functions_and_impls_inside() {
     assert_eq!(calls("shapes::billing::tax"), 2);
     assert_eq!(calls("shapes::billing::Invoice::total"), 1);
     assert_eq!(calls("shapes::billing::refunds::refund"), 1);
-    assert!(
-        !wear::snapshot()
-            .parts
-            .iter()
-            .any(|p| p.path == "shapes::billing::quiet")
-    );
+    assert!(!wear::snapshot().parts.iter().any(|p| p.path == "shapes::billing::quiet"));
 }
 
 // ---- macro_rules! expansions -----------------------------------------------------------------
@@ -431,10 +402,7 @@ fn functions_made_by_macro_rules_are_parts() {
     assert_eq!(seven(), 7);
     assert_eq!(calls("shapes::forty_two"), 1);
     assert_eq!(calls("shapes::seven"), 2);
-    assert_ne!(
-        part("shapes::forty_two").serial,
-        part("shapes::seven").serial
-    );
+    assert_ne!(part("shapes::forty_two").serial, part("shapes::seven").serial);
 }
 
 // ---- async ---------------------------------------------------------------------------------
@@ -465,11 +433,7 @@ async fn fetch(id: u32) -> u32 {
 async fn fetch_checked(id: u32) -> Result<u32, String> {
     YieldOnce(false).await;
     let parsed: u32 = id.to_string().parse().map_err(|_| "bad".to_owned())?;
-    if parsed == 0 {
-        Err("zero".to_owned())
-    } else {
-        Ok(parsed)
-    }
+    if parsed == 0 { Err("zero".to_owned()) } else { Ok(parsed) }
 }
 
 fn block_on<F: Future>(future: F) -> F::Output {
@@ -555,11 +519,7 @@ fn failures_count_errors_and_unwinds_and_leave_results_alone() {
 
     assert_eq!(may_panic(false), 1);
     let payload = std::panic::catch_unwind(|| may_panic(true)).expect_err("panics");
-    assert_eq!(
-        payload.downcast_ref::<&str>(),
-        Some(&"asked to fail"),
-        "the panic is unchanged"
-    );
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"asked to fail"), "the panic is unchanged");
     let panicky = part("shapes::may_panic");
     assert_eq!((panicky.calls, panicky.failures), (2, Some(1)));
 
@@ -567,11 +527,7 @@ fn failures_count_errors_and_unwinds_and_leave_results_alone() {
     assert_eq!(early_return(1), Ok(1));
     assert_eq!(part("shapes::early_return").failures, Some(1));
 
-    assert_eq!(
-        part("shapes::free").failures,
-        None,
-        "not counted unless asked"
-    );
+    assert_eq!(part("shapes::free").failures, None, "not counted unless asked");
 }
 
 #[test]
@@ -591,10 +547,7 @@ fn timed_parts_record_busy_time_and_latency() {
     assert_eq!(timed_and_failing(true), Ok(()));
     assert_eq!(timed_and_failing(false), Err(()));
     let both = part("shapes::timed_and_failing");
-    assert_eq!(
-        (both.calls, both.failures, both.latency_ns.map(|l| l.count)),
-        (2, Some(1), Some(2))
-    );
+    assert_eq!((both.calls, both.failures, both.latency_ns.map(|l| l.count)), (2, Some(1), Some(2)));
     assert_eq!(part("shapes::free").busy_ns, None, "not timed unless asked");
 }
 
@@ -602,8 +555,7 @@ fn timed_parts_record_busy_time_and_latency() {
 
 #[test]
 fn registered_parts_match_the_source_scan_exactly() {
-    let sites =
-        wear_identity::site::sites_in_source(include_str!("shapes.rs")).expect("this file parses");
+    let sites = wear_identity::site::sites_in_source(include_str!("shapes.rs")).expect("this file parses");
     let mut scanned: Vec<(String, String, [u32; 2])> = sites
         .iter()
         .filter(|s| matches!(s.tracked, Some(Ok(_))))
@@ -613,11 +565,7 @@ fn registered_parts_match_the_source_scan_exactly() {
                 .collect::<Vec<_>>()
                 .join("::");
             let lines = [s.lines.0 as u32, s.lines.1 as u32];
-            (
-                s.owner.part_path(&module, &s.name),
-                s.serial.to_string(),
-                lines,
-            )
+            (s.owner.part_path(&module, &s.name), s.serial.to_string(), lines)
         })
         .collect();
     scanned.sort();
@@ -643,9 +591,6 @@ fn in_storage() -> Result<(), ()> {
 #[test]
 fn parts_never_called_are_listed_with_zero_calls() {
     let unused = part("shapes::in_storage");
-    assert_eq!(
-        (unused.calls, unused.failures, unused.busy_ns),
-        (0, Some(0), Some(0))
-    );
+    assert_eq!((unused.calls, unused.failures, unused.busy_ns), (0, Some(0), Some(0)));
     assert_eq!(unused.latency_ns.map(|l| l.count), Some(0));
 }

@@ -33,15 +33,7 @@ fn json_round_trips_with_every_documented_field() {
     let snapshot = wear::snapshot();
     let json: serde_json::Value = serde_json::from_str(&snapshot.to_json()).expect("json");
     assert_eq!(json["format"], "wear-snapshot/1");
-    for key in [
-        "service",
-        "version",
-        "instance",
-        "pid",
-        "started_at",
-        "taken_at",
-        "collect_us",
-    ] {
+    for key in ["service", "version", "instance", "pid", "started_at", "taken_at", "collect_us"] {
         assert!(json["process"].get(key).is_some(), "process.{key} missing");
     }
     let part = json["parts"]
@@ -74,9 +66,7 @@ fn writes_are_atomic_and_leave_nothing_behind() {
 fn a_bad_path_is_a_clear_error_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("no-such-dir").join("usage.json");
-    let err = wear::snapshot()
-        .write_to(&missing)
-        .expect_err("missing directory");
+    let err = wear::snapshot().write_to(&missing).expect_err("missing directory");
     let message = err.to_string();
     assert!(
         message.contains("cannot write wear snapshot to") && message.contains("no-such-dir"),
@@ -98,11 +88,7 @@ fn probe() -> Command {
 fn a_process_writes_its_snapshot_at_exit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let template = dir.path().join("probe-{pid}.json");
-    let out = probe()
-        .args(["1234"])
-        .env("WEAR_SNAPSHOT", &template)
-        .output()
-        .expect("probe runs");
+    let out = probe().args(["1234"]).env("WEAR_SNAPSHOT", &template).output().expect("probe runs");
     assert!(out.status.success());
     let files = entries(dir.path());
     assert_eq!(files.len(), 1, "{files:?}");
@@ -111,17 +97,9 @@ fn a_process_writes_its_snapshot_at_exit() {
     assert_eq!(snapshot.process.service, "wear-tests");
     assert_eq!(
         snapshot.process.pid.to_string(),
-        files[0]
-            .trim_start_matches("probe-")
-            .trim_end_matches(".json")
+        files[0].trim_start_matches("probe-").trim_end_matches(".json")
     );
-    let calls = |path: &str| {
-        snapshot
-            .parts
-            .iter()
-            .find(|p| p.path == path)
-            .map(|p| p.calls)
-    };
+    let calls = |path: &str| snapshot.parts.iter().find(|p| p.path == path).map(|p| p.calls);
     assert_eq!(calls("wear_probe::work"), Some(1234));
     assert_eq!(calls("wear_probe::never_called"), Some(0));
 }
@@ -142,10 +120,7 @@ fn a_process_writes_periodically() {
         std::thread::sleep(Duration::from_millis(10));
     }
     let running = child.try_wait().expect("status").is_none();
-    assert!(
-        running && path.exists(),
-        "a snapshot is written while the process runs"
-    );
+    assert!(running && path.exists(), "a snapshot is written while the process runs");
     assert!(child.wait().expect("exit").success());
 }
 
@@ -160,42 +135,21 @@ fn a_bad_interval_is_reported_and_the_program_is_unharmed() {
         .output()
         .expect("probe runs");
     assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        "310",
-        "the program's own output is unchanged"
-    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "310", "the program's own output is unchanged");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("ignoring WEAR_SNAPSHOT_INTERVAL") && stderr.contains("30s"),
-        "{stderr}"
-    );
-    assert_eq!(
-        read(&path)
-            .parts
-            .iter()
-            .find(|p| p.path == "wear_probe::work")
-            .map(|p| p.calls),
-        Some(5)
-    );
+    assert!(stderr.contains("ignoring WEAR_SNAPSHOT_INTERVAL") && stderr.contains("30s"), "{stderr}");
+    assert_eq!(read(&path).parts.iter().find(|p| p.path == "wear_probe::work").map(|p| p.calls), Some(5));
 }
 
 #[test]
 fn an_unwritable_snapshot_path_is_reported_and_the_program_is_unharmed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("missing").join("usage.json");
-    let out = probe()
-        .args(["3"])
-        .env("WEAR_SNAPSHOT", &path)
-        .output()
-        .expect("probe runs");
+    let out = probe().args(["3"]).env("WEAR_SNAPSHOT", &path).output().expect("probe runs");
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "93");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("cannot write wear snapshot to") && stderr.contains("missing"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("cannot write wear snapshot to") && stderr.contains("missing"), "{stderr}");
     assert_eq!(entries(dir.path()), Vec::<String>::new());
 }
 
@@ -204,23 +158,14 @@ fn the_guard_writes_the_final_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("guard.json");
     {
-        let guard = wear::Recorder::to_file(&path)
-            .every(Duration::from_secs(3600))
-            .start();
+        let guard = wear::Recorder::to_file(&path).every(Duration::from_secs(3600)).start();
         assert_eq!(guard.path(), path);
         for _ in 0..7 {
             let _ = sample(true);
         }
     }
     let snapshot = read(&path);
-    let calls = snapshot
-        .parts
-        .iter()
-        .find(|p| p.path == "snapshot_file::sample")
-        .map(|p| p.calls)
-        .expect("part");
-    assert!(
-        calls >= 7,
-        "final snapshot has the last counts, got {calls}"
-    );
+    let calls =
+        snapshot.parts.iter().find(|p| p.path == "snapshot_file::sample").map(|p| p.calls).expect("part");
+    assert!(calls >= 7, "final snapshot has the last counts, got {calls}");
 }

@@ -5,12 +5,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 
 fn calls(path: &str) -> u64 {
-    wear::snapshot()
-        .parts
-        .into_iter()
-        .find(|p| p.path == path)
-        .map(|p| p.calls)
-        .expect("part exists")
+    wear::snapshot().parts.into_iter().find(|p| p.path == path).map(|p| p.calls).expect("part exists")
 }
 
 #[wear::tracked]
@@ -59,18 +54,13 @@ fn short_lived(x: u64) -> u64 {
 fn exited_threads_keep_their_counts_and_blocks_are_reused() {
     const THREADS: u64 = 2_000;
     for t in 0..THREADS {
-        thread::spawn(move || short_lived(t))
-            .join()
-            .expect("thread");
+        thread::spawn(move || short_lived(t)).join().expect("thread");
     }
     assert_eq!(calls("threads::short_lived"), THREADS);
     // One block per thread alive at once, not per thread ever: other tests of this binary run
     // beside this one, so allow for them.
     let blocks = wear::counter_blocks();
-    assert!(
-        blocks <= 16,
-        "{blocks} counter blocks for {THREADS} sequential threads"
-    );
+    assert!(blocks <= 16, "{blocks} counter blocks for {THREADS} sequential threads");
 }
 
 #[wear::tracked]

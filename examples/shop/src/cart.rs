@@ -14,11 +14,7 @@ impl Cart {
 
     #[wear::tracked]
     pub fn add_item(&mut self, line: OrderLine) {
-        match self
-            .lines
-            .iter_mut()
-            .find(|l| l.sku == line.sku && l.region == line.region)
-        {
+        match self.lines.iter_mut().find(|l| l.sku == line.sku && l.region == line.region) {
             Some(existing) => existing.quantity += line.quantity,
             None => self.lines.push(line),
         }

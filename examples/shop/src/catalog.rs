@@ -36,10 +36,7 @@ impl Catalog {
     }
 
     pub fn search(&self, text: &str) -> Vec<&Product> {
-        self.products
-            .values()
-            .filter(|p| p.name.contains(text))
-            .collect()
+        self.products.values().filter(|p| p.name.contains(text)).collect()
     }
 
     pub fn discontinue(&mut self, sku: u32) -> Option<Product> {

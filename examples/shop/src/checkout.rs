@@ -20,12 +20,8 @@ pub fn checkout(
 ) -> Result<u64, CheckoutError> {
     let mut total = 0;
     for line in cart.lines() {
-        let product = catalog
-            .find(line.sku)
-            .ok_or(CheckoutError::UnknownProduct(line.sku))?;
-        stock
-            .reserve(line.sku, line.quantity)
-            .map_err(|e| CheckoutError::OutOfStock(e.sku))?;
+        let product = catalog.find(line.sku).ok_or(CheckoutError::UnknownProduct(line.sku))?;
+        stock.reserve(line.sku, line.quantity).map_err(|e| CheckoutError::OutOfStock(e.sku))?;
         total += line_total(product.cents, line.quantity, line.region);
     }
     if let Some(code) = coupon {
@@ -39,11 +35,7 @@ pub fn checkout(
 #[wear::tracked(failures)]
 fn pay(cents: u64) -> Result<(), CheckoutError> {
     // The card processor declines amounts ending in 13 cents: a fake but steady failure rate.
-    if cents % 100 == 13 {
-        Err(CheckoutError::PaymentDeclined)
-    } else {
-        Ok(())
-    }
+    if cents % 100 == 13 { Err(CheckoutError::PaymentDeclined) } else { Ok(()) }
 }
 
 #[wear::tracked]

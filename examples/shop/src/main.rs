@@ -13,37 +13,22 @@ fn main() {
     let path = std::env::var_os("WEAR_SNAPSHOT")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target/wear-demo/shop.json"));
-    let orders: usize = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(20_000);
+    let orders: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(20_000);
 
     let summary = workload::run(orders);
     println!("{summary}\n");
 
     let snapshot = wear::snapshot();
-    println!(
-        "{:<64} {:>9} {:>8} {:>10}",
-        "part", "calls", "failures", "p50 (ns)"
-    );
+    println!("{:<64} {:>9} {:>8} {:>10}", "part", "calls", "failures", "p50 (ns)");
     let mut parts = snapshot.parts.clone();
     parts.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.path.cmp(&b.path)));
     for part in &parts {
         let failures = part.failures.map_or("-".to_owned(), |f| f.to_string());
-        let p50 = part
-            .latency_ns
-            .map_or("-".to_owned(), |l| l.p50.to_string());
-        println!(
-            "{:<64} {:>9} {:>8} {:>10}",
-            part.path, part.calls, failures, p50
-        );
+        let p50 = part.latency_ns.map_or("-".to_owned(), |l| l.p50.to_string());
+        println!("{:<64} {:>9} {:>8} {:>10}", part.path, part.calls, failures, p50);
     }
     let unused = parts.iter().filter(|p| p.calls == 0).count();
-    println!(
-        "\n{} parts, {} never called (in storage)",
-        parts.len(),
-        unused
-    );
+    println!("\n{} parts, {} never called (in storage)", parts.len(), unused);
 
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         if let Err(e) = std::fs::create_dir_all(dir) {

@@ -41,18 +41,12 @@ pub fn parse_line(line: &str) -> Result<OrderLine, ParseError> {
     let sku = parse_sku(words.next().ok_or(ParseError::Empty)?)?;
     let quantity = parse_quantity(words.next().unwrap_or("x1"))?;
     let region = parse_region(words.next().unwrap_or("@eu"))?;
-    Ok(OrderLine {
-        sku,
-        quantity,
-        region,
-    })
+    Ok(OrderLine { sku, quantity, region })
 }
 
 #[wear::tracked]
 fn parse_sku(word: &str) -> Result<u32, ParseError> {
-    word.strip_prefix("sku-")
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| ParseError::BadSku(word.to_owned()))
+    word.strip_prefix("sku-").and_then(|n| n.parse().ok()).ok_or_else(|| ParseError::BadSku(word.to_owned()))
 }
 
 #[wear::tracked]
@@ -80,9 +74,5 @@ pub fn parse_csv_line(line: &str) -> Result<OrderLine, ParseError> {
     let [sku, quantity, region] = fields.as_slice() else {
         return Err(ParseError::Empty);
     };
-    Ok(OrderLine {
-        sku: parse_sku(sku)?,
-        quantity: parse_quantity(quantity)?,
-        region: parse_region(region)?,
-    })
+    Ok(OrderLine { sku: parse_sku(sku)?, quantity: parse_quantity(quantity)?, region: parse_region(region)? })
 }

@@ -34,10 +34,7 @@ pub use maintenance::{compact_log, rebuild_index};
 impl Stock {
     #[wear::tracked]
     pub fn filled(skus: u32, each: u32) -> Stock {
-        Stock {
-            levels: (0..skus).map(|s| (s, each)).collect(),
-            log: Vec::new(),
-        }
+        Stock { levels: (0..skus).map(|s| (s, each)).collect(), log: Vec::new() }
     }
 
     #[wear::tracked(failures)]
@@ -62,9 +59,6 @@ impl Stock {
 
     #[wear::tracked]
     pub fn export_csv(&self) -> String {
-        self.levels
-            .iter()
-            .map(|(s, n)| format!("{s},{n}\n"))
-            .collect()
+        self.levels.iter().map(|(s, n)| format!("{s},{n}\n")).collect()
     }
 }

@@ -29,8 +29,7 @@ pub fn run(orders: usize) -> String {
         let lines = 1 + dice.roll(4);
         for _ in 0..lines {
             // Popular products are far more popular: a skewed (roughly Zipf) choice.
-            let sku =
-                (dice.roll(500) * dice.roll(500)) / 500 + if dice.roll(50) == 0 { 600 } else { 0 };
+            let sku = (dice.roll(500) * dice.roll(500)) / 500 + if dice.roll(50) == 0 { 600 } else { 0 };
             let region = ["@eu", "@us", "@asia", "@mars"][(dice.roll(100) / 33).min(3) as usize];
             let text = format!("sku-{sku} x{} {region}", 1 + dice.roll(6));
             if let Ok(line) = parse_line(&text) {
@@ -38,10 +37,7 @@ pub fn run(orders: usize) -> String {
             }
         }
         if dice.roll(40) == 0 {
-            let mut gift = GiftCart {
-                cart: Cart::new(),
-                message: "happy birthday".to_owned(),
-            };
+            let mut gift = GiftCart { cart: Cart::new(), message: "happy birthday".to_owned() };
             if let Ok(line) = parse_line("sku-7 x1 @eu") {
                 gift.add_item(line);
             }
