@@ -79,11 +79,11 @@ impl Walker {
                     let inherited = container(&t.attrs, &outer);
                     let owner = Owner::of_trait(t);
                     for it in &t.items {
-                        if let syn::TraitItem::Fn(f) = it {
-                            if let Some(body) = &f.default {
-                                let vis = syn::Visibility::Inherited;
-                                self.function(&f.attrs, &vis, &f.sig, body, owner.clone(), &inherited);
-                            }
+                        if let syn::TraitItem::Fn(f) = it
+                            && let Some(body) = &f.default
+                        {
+                            let vis = syn::Visibility::Inherited;
+                            self.function(&f.attrs, &vis, &f.sig, body, owner.clone(), &inherited);
                         }
                     }
                 }

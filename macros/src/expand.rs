@@ -38,7 +38,7 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
                 errors.push(e);
             }
             let owner = locate::owner_of(&f.sig.ident);
-            f.block = Box::new(instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args));
+            *f.block = instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args);
             f.into_token_stream()
         }
         Target::Container(mut container) => {
@@ -87,20 +87,41 @@ impl Errors {
 
 /// Settings of an item inside a container: its own attribute (removed) over the container's.
 /// `None` when the item is skipped.
-fn settings(
-    attrs: &mut Vec<syn::Attribute>,
-    outer: &TrackedArgs,
-    errors: &mut Errors,
-) -> Option<(TrackedArgs, bool)> {
+fn settings(attrs: &mut Vec<syn::Attribute>, outer: &TrackedArgs, errors: &mut Errors) -> Option<Settings> {
     match take_own_args(attrs) {
-        None => Some((outer.clone(), false)),
+        None => Some(Settings { args: outer.clone(), explicit: false }),
         Some(Ok(own)) if own.skip.is_some() => None,
-        Some(Ok(own)) => Some((own.inherit(outer), true)),
+        Some(Ok(own)) => Some(Settings { args: own.inherit(outer), explicit: true }),
         Some(Err(e)) => {
             errors.push(e);
             None
         }
     }
+}
+
+struct Settings {
+    args: TrackedArgs,
+    /// The function carries its own `#[wear::tracked]`, so what cannot be instrumented is an
+    /// error rather than silently left alone.
+    explicit: bool,
+}
+
+/// The settings to instrument a function inside a container with, or `None` to leave it as
+/// written: skipped, or a `const fn` (an error when the user put the attribute on it).
+fn to_track(
+    attrs: &mut Vec<syn::Attribute>,
+    sig: &syn::Signature,
+    outer: &TrackedArgs,
+    errors: &mut Errors,
+) -> Option<Settings> {
+    let settings = settings(attrs, outer, errors)?;
+    if settings.explicit
+        && let Err(e) = valid::check_fn(sig)
+    {
+        errors.push(e);
+        return None;
+    }
+    (!valid::skipped_in_container(sig)).then_some(settings)
 }
 
 // Input:  #[wear::tracked(args)] impl/trait/mod { fn a() {..} #[wear::tracked(skip)] fn b() {..} const fn c() {..} }
@@ -110,57 +131,43 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
         syn::Item::Impl(imp) => {
             let owner = Owner::of_impl(imp);
             for item in &mut imp.items {
-                if let syn::ImplItem::Fn(f) = item {
-                    if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
-                        if explicit_const(&f.sig, explicit, errors) || valid::skipped_in_container(&f.sig) {
-                            continue;
-                        }
-                        f.block = instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args);
-                    }
+                if let syn::ImplItem::Fn(f) = item
+                    && let Some(track) = to_track(&mut f.attrs, &f.sig, args, errors)
+                {
+                    f.block = instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &track.args);
                 }
             }
         }
         syn::Item::Trait(tr) => {
             let owner = Owner::of_trait(tr);
             for item in &mut tr.items {
-                if let syn::TraitItem::Fn(f) = item {
-                    if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
-                        if explicit_const(&f.sig, explicit, errors) || valid::skipped_in_container(&f.sig) {
-                            continue;
-                        }
-                        match &f.default {
-                            Some(body) => {
-                                let vis = syn::Visibility::Inherited;
-                                f.default = Some(instrument(&f.attrs, &vis, &f.sig, body, &owner, &args));
-                            }
-                            None if explicit => errors.push(valid::no_body(&f.sig)),
-                            None => {}
-                        }
+                let syn::TraitItem::Fn(f) = item else { continue };
+                let Some(track) = to_track(&mut f.attrs, &f.sig, args, errors) else { continue };
+                match &f.default {
+                    Some(body) => {
+                        let vis = syn::Visibility::Inherited;
+                        f.default = Some(instrument(&f.attrs, &vis, &f.sig, body, &owner, &track.args));
                     }
+                    None if track.explicit => errors.push(valid::no_body(&f.sig)),
+                    None => {}
                 }
             }
         }
         syn::Item::Mod(m) => {
-            let Some((_, items)) = &mut m.content else {
-                return;
-            };
+            let Some((_, items)) = &mut m.content else { return };
             for item in items {
                 match item {
                     syn::Item::Fn(f) => {
-                        if let Some((args, explicit)) = settings(&mut f.attrs, args, errors) {
-                            if explicit_const(&f.sig, explicit, errors) || valid::skipped_in_container(&f.sig)
-                            {
-                                continue;
-                            }
-                            f.block =
-                                Box::new(instrument(&f.attrs, &f.vis, &f.sig, &f.block, &Owner::Free, &args));
+                        if let Some(track) = to_track(&mut f.attrs, &f.sig, args, errors) {
+                            *f.block =
+                                instrument(&f.attrs, &f.vis, &f.sig, &f.block, &Owner::Free, &track.args);
                         }
                     }
                     syn::Item::Impl(syn::ItemImpl { attrs, .. })
                     | syn::Item::Trait(syn::ItemTrait { attrs, .. })
                     | syn::Item::Mod(syn::ItemMod { attrs, .. }) => {
-                        if let Some((inner, _)) = settings(attrs, args, errors) {
-                            walk(item, &inner, errors);
+                        if let Some(inner) = settings(attrs, args, errors) {
+                            walk(item, &inner.args, errors);
                         }
                     }
                     _ => {}
@@ -169,17 +176,6 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
         }
         _ => {}
     }
-}
-
-/// A `const fn` inside a container is left alone, unless the user put the attribute on it.
-fn explicit_const(sig: &syn::Signature, explicit: bool, errors: &mut Errors) -> bool {
-    if explicit {
-        if let Err(e) = valid::check_fn(sig) {
-            errors.push(e);
-            return true;
-        }
-    }
-    false
 }
 
 // Input:  #[attrs] vis fn name(args) -> R { body }

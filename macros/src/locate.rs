@@ -15,10 +15,13 @@ use std::time::SystemTime;
 use wear_identity::Owner;
 use wear_identity::site::{FnSite, owner_at, sites_in_source};
 
+/// When a file was last seen changed, and its length: a changed file is parsed again.
 type Stamp = (Option<SystemTime>, u64);
+/// The functions of every file read so far, by path.
+type Files = HashMap<PathBuf, (Stamp, Rc<Vec<FnSite>>)>;
 
 thread_local! {
-    static FILES: RefCell<HashMap<PathBuf, (Stamp, Rc<Vec<FnSite>>)>> = RefCell::new(HashMap::new());
+    static FILES: RefCell<Files> = RefCell::new(HashMap::new());
 }
 
 /// The owner of the function whose name is `ident`.

@@ -1,10 +1,8 @@
 //! Helpers for a build script: record the git revision a program is built from.
 //!
 //! ```no_run
-//! // build.rs of your binary, with `wear` also under [build-dependencies]
-//! fn main() {
-//!     wear::build::git_revision();
-//! }
+//! // In `fn main` of build.rs, with `wear` also under [build-dependencies]:
+//! wear::build::git_revision();
 //! ```
 //! Then `wear::service!()` in the program carries the revision into every snapshot.
 use std::path::Path;

@@ -39,15 +39,13 @@
 //! Write snapshots (`wear-snapshot/1` JSON, see [`snapshot`](mod@snapshot)) for `cargo wear`:
 //!
 //! ```no_run
-//! fn main() {
-//!     wear::set_service(wear::service!());
-//!     // Every 30 s and at exit, atomically; `WEAR_SNAPSHOT=path` does the same via
-//!     // `wear::Recorder::from_env()`.
-//!     let _wear = wear::Recorder::to_file("usage/{service}-{instance}.json")
-//!         .every(std::time::Duration::from_secs(30))
-//!         .start();
-//!     // ... the program ...
-//! }
+//! wear::set_service(wear::service!());
+//! // Every 30 s and at exit, atomically; `WEAR_SNAPSHOT=path` does the same via
+//! // `wear::Recorder::from_env()`.
+//! let _wear = wear::Recorder::to_file("usage/{service}-{instance}.json")
+//!     .every(std::time::Duration::from_secs(30))
+//!     .start();
+//! // ... the program ...
 //! ```
 //!
 //! # Turning it off

@@ -170,10 +170,10 @@ impl Reporter {
         let Ok(mut last) = self.last.lock() else {
             return;
         };
-        if let Some(message) = &outcome {
-            if last.as_deref() != Some(message.as_str()) {
-                eprintln!("wear: {message}");
-            }
+        if let Some(message) = &outcome
+            && last.as_deref() != Some(message.as_str())
+        {
+            eprintln!("wear: {message}");
         }
         *last = outcome;
     }

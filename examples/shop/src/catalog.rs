@@ -44,7 +44,7 @@ impl Catalog {
     }
 
     #[wear::tracked(skip)]
-    pub fn len(&self) -> usize {
+    pub fn product_count(&self) -> usize {
         self.products.len()
     }
 }

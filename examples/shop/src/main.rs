@@ -30,10 +30,10 @@ fn main() {
     let unused = parts.iter().filter(|p| p.calls == 0).count();
     println!("\n{} parts, {} never called (in storage)", parts.len(), unused);
 
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("cannot create {}: {e}", dir.display());
-        }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("cannot create {}: {e}", dir.display());
     }
     match snapshot.write_to(&path) {
         Ok(()) => println!("snapshot written to {}", path.display()),

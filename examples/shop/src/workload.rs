@@ -60,6 +60,6 @@ pub fn run(orders: usize) -> String {
         "{orders} orders: {paid} paid, {failed} failed, revenue {}.{:02}; {compacted} log entries compacted; {} products",
         revenue / 100,
         revenue % 100,
-        catalog.len()
+        catalog.product_count()
     )
 }
