@@ -583,6 +583,7 @@ fn registered_parts_match_the_source_scan_exactly() {
     assert!(registered.len() >= 30, "{} parts", registered.len());
 }
 
+#[expect(dead_code, reason = "a part in storage, on purpose")]
 #[wear::tracked(timed, failures)]
 fn in_storage() -> Result<(), ()> {
     Ok(())
