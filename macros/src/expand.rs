@@ -216,12 +216,13 @@ fn instrument(
 
     let (timing_static, timing_ref, start_timer) = if args.timed.is_some() {
         (
-            quote! {
-                #[::wear::__private::linkme::distributed_slice(::wear::__private::TIMINGS)]
-                #[linkme(crate = ::wear::__private::linkme)]
-                #[allow(unsafe_code)]
-                static #timing: ::wear::__private::TimingSlot = unsafe { ::wear::__private::TimingSlot::new() };
-            },
+            in_slice(
+                "TIMINGS",
+                quote! {
+                    #[allow(unsafe_code)]
+                    static #timing: ::wear::__private::TimingSlot = unsafe { ::wear::__private::TimingSlot::new() };
+                },
+            ),
             quote!(::core::option::Option::Some(&#timing)),
             quote!(let #timer = ::wear::__private::Timer::start(&#timing);),
         )
@@ -235,28 +236,35 @@ fn instrument(
         block.stmts.iter().map(ToTokens::to_token_stream).collect()
     };
 
+    let calls_static = in_slice(
+        "CALLS",
+        quote! {
+            #[allow(unsafe_code)]
+            static #calls: ::wear::__private::CallSlot = unsafe { ::wear::__private::CallSlot::new() };
+        },
+    );
+    let part_static = in_slice(
+        "PARTS",
+        quote! {
+            static #part: ::wear::__private::Part = ::wear::__private::Part {
+                path: ::core::concat!(#before, ::core::module_path!(), #after),
+                file: ::core::file!(),
+                lines: (#start, #end),
+                serial: #serial,
+                calls: &#calls,
+                timing: #timing_ref,
+                counts_failures: #counts_failures,
+                failures: ::wear::__private::AtomicU64::new(0),
+                limit_calls: #limit_calls,
+                limit_busy_secs: #limit_busy,
+                interval_secs: #interval,
+            };
+        },
+    );
     let generated = quote! {
-        #[::wear::__private::linkme::distributed_slice(::wear::__private::CALLS)]
-        #[linkme(crate = ::wear::__private::linkme)]
-        #[allow(unsafe_code)]
-        static #calls: ::wear::__private::CallSlot = unsafe { ::wear::__private::CallSlot::new() };
+        #calls_static
         #timing_static
-        #[::wear::__private::linkme::distributed_slice(::wear::__private::PARTS)]
-        #[linkme(crate = ::wear::__private::linkme)]
-        #[allow(unsafe_code)]
-        static #part: ::wear::__private::Part = ::wear::__private::Part {
-            path: ::core::concat!(#before, ::core::module_path!(), #after),
-            file: ::core::file!(),
-            lines: (#start, #end),
-            serial: #serial,
-            calls: &#calls,
-            timing: #timing_ref,
-            counts_failures: #counts_failures,
-            failures: ::wear::__private::AtomicU64::new(0),
-            limit_calls: #limit_calls,
-            limit_busy_secs: #limit_busy,
-            interval_secs: #interval,
-        };
+        #part_static
         ::wear::__private::hit(&#calls);
         #start_timer
         #body
@@ -303,6 +311,23 @@ fn catch_failures(sig: &syn::Signature, block: &syn::Block, part: &syn::Ident) -
         #out
     };
     quote! { #arm #call #settle }
+}
+
+// Input:  static NAME: T = value;          and a slice name such as "CALLS"
+// Output: ::wear::__private::CALLS! { #![linkme_macro = ::wear::__private::CALLS] static NAME: T = value; }
+// The element macro that linkme generated with the slice adds `#[used]` and the platform's
+// `#[link_section]`. Calling it directly, rather than through linkme's `#[distributed_slice]`
+// attribute, skips a proc-macro expansion and a type-check function per static: most of what
+// tracking added to compile time. The types are right by construction here, and linkme is
+// pinned to an exact version because this protocol is linkme's own.
+fn in_slice(slice: &str, item: TokenStream) -> TokenStream {
+    let slice = format_ident!("{slice}");
+    quote! {
+        ::wear::__private::#slice! {
+            #![linkme_macro = ::wear::__private::#slice]
+            #item
+        }
+    }
 }
 
 fn mentions_impl_trait(ty: &syn::Type) -> bool {
