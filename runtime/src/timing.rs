@@ -47,6 +47,7 @@ impl TimingSlot {
     #[inline(always)]
     fn record_owned(&self, duration: u64) {
         // Only the leasing thread writes its block: load + store is exact (see `counter::hit`).
+        // In range: `bucket_of` clamps to the last bucket.
         let bucket = &self.buckets[bucket_of(duration)];
         bucket.store(bucket.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
         self.busy_ticks
