@@ -4,10 +4,11 @@
 //! single load from the thread pointer with no "initialised yet?" check. The lease itself has
 //! a destructor (to give the blocks back at thread exit) and is only touched on the cold path.
 use std::cell::Cell;
+use std::thread::LocalKey;
 
 use crate::counter::CallSlot;
 use crate::registry::{CALLS, TIMINGS};
-use crate::shard::{Block, Shards, bias_of};
+use crate::shard::{Block, Shards, Slot, bias_of};
 use crate::timing::TimingSlot;
 
 pub(crate) static CALL_SHARDS: Shards<CallSlot> = Shards::new();
@@ -45,39 +46,34 @@ impl Drop for Lease {
 /// count in the shared slot (no memory, or thread-locals already destroyed).
 pub(crate) fn lease_calls() -> Option<usize> {
     crate::process::touch();
-    LEASE
-        .try_with(|lease| {
-            let block = match lease.calls.get() {
-                Some(block) => block,
-                None => {
-                    let block = CALL_SHARDS.lease(&CALLS)?;
-                    lease.calls.set(Some(block));
-                    block
-                }
-            };
-            let bias = bias_of(block, &CALLS);
-            CALL_BIAS.set(bias);
-            Some(bias)
-        })
-        .ok()
-        .flatten()
+    lease_in(&CALL_SHARDS, &CALLS, |lease| &lease.calls, &CALL_BIAS)
 }
 
 /// The same as [`lease_calls`] for timing blocks.
 pub(crate) fn lease_timings() -> Option<usize> {
+    lease_in(&TIMING_SHARDS, &TIMINGS, |lease| &lease.timings, &TIMING_BIAS)
+}
+
+/// This thread's block of `shards` (leased now if it has none), its bias stored in `bias`.
+fn lease_in<T: Slot>(
+    shards: &'static Shards<T>,
+    slice: &'static [T],
+    held: fn(&Lease) -> &Cell<Option<&'static Block<T>>>,
+    bias: &'static LocalKey<Cell<usize>>,
+) -> Option<usize> {
     LEASE
         .try_with(|lease| {
-            let block = match lease.timings.get() {
+            let block = match held(lease).get() {
                 Some(block) => block,
                 None => {
-                    let block = TIMING_SHARDS.lease(&TIMINGS)?;
-                    lease.timings.set(Some(block));
+                    let block = shards.lease(slice)?;
+                    held(lease).set(Some(block));
                     block
                 }
             };
-            let bias = bias_of(block, &TIMINGS);
-            TIMING_BIAS.set(bias);
-            Some(bias)
+            let value = bias_of(block, slice);
+            bias.set(value);
+            Some(value)
         })
         .ok()
         .flatten()
