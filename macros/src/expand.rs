@@ -37,6 +37,9 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
             if let Err(e) = valid::check_fn(&f.sig) {
                 errors.push(e);
             }
+            if errors.0.is_some() {
+                return errors.with_item(item);
+            }
             let owner = locate::owner_of(&f.sig.ident);
             *f.block = instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args);
             f.into_token_stream()

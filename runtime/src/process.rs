@@ -73,11 +73,14 @@ pub(crate) fn instance() -> &'static str {
     })
 }
 
-/// The service, from [`set_service`], or from the environment and executable name.
+/// The service, from [`set_service`], or from the environment and executable name (looked up
+/// once: a recorder snapshots periodically and need not ask the OS each time).
 pub(crate) fn service() -> Service {
-    if let Some(service) = SERVICE.get() {
-        return service.clone();
-    }
+    static DEFAULT: OnceLock<Service> = OnceLock::new();
+    SERVICE.get().unwrap_or_else(|| DEFAULT.get_or_init(default_service)).clone()
+}
+
+fn default_service() -> Service {
     let name = std::env::var("OTEL_SERVICE_NAME")
         .ok()
         .filter(|n| !n.trim().is_empty())

@@ -67,9 +67,7 @@ impl<T: Slot> Shards<T> {
             // `next`, written before publication) makes the block's fields visible.
             let block: &'static Block<T> = unsafe { &*block.as_ptr() };
             // Acquire: see every count the previous leaseholder wrote before its Release.
-            if block.len == slice.len()
-                && block.in_use.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_ok()
-            {
+            if block.in_use.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_ok() {
                 return Some(block);
             }
             cursor = block.next as *mut Block<T>;
