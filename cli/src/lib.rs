@@ -1,0 +1,19 @@
+//! `cargo wear`: joins the parts found in the sources, the age of their lines in git and
+//! their recorded usage into a due list, under a policy and a logbook.
+//!
+//! The stages, each in its own module:
+//! [`scan`] (sources → parts) → [`age`] (git → line ages) → [`usage`] (snapshots, ledger →
+//! calls) → [`policy`] (limits, logbook → status, forecast) → [`due`] (the joined due list)
+//! → [`report`] (table, JSON, Markdown, SARIF, GitHub, JUnit).
+
+pub mod age;
+pub mod cli;
+pub mod due;
+pub mod error;
+pub mod policy;
+pub mod report;
+pub mod scan;
+pub mod time;
+pub mod usage;
+
+pub use error::{Error, Result};
