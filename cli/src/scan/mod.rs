@@ -1,1 +1,139 @@
-//! (being built)
+//! Finds every tracked part of a cargo workspace in its sources, named, located and
+//! fingerprinted exactly as the macro does (contract 1): the workspace's members come from
+//! `cargo metadata`, each target's module tree is followed from its root file, and each file's
+//! functions come from `wear_identity::site`, the code the macro itself uses.
+mod modules;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use wear_identity::args::Limits;
+use wear_identity::serial::Serial;
+use wear_identity::site::sites_in_file;
+
+use crate::error::Result;
+pub use modules::{ModuleFile, module_files};
+pub use workspace::{Target, Workspace, load_workspace};
+
+/// One tracked function found in the sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// The part path, as `module_path!()` and the owner make it.
+    pub path: String,
+    /// The source file, absolute.
+    pub file: PathBuf,
+    /// The source file relative to the workspace root, with `/` (what `file!()` gives).
+    pub rel_file: String,
+    /// First and last line.
+    pub lines: (u32, u32),
+    /// The fingerprint of the function's tokens.
+    pub serial: Serial,
+    /// Limits set in its attribute (or its impl's, trait's or module's).
+    pub limits: Limits,
+    /// The package it belongs to.
+    pub package: String,
+}
+
+/// A problem that does not stop the scan: the file is skipped or the function left out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The file at fault.
+    pub file: PathBuf,
+    /// The 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong and what was done about it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+/// Every part of a workspace, and what could not be read.
+#[derive(Clone, Debug)]
+pub struct Scan {
+    /// The workspace root (where `wear.toml` lives).
+    pub root: PathBuf,
+    /// The target directory cargo uses (caches and the ledger go under `wear/`).
+    pub target_dir: PathBuf,
+    /// Every part, sorted by path, then file and line.
+    pub parts: Vec<Part>,
+    /// Files that do not parse, modules whose file is missing, wrong attribute arguments.
+    pub warnings: Vec<Warning>,
+}
+
+/// Scans the workspace of `manifest_path` (or the one around the current directory).
+pub fn scan_workspace(manifest_path: Option<&Path>) -> Result<Scan> {
+    let workspace = load_workspace(manifest_path)?;
+    Ok(scan_targets(&workspace))
+}
+
+/// Scans the targets of an already loaded workspace.
+pub fn scan_targets(workspace: &Workspace) -> Scan {
+    let mut parts = Vec::new();
+    let mut warnings = Vec::new();
+    for target in &workspace.targets {
+        for module in module_files(&target.root_file, &target.crate_name, &mut warnings) {
+            parts_of_module(workspace, target, &module, &mut parts, &mut warnings);
+        }
+    }
+    parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
+    // A file reached by two targets of one package under the same crate name (a library and
+    // a binary of the same name both declaring it) is one set of parts.
+    parts.dedup_by(|a, b| a.path == b.path && a.file == b.file && a.lines == b.lines);
+    Scan { root: workspace.root.clone(), target_dir: workspace.target_dir.clone(), parts, warnings }
+}
+
+fn parts_of_module(
+    workspace: &Workspace,
+    target: &Target,
+    module: &ModuleFile,
+    parts: &mut Vec<Part>,
+    warnings: &mut Vec<Warning>,
+) {
+    let rel_file = relative(&workspace.root, &module.file);
+    for site in sites_in_file(&module.syntax) {
+        if module.is_test_only(&site.inline_modules) || site.is_const {
+            continue;
+        }
+        let args = match site.tracked {
+            None => continue,
+            Some(Ok(args)) => args,
+            Some(Err(message)) => {
+                warnings.push(Warning {
+                    file: module.file.clone(),
+                    line: Some(site.name_line),
+                    message: format!("`{}` is left out: {message}", site.name),
+                });
+                continue;
+            }
+        };
+        let mut path = module.module_path.clone();
+        for inline in &site.inline_modules {
+            path.push_str("::");
+            path.push_str(inline);
+        }
+        parts.push(Part {
+            path: site.owner.part_path(&path, &site.name),
+            file: module.file.clone(),
+            rel_file: rel_file.clone(),
+            lines: (site.lines.0 as u32, site.lines.1 as u32),
+            serial: site.serial,
+            limits: args.limits,
+            package: target.package.clone(),
+        });
+    }
+}
+
+/// `file` relative to `root` with `/` separators, or the whole path when outside it.
+pub fn relative(root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file);
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.join("/")
+}

@@ -4,7 +4,6 @@ use std::path::Path;
 use std::process::Command;
 
 use wear::Snapshot;
-use wear_identity::site::sites_in_source;
 
 fn run_demo(orders: &str) -> Snapshot {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -20,28 +19,18 @@ fn run_demo(orders: &str) -> Snapshot {
     serde_json::from_str(&std::fs::read_to_string(&path).expect("snapshot")).expect("wear-snapshot/1")
 }
 
-/// (path, serial, lines) of every tracked function in the crate's sources.
-fn scanned_parts() -> Vec<(String, String, [u32; 2])> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut parts = Vec::new();
-    for entry in std::fs::read_dir(&src).expect("src") {
-        let path = entry.expect("entry").path();
-        let stem = path.file_stem().and_then(|s| s.to_str()).expect("file name").to_owned();
-        if stem == "main" {
-            continue;
-        }
-        let mut module = vec!["wear_example_shop".to_owned()];
-        if stem != "lib" {
-            module.push(stem);
-        }
-        let sites = sites_in_source(&std::fs::read_to_string(&path).expect("source")).expect("parses");
-        for site in sites.iter().filter(|s| matches!(s.tracked, Some(Ok(_)))) {
-            let mut m = module.clone();
-            m.extend(site.inline_modules.iter().cloned());
-            let lines = [site.lines.0 as u32, site.lines.1 as u32];
-            parts.push((site.owner.part_path(&m.join("::"), &site.name), site.serial.to_string(), lines));
-        }
-    }
+/// (path, serial, file, lines) of every part of this package that `cargo wear`'s source scan
+/// finds, starting from the workspace manifest as `cargo wear` does.
+fn scanned_parts() -> Vec<(String, String, String, [u32; 2])> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
+    let scan = wear_cli::scan::scan_workspace(Some(&manifest)).expect("the workspace scans");
+    assert!(scan.warnings.is_empty(), "{:?}", scan.warnings);
+    let mut parts: Vec<_> = scan
+        .parts
+        .into_iter()
+        .filter(|p| p.package == env!("CARGO_PKG_NAME"))
+        .map(|p| (p.path, p.serial.to_string(), p.rel_file, [p.lines.0, p.lines.1]))
+        .collect();
     parts.sort();
     parts
 }
@@ -49,9 +38,10 @@ fn scanned_parts() -> Vec<(String, String, [u32; 2])> {
 #[test]
 fn every_part_runs_is_scanned_and_counted() {
     let snapshot = run_demo("2000");
-    let mut registered: Vec<(String, String, [u32; 2])> =
-        snapshot.parts.iter().map(|p| (p.path.clone(), p.serial.clone(), p.lines)).collect();
+    let mut registered: Vec<_> =
+        snapshot.parts.iter().map(|p| (p.path.clone(), p.serial.clone(), p.file.clone(), p.lines)).collect();
     registered.sort();
+    // Exactly one scanned part for every runtime part and the other way round (contract 1).
     assert_eq!(registered, scanned_parts());
     assert!(registered.len() >= 30);
 

@@ -1,0 +1,178 @@
+//! A crate's module tree, followed from its root file the way rustc resolves `mod name;`:
+//! `name.rs` or `name/mod.rs` beside a `mod.rs`/crate root, under a directory named after any
+//! other file, `#[path]` relative to the declaring file's directory (or to the inline modules'
+//! directories inside inline modules). Modules under `#[cfg(test)]` are left out: they are not
+//! in the program whose usage is recorded.
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::Warning;
+
+/// One source file of a crate, parsed.
+pub struct ModuleFile {
+    /// The file.
+    pub file: PathBuf,
+    /// The module it holds, as `module_path!()` writes it (`shop::cart`).
+    pub module_path: String,
+    /// Its syntax tree.
+    pub syntax: syn::File,
+    /// Inline modules (paths below the file's module) under `#[cfg(test)]`.
+    test_only: Vec<Vec<String>>,
+}
+
+impl std::fmt::Debug for ModuleFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModuleFile")
+            .field("file", &self.file)
+            .field("module_path", &self.module_path)
+            .finish()
+    }
+}
+
+impl ModuleFile {
+    /// Whether a function inside these inline modules is test-only code.
+    pub fn is_test_only(&self, inline_modules: &[String]) -> bool {
+        self.test_only.iter().any(|t| inline_modules.starts_with(t))
+    }
+}
+
+/// Every file of the crate rooted at `root_file`, root first. Files that cannot be read or
+/// parsed, and modules whose file is missing, become warnings.
+pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warning>) -> Vec<ModuleFile> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut pending = vec![(root_file.to_owned(), crate_name.to_owned(), true)];
+    while let Some((file, module_path, mod_rs)) = pending.pop() {
+        if !seen.insert((file.clone(), module_path.clone())) {
+            continue;
+        }
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) => {
+                warnings.push(Warning {
+                    file,
+                    line: None,
+                    message: format!("cannot be read ({e}); skipped"),
+                });
+                continue;
+            }
+        };
+        let syntax = match syn::parse_file(&text) {
+            Ok(syntax) => syntax,
+            Err(e) => {
+                warnings.push(Warning {
+                    file,
+                    line: Some(e.span().start().line),
+                    message: format!("does not parse ({e}); its parts are left out"),
+                });
+                continue;
+            }
+        };
+        let dir = file.parent().map(Path::to_owned).unwrap_or_default();
+        let children_dir = if mod_rs { dir.clone() } else { dir.join(file.file_stem().unwrap_or_default()) };
+        let mut walk = Walk {
+            file: &file,
+            dir: &dir,
+            module_path: &module_path,
+            inline: Vec::new(),
+            test_only: Vec::new(),
+            found: Vec::new(),
+            warnings,
+        };
+        walk.items(&syntax.items, &children_dir);
+        let Walk { test_only, found, .. } = walk;
+        // Reverse so that the stack pops children in source order.
+        pending.extend(found.into_iter().rev());
+        out.push(ModuleFile { file, module_path, syntax, test_only });
+    }
+    out
+}
+
+struct Walk<'a> {
+    file: &'a Path,
+    dir: &'a Path,
+    module_path: &'a str,
+    inline: Vec<String>,
+    test_only: Vec<Vec<String>>,
+    found: Vec<(PathBuf, String, bool)>,
+    warnings: &'a mut Vec<Warning>,
+}
+
+impl Walk<'_> {
+    /// `base` is where `mod name;` looks for `name.rs` at this depth of inline modules.
+    fn items(&mut self, items: &[syn::Item], base: &Path) {
+        for item in items {
+            let syn::Item::Mod(m) = item else { continue };
+            let name = wear_identity::render::unraw(&m.ident.to_string()).to_owned();
+            let test_only = m.attrs.iter().any(is_cfg_test);
+            match &m.content {
+                Some((_, content)) => {
+                    self.inline.push(name.clone());
+                    if test_only {
+                        self.test_only.push(self.inline.clone());
+                    }
+                    self.items(content, &base.join(&name));
+                    self.inline.pop();
+                }
+                None if test_only => {}
+                None => self.declared(m, &name, base),
+            }
+        }
+    }
+
+    fn declared(&mut self, m: &syn::ItemMod, name: &str, base: &Path) {
+        let mut module_path = self.module_path.to_owned();
+        for inline in &self.inline {
+            module_path.push_str("::");
+            module_path.push_str(inline);
+        }
+        module_path.push_str("::");
+        module_path.push_str(name);
+        let line = m.ident.span().start().line;
+        if let Some(path) = path_attr(&m.attrs) {
+            let at = if self.inline.is_empty() { self.dir } else { base };
+            let file = at.join(path);
+            if file.is_file() {
+                self.found.push((file, module_path, true));
+            } else {
+                self.missing(line, name, &[file]);
+            }
+            return;
+        }
+        let flat = base.join(format!("{name}.rs"));
+        let nested = base.join(name).join("mod.rs");
+        if flat.is_file() {
+            self.found.push((flat, module_path, false));
+        } else if nested.is_file() {
+            self.found.push((nested, module_path, true));
+        } else {
+            self.missing(line, name, &[flat, nested]);
+        }
+    }
+
+    fn missing(&mut self, line: usize, name: &str, tried: &[PathBuf]) {
+        let tried: Vec<_> = tried.iter().map(|p| p.display().to_string()).collect();
+        self.warnings.push(Warning {
+            file: self.file.to_owned(),
+            line: Some(line),
+            message: format!("module `{name}` has no file (looked for {}); skipped", tried.join(" and ")),
+        });
+    }
+}
+
+/// `#[cfg(test)]`, exactly: other cfgs may well be on in production builds.
+fn is_cfg_test(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("cfg")
+        && attr.meta.require_list().is_ok_and(|list| list.tokens.to_string().trim() == "test")
+}
+
+/// The file named by `#[path = "..."]`.
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find(|a| a.path().is_ident("path")).and_then(|a| match &a.meta {
+        syn::Meta::NameValue(nv) => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}

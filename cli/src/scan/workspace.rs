@@ -1,0 +1,82 @@
+//! The workspace as cargo sees it: its root, target directory and the crate roots of its
+//! members, from `cargo metadata` (so `--manifest-path`, virtual manifests and
+//! `[workspace] exclude` behave as in every cargo command).
+use std::path::{Path, PathBuf};
+
+use cargo_metadata::{MetadataCommand, TargetKind};
+
+use crate::error::{Error, Result};
+
+/// One crate whose sources are scanned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The package it belongs to.
+    pub package: String,
+    /// The crate name `module_path!()` starts with (the target name, `-` made `_`).
+    pub crate_name: String,
+    /// The crate root (`src/lib.rs`, `src/main.rs`, ...).
+    pub root_file: PathBuf,
+}
+
+/// A workspace's root, target directory and scanned crates.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    /// Where the workspace manifest is.
+    pub root: PathBuf,
+    /// Cargo's target directory.
+    pub target_dir: PathBuf,
+    /// Libraries, binaries and examples of every member, in cargo's order.
+    pub targets: Vec<Target>,
+}
+
+/// Runs `cargo metadata --no-deps` for `manifest_path` (or the current directory).
+pub fn load_workspace(manifest_path: Option<&Path>) -> Result<Workspace> {
+    let mut command = MetadataCommand::new();
+    command.no_deps();
+    if let Some(path) = manifest_path {
+        if !path.is_file() {
+            return Err(Error::in_file(path, "no such manifest")
+                .help("give the path of a Cargo.toml with --manifest-path"));
+        }
+        command.manifest_path(path);
+    }
+    let metadata = command.exec().map_err(|e| {
+        let shown =
+            manifest_path.map_or_else(|| "the current directory".to_owned(), |p| p.display().to_string());
+        Error::new(format!("cargo metadata failed for {shown}: {}", one_line(&e.to_string())))
+            .help("run inside a cargo workspace, or point --manifest-path at its Cargo.toml")
+    })?;
+    let mut targets = Vec::new();
+    for package in metadata.workspace_packages() {
+        for target in &package.targets {
+            let scanned = target.kind.iter().any(|k| {
+                matches!(
+                    k,
+                    TargetKind::Lib
+                        | TargetKind::RLib
+                        | TargetKind::DyLib
+                        | TargetKind::CDyLib
+                        | TargetKind::StaticLib
+                        | TargetKind::Bin
+                        | TargetKind::Example
+                )
+            });
+            if scanned {
+                targets.push(Target {
+                    package: package.name.to_string(),
+                    crate_name: target.name.replace('-', "_"),
+                    root_file: target.src_path.clone().into_std_path_buf(),
+                });
+            }
+        }
+    }
+    Ok(Workspace {
+        root: metadata.workspace_root.into_std_path_buf(),
+        target_dir: metadata.target_directory.into_std_path_buf(),
+        targets,
+    })
+}
+
+fn one_line(text: &str) -> String {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
