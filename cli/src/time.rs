@@ -17,10 +17,10 @@ pub fn parse_instant(text: &str) -> Result<Secs> {
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts.as_second());
     }
-    if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        if let Ok(zoned) = date.to_zoned(jiff::tz::TimeZone::UTC) {
-            return Ok(zoned.timestamp().as_second());
-        }
+    if let Ok(date) = text.parse::<jiff::civil::Date>()
+        && let Ok(zoned) = date.to_zoned(jiff::tz::TimeZone::UTC)
+    {
+        return Ok(zoned.timestamp().as_second());
     }
     Err(Error::new(format!("`{text}` is not a date or an RFC 3339 instant"))
         .help("write a date like 2026-11-21 or an instant like 2026-11-21T12:00:00Z"))
