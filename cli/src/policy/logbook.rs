@@ -153,11 +153,11 @@ fn check(path: &Path, text: &str, raw: RawSignOff) -> Result<SignOff> {
             .help("copy the serial from `cargo wear scan`, like `serial = \"3f2a9c0d11e4b7a6\"`"));
     }
     let date = match raw.date.get_ref() {
-        toml::Value::Datetime(d) => parse_instant(&d.to_string()),
-        toml::Value::String(s) => parse_instant(s),
-        _ => Err(Error::new("`date` expects an instant")),
+        toml::Value::Datetime(d) => parse_date(&d.to_string()),
+        toml::Value::String(s) => parse_date(s),
+        _ => None,
     }
-    .map_err(|_| {
+    .ok_or_else(|| {
         Error::in_file(path, "`date` is not an RFC 3339 instant or a date")
             .at_line(at(raw.date.span().start))
             .help("write `date = 2026-11-21T12:00:00Z` (UTC) or `date = 2026-11-21`")
@@ -171,6 +171,20 @@ fn check(path: &Path, text: &str, raw: RawSignOff) -> Result<SignOff> {
         by: raw.by,
         note: raw.note,
     })
+}
+
+/// An RFC 3339 instant, or a date alone meaning its midnight UTC. A date and time without an
+/// offset is refused: it would mean a different instant in every time zone.
+fn parse_date(text: &str) -> Option<Secs> {
+    let text = text.trim();
+    let is_date_alone = text.len() == 10 && !text.contains(['T', 't', ' ']);
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        Some(ts.as_second())
+    } else if is_date_alone {
+        parse_instant(text).ok()
+    } else {
+        None
+    }
 }
 
 /// Appends `entry` to the logbook at `path` (creating it with a short header if missing),

@@ -24,3 +24,6 @@ pub use limits::EffectiveLimits;
 pub use logbook::{LOGBOOK_FILE, Logbook, SignOff, append_signoff, logbook_path};
 pub use rules::{Policy, Rule};
 pub use starter::{STARTER, write_starter};
+
+#[cfg(test)]
+mod tests;
