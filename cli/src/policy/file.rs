@@ -35,7 +35,7 @@ const KEYS: &str = "`parts`, `files` (rules only), `calls`, `busy`, `age` and `d
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPolicy {
-    defaults: Option<Spanned<RawSection>>,
+    defaults: Option<RawSection>,
     #[serde(default, rename = "rule")]
     rules: Vec<Spanned<RawSection>>,
 }
@@ -133,11 +133,9 @@ fn check(path: &Path, text: &str, raw: RawPolicy) -> Result<Policy> {
     };
     let mut policy = Policy::default();
     if let Some(defaults) = raw.defaults {
-        let span = defaults.span();
-        let defaults = defaults.into_inner();
         if let Some(key) = defaults.parts.as_ref().or(defaults.files.as_ref()) {
             return Err(err(
-                key.span().start.max(span.start),
+                key.span().start,
                 "`[defaults]` applies to every part and takes no `parts` or `files`".to_owned(),
                 "move the pattern and its limits into a `[[rule]]` table",
             ));

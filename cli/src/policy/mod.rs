@@ -1,12 +1,13 @@
 //! Policy and logbook: the limits each part must stay within, the inspections that restart
 //! them, and what that makes of each part: status, nearest limit and projected due date.
 //!
-//! - [`file`]: reads `wear.toml` (or `[workspace.metadata.wear]` in `Cargo.toml`).
-//! - [`rules`]: the [`Policy`], and the [`EffectiveLimits`] of one part. For each limit the
-//!   **last** matching rule wins; the macro's arguments win over the whole file.
+//! - [`file`](mod@file): reads `wear.toml` (or `[workspace.metadata.wear]` in `Cargo.toml`).
+//! - [`rules`]: the [`Policy`] and how it gives the [`EffectiveLimits`] (see [`limits`]) of
+//!   one part. For each limit the **last** matching rule wins; the macro's arguments win over
+//!   the whole file.
 //! - [`starter`]: `cargo wear init`, a commented `wear.toml` stating the defaults.
 //! - [`logbook`]: `wear-logbook.toml`, sign-offs appended as text, written atomically.
-//! - [`assess`] and [`forecast`]: status, percent of the nearest limit, projected due date.
+//! - [`assess`](mod@assess) and [`forecast`]: status, percent of the nearest limit, projected due date.
 
 pub mod assess;
 mod atomic;
