@@ -17,7 +17,10 @@ pub fn parse_instant(text: &str) -> Result<Secs> {
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts.as_second());
     }
-    if let Ok(date) = text.parse::<jiff::civil::Date>()
+    // A date alone: jiff would also read a date-time without offset as its date, silently
+    // dropping the time, so only bare dates go this way.
+    if !text.contains(['T', 't', ' '])
+        && let Ok(date) = text.parse::<jiff::civil::Date>()
         && let Ok(zoned) = date.to_zoned(jiff::tz::TimeZone::UTC)
     {
         return Ok(zoned.timestamp().as_second());
@@ -52,6 +55,7 @@ mod tests {
         assert_eq!(format_instant(t), "2026-11-21T00:00:00Z");
         assert_eq!(parse_instant("2026-11-21T12:00:00Z").unwrap() - t, 12 * 3600);
         assert_eq!(format_date(t + 3600), "2026-11-21");
+        assert!(parse_instant("2026-01-01T12:34:56").is_err(), "a time without offset is refused");
         let err = parse_instant("yesterday").unwrap_err();
         assert!(err.to_string().contains("`yesterday`"), "{err}");
     }
