@@ -23,14 +23,24 @@ pub(super) fn render(list: &DueList, _opts: &RenderOptions) -> String {
             data(&finding_text(item, list.now)),
         ));
     }
-    let summary = format!("cargo wear: {}: {}; {}", parts_text(list.parts.len()), counts_text(list), window_text(list));
+    let summary =
+        format!("cargo wear: {}: {}; {}", parts_text(list.parts.len()), counts_text(list), window_text(list));
     out.push_str(&format!("::notice::{}\n", data(&summary)));
     out
 }
 
-/// A command's message, escaped as GitHub's runner unescapes it.
+/// A command's message, escaped as GitHub's runner unescapes it; other control characters
+/// (an escape code the log viewer would act on) become U+FFFD.
 pub(super) fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.chars()
+        .map(|c| match c {
+            '%' => "%25".to_owned(),
+            '\r' => "%0D".to_owned(),
+            '\n' => "%0A".to_owned(),
+            c if c.is_control() && c != '\t' => '\u{FFFD}'.to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// A command's property value, escaped as GitHub's runner unescapes it.
@@ -44,13 +54,18 @@ mod tests {
 
     /// Reverses the escaping the way the Actions runner does (`%25` last).
     fn unescape(s: &str) -> String {
-        s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+        s.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
     }
 
     #[test]
     fn data_escapes_percent_and_line_breaks_only() {
         assert_eq!(data("100% done\r\nnext: a, b"), "100%25 done%0D%0Anext: a, b");
         assert_eq!(data("%0A"), "%250A");
+        assert_eq!(data("\x1b[31mred\u{7}"), "\u{FFFD}[31mred\u{FFFD}");
     }
 
     #[test]

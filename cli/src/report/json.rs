@@ -86,13 +86,15 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
         now: format_instant(list.now),
         head: list.head.as_deref(),
         shallow: list.shallow,
-        usage_window: list.usage_window.map(|[from, to]| Window { from: format_instant(from), to: format_instant(to) }),
+        usage_window: list
+            .usage_window
+            .map(|[from, to]| Window { from: format_instant(from), to: format_instant(to) }),
         fail_on: opts.fail_on,
         counts: Counts { total: list.parts.len(), overdue, due_soon, serviceable, in_storage, unknown },
         parts: list.parts.iter().map(part).collect(),
     };
-    let mut text =
-        serde_json::to_string_pretty(&report).expect("the report has string keys only, so it always serializes");
+    let mut text = serde_json::to_string_pretty(&report)
+        .expect("the report has string keys only, so it always serializes");
     text.push('\n');
     text
 }

@@ -84,7 +84,11 @@ fn details(item: &DueItem, now: i64) -> String {
             opt_count(item.calls_since_overhaul),
             opt_count(item.calls_since_new)
         ),
-        format!("age since overhaul/oldest line: {}/{}", age(now, item.overhauled_at), age(now, item.oldest_line_at)),
+        format!(
+            "age since overhaul/oldest line: {}/{}",
+            age(now, item.overhauled_at),
+            age(now, item.oldest_line_at)
+        ),
         format!("busy time: {}", busy(item.busy_ns)),
         format!("nearest limit: {}", nearest(item)),
         format!("projected due: {}", due_date(item)),
@@ -137,7 +141,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_quotes_and_line_breaks() {
-        assert_eq!(attr(r#"<S as T<"a", 'b'>> & co"#), "&lt;S as T&lt;&quot;a&quot;, &apos;b&apos;&gt;&gt; &amp; co");
+        assert_eq!(
+            attr(r#"<S as T<"a", 'b'>> & co"#),
+            "&lt;S as T&lt;&quot;a&quot;, &apos;b&apos;&gt;&gt; &amp; co"
+        );
         assert_eq!(attr("a\nb\tc\rd"), "a&#10;b&#9;c&#13;d");
         assert_eq!(text("a\nb\tc\rd ]]> \"q\""), "a\nb\tc&#13;d ]]&gt; \"q\"");
     }

@@ -6,8 +6,8 @@
 //! backtick run inside and whose `|` are escaped (GFM splits table cells on `|` even inside
 //! code); free text such as remarks has its Markdown and HTML characters escaped.
 use super::{
-    RenderOptions, SHALLOW_NOTE, age, busy, due_date, is_finding, location, nearest, opt_count, parts_text,
-    remarks, window_text,
+    RenderOptions, SHALLOW_NOTE, age, busy, due_date, is_finding, location, nearest, one_line, opt_count,
+    parts_text, remarks, window_text,
 };
 use crate::due::{DueItem, DueList, Status};
 use crate::time::format_date;
@@ -18,7 +18,8 @@ const HEADER: &str = "| Part | Status | Calls (overhaul/new) | Age (overhaul/old
 
 /// Renders the Markdown report.
 pub(super) fn render(list: &DueList, _opts: &RenderOptions) -> String {
-    let (urgent, rest): (Vec<&DueItem>, Vec<&DueItem>) = list.parts.iter().partition(|p| is_finding(p.status));
+    let (urgent, rest): (Vec<&DueItem>, Vec<&DueItem>) =
+        list.parts.iter().partition(|p| is_finding(p.status));
     let mut out = String::from("## cargo wear: due list\n\n");
     let counts: Vec<String> = list
         .counts()
@@ -29,14 +30,14 @@ pub(super) fn render(list: &DueList, _opts: &RenderOptions) -> String {
         })
         .collect();
     out.push_str(&format!(
-        "{} of {}, as of {}, {}\n\n",
-        counts.join(" · "),
+        "{}: {}\n\nAs of {}, {}.\n\n",
         parts_text(list.parts.len()),
+        counts.join(" · "),
         format_date(list.now),
         window_text(list),
     ));
     if list.shallow {
-        out.push_str(&format!("> {}\n\n", text(&capitalized(SHALLOW_NOTE))));
+        out.push_str(&format!("> {}.\n\n", text(&capitalized(SHALLOW_NOTE))));
     }
     if urgent.is_empty() {
         out.push_str("No part is overdue or due soon.\n");
@@ -50,12 +51,12 @@ pub(super) fn render(list: &DueList, _opts: &RenderOptions) -> String {
             .filter(|(status, n)| !is_finding(*status) && *n > 0)
             .map(|(status, n)| format!("{n} {}", status.as_str()))
             .collect();
-        let more = if urgent.is_empty() { "" } else { " more" };
-        out.push_str(&format!(
-            "\n<details>\n<summary>{}{more}: {}</summary>\n\n",
-            parts_text(rest.len()),
-            rest_counts.join(", ")
-        ));
+        let what = match (urgent.is_empty(), rest.len()) {
+            (true, _) => parts_text(rest.len()),
+            (false, 1) => "1 more part".to_owned(),
+            (false, n) => format!("{n} more parts"),
+        };
+        out.push_str(&format!("\n<details>\n<summary>{what}: {}</summary>\n\n", rest_counts.join(", ")));
         push_table(&mut out, &rest, list.now);
         out.push_str("\n</details>\n");
     }
@@ -95,7 +96,7 @@ pub(super) fn code(s: &str) -> String {
     let longest_run = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
-    let body = s.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let body = one_line(s).replace('|', "\\|");
     format!("{fence}{pad}{body}{pad}{fence}")
 }
 
@@ -103,12 +104,11 @@ pub(super) fn code(s: &str) -> String {
 /// characters as entities, line breaks as spaces.
 pub(super) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in one_line(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\r' | '\n' => out.push(' '),
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);

@@ -83,7 +83,8 @@ fn count(n: u64) -> String {
         return n.to_string();
     }
     let n = u128::from(n);
-    for (unit, suffix) in [(1_000u128, "k"), (1_000_000, "M"), (1_000_000_000, "G"), (1_000_000_000_000, "T")] {
+    for (unit, suffix) in [(1_000u128, "k"), (1_000_000, "M"), (1_000_000_000, "G"), (1_000_000_000_000, "T")]
+    {
         let tenths = (n * 10 + unit / 2) / unit;
         if tenths < 1_000 {
             return match tenths % 10 {
@@ -148,7 +149,9 @@ fn percent(p: f64) -> String {
 /// The nearest limit for a table cell: `87% calls (1G)`, `112% age (365d)`, or `-`.
 fn nearest(item: &DueItem) -> String {
     match &item.nearest {
-        Some(n) => format!("{} {} ({})", percent(n.percent), limit_word(n.kind), limit_text(n.kind, &n.limit)),
+        Some(n) => {
+            format!("{} {} ({})", percent(n.percent), limit_word(n.kind), limit_text(n.kind, &n.limit))
+        }
         None => "-".to_owned(),
     }
 }
@@ -189,6 +192,19 @@ fn window_text(list: &DueList) -> String {
     }
 }
 
+/// `s` on one line with nothing a terminal would act on: line breaks and tabs become spaces,
+/// other control characters (an escape code in a remark, say) become U+FFFD.
+fn one_line(s: &str) -> String {
+    s.replace("\r\n", " ")
+        .chars()
+        .map(|c| match c {
+            '\r' | '\n' | '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
 /// The note printed when the history is shallow.
 const SHALLOW_NOTE: &str = "shallow clone: ages at the cut are lower bounds";
 
@@ -202,7 +218,7 @@ fn remarks(item: &DueItem) -> Vec<String> {
     signed_off_remark(item).into_iter().chain(item.remarks.iter().cloned()).collect()
 }
 
-/// One line saying why a part is a finding, for annotations, code scanning and test reports:
+/// One line (no line breaks or control characters) saying why a part is a finding, for annotations, code scanning and test reports:
 /// `shop::cart::Cart::add_item is overdue: 112% of its age limit (365d); 1.2M calls since
 /// overhaul; last changed 2025-01-02, 412d ago.`
 fn finding_text(item: &DueItem, now: Secs) -> String {
@@ -221,16 +237,14 @@ fn finding_text(item: &DueItem, now: Secs) -> String {
     if let Some(t) = item.overhauled_at {
         text.push_str(&format!("; last changed {}, {} ago", format_date(t), age(now, Some(t))));
     }
-    if item.status == Status::DueSoon {
-        if let Some(t) = item.projected_due {
-            text.push_str(&format!("; projected due {}", format_date(t)));
-        }
+    if let (Status::DueSoon, Some(t)) = (item.status, item.projected_due) {
+        text.push_str(&format!("; projected due {}", format_date(t)));
     }
     text.push('.');
     for remark in remarks(item) {
         text.push_str(&format!(" Remark: {remark}."));
     }
-    text
+    one_line(&text)
 }
 
 /// The status in running text: `overdue`, `due soon`, ...
@@ -366,6 +380,12 @@ mod tests {
         for (part, module) in cases {
             assert_eq!(module_path(part), module, "{part}");
         }
+    }
+
+    #[test]
+    fn one_line_leaves_nothing_for_a_terminal_to_act_on() {
+        assert_eq!(one_line("a\r\nb\nc\td\x1b[31me\u{7}"), "a b c d\u{FFFD}[31me\u{FFFD}");
+        assert_eq!(one_line("<S as T<'a>>::f"), "<S as T<'a>>::f");
     }
 
     #[test]

@@ -164,7 +164,8 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
             default_configuration: Configuration { level: level(status) },
         })
         .collect();
-    let results = list.parts.iter().filter(|p| is_finding(p.status)).filter_map(|p| result(p, list.now)).collect();
+    let results =
+        list.parts.iter().filter(|p| is_finding(p.status)).filter_map(|p| result(p, list.now)).collect();
     let log = Log {
         schema: SARIF_SCHEMA,
         version: "2.1.0",
@@ -186,8 +187,8 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
             },
         }],
     };
-    let mut text =
-        serde_json::to_string_pretty(&log).expect("the SARIF log has string keys only, so it always serializes");
+    let mut text = serde_json::to_string_pretty(&log)
+        .expect("the SARIF log has string keys only, so it always serializes");
     text.push('\n');
     text
 }
@@ -227,7 +228,9 @@ pub(super) fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.replace('\\', "/").bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(char::from(byte)),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(char::from(byte))
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }

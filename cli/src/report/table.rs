@@ -5,8 +5,8 @@
 use anstyle::{AnsiColor, Style};
 
 use super::{
-    RenderOptions, SHALLOW_NOTE, age, busy, counts_text, due_date, location, nearest, opt_count, parts_text,
-    remarks, window_text,
+    RenderOptions, SHALLOW_NOTE, age, busy, counts_text, due_date, location, nearest, one_line, opt_count,
+    parts_text, remarks, window_text,
 };
 use crate::due::{DueItem, DueList, Status};
 use crate::time::format_instant;
@@ -48,7 +48,7 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
                 (opts.color && column == STATUS_COLUMN).then_some(style)
             });
             for remark in remarks(item) {
-                let text = format!("  - {remark}");
+                let text = format!("  - {}", one_line(&remark));
                 push_styled(&mut out, &text, opts.color.then(dim));
                 out.push('\n');
             }
@@ -70,20 +70,25 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
 /// One row's cells, in [`COLUMNS`] order.
 fn cells(item: &DueItem, now: i64) -> [String; 8] {
     [
-        item.part.clone(),
+        one_line(&item.part),
         item.status.as_str().to_owned(),
         format!("{}/{}", opt_count(item.calls_since_overhaul), opt_count(item.calls_since_new)),
         format!("{}/{}", age(now, item.overhauled_at), age(now, item.oldest_line_at)),
         busy(item.busy_ns),
-        nearest(item),
+        one_line(&nearest(item)),
         due_date(item),
-        location(item),
+        one_line(&location(item)),
     ]
 }
 
 /// Appends one aligned line: cells padded to their column's width and separated by two
 /// spaces, the last cell unpadded so no line ends in spaces. `style_of` picks a cell's style.
-fn push_line(out: &mut String, cells: &[String; 8], widths: &[usize; 8], style_of: impl Fn(usize) -> Option<Style>) {
+fn push_line(
+    out: &mut String,
+    cells: &[String; 8],
+    widths: &[usize; 8],
+    style_of: impl Fn(usize) -> Option<Style>,
+) {
     let mut line = String::new();
     for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
         let last = column + 1 == cells.len();
