@@ -1,0 +1,81 @@
+//! The due list as GitHub Actions workflow commands: an `::error` annotation per overdue part
+//! and a `::warning` per due-soon part, placed on the function's lines in the pull request,
+//! then one `::notice` with the counts.
+//!
+//! GitHub reads a command up to the end of its line and splits properties on `,` and `:`, so
+//! messages have `%`, `\r` and `\n` percent-encoded, and properties `:` and `,` as well; a
+//! part path (`<S as Trait<T, U>>::f`) in a title therefore cannot end the command early.
+use super::{RenderOptions, counts_text, finding_text, is_finding, parts_text, window_text};
+use crate::due::{DueList, Status};
+
+/// Renders the commands, one per line.
+pub(super) fn render(list: &DueList, _opts: &RenderOptions) -> String {
+    let mut out = String::new();
+    for item in list.parts.iter().filter(|p| is_finding(p.status)) {
+        let command = if item.status == Status::Overdue { "error" } else { "warning" };
+        let start = item.lines[0].max(1);
+        let end = item.lines[1].max(start);
+        let title = format!("{} is {}", item.part, item.status.as_str());
+        out.push_str(&format!(
+            "::{command} file={},line={start},endLine={end},title={}::{}\n",
+            property(&item.file),
+            property(&title),
+            data(&finding_text(item, list.now)),
+        ));
+    }
+    let summary =
+        format!("cargo wear: {}: {}; {}", parts_text(list.parts.len()), counts_text(list), window_text(list));
+    out.push_str(&format!("::notice::{}\n", data(&summary)));
+    out
+}
+
+/// A command's message, escaped as GitHub's runner unescapes it; other control characters
+/// (an escape code the log viewer would act on) become U+FFFD.
+pub(super) fn data(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '%' => "%25".to_owned(),
+            '\r' => "%0D".to_owned(),
+            '\n' => "%0A".to_owned(),
+            c if c.is_control() && c != '\t' => '\u{FFFD}'.to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// A command's property value, escaped as GitHub's runner unescapes it.
+pub(super) fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reverses the escaping the way the Actions runner does (`%25` last).
+    fn unescape(s: &str) -> String {
+        s.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    }
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks_only() {
+        assert_eq!(data("100% done\r\nnext: a, b"), "100%25 done%0D%0Anext: a, b");
+        assert_eq!(data("%0A"), "%250A");
+        assert_eq!(data("\x1b[31mred\u{7}"), "\u{FFFD}[31mred\u{FFFD}");
+    }
+
+    #[test]
+    fn properties_also_escape_colon_and_comma() {
+        let title = "<S as Trait<T, U>>::f is 50%\nodd";
+        let escaped = property(title);
+        assert_eq!(escaped, "<S as Trait<T%2C U>>%3A%3Af is 50%25%0Aodd");
+        assert!(!escaped.contains([',', ':', '\n', '\r']));
+        assert_eq!(unescape(&escaped), title);
+        let tricky = "%3A,:%25";
+        assert_eq!(unescape(&property(tricky)), tricky);
+    }
+}
