@@ -8,10 +8,11 @@
 //! serials and instants so that serde_json reports the line of the offending value. Fields
 //! this version does not use (latency, limits, pid, …) are ignored.
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::{Deserializer, Error as _};
+use serde::de::{Deserializer, Visitor};
 
 use crate::error::{Error, Result};
 use crate::usage::series::{Counts, PartSerial, Reading, SeriesKey};
@@ -169,25 +170,66 @@ struct RawPart {
     busy_ns: Option<Count>,
 }
 
+// The checks below run inside serde_json's `visit_*` calls, so that it reports the position of
+// the offending value itself (an error raised after deserializing would point at the end of
+// the enclosing object).
+
 /// A count: a whole number from 0 to `i64::MAX` (what the ledger can store; no real counter
 /// gets near it, so a larger one means a damaged file).
 struct Count(u64);
 
 impl<'de> Deserialize<'de> for Count {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Count, D::Error> {
-        let number = serde_json::Number::deserialize(deserializer)?;
-        match (number.as_u64(), number.as_i64()) {
-            (Some(n), _) if i64::try_from(n).is_ok() => Ok(Count(n)),
-            (Some(n), _) => {
-                Err(D::Error::custom(format!("the count {n} is too large to be real (at most {})", i64::MAX)))
-            }
-            (None, Some(n)) => Err(D::Error::custom(format!("a count cannot be negative, found {n}"))),
-            (None, None) => Err(D::Error::custom(format!(
-                "a count is a whole number from 0 to {}, found {number}",
-                i64::MAX
-            ))),
+        deserializer.deserialize_any(CountVisitor)
+    }
+}
+
+struct CountVisitor;
+
+impl Visitor<'_> for CountVisitor {
+    type Value = Count;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a count (a whole number from 0 to {})", i64::MAX)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Count, E> {
+        if i64::try_from(n).is_ok() {
+            Ok(Count(n))
+        } else {
+            Err(E::custom(format!("the count {n} is too large to be real (at most {})", i64::MAX)))
         }
     }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Count, E> {
+        u64::try_from(n).map(Count).map_err(|_| E::custom(format!("a count cannot be negative, found {n}")))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Count, E> {
+        Err(E::custom(format!("a count is a whole number from 0 to {}, found {n}", i64::MAX)))
+    }
+}
+
+/// A string value turned into a `T` by `check`, which says why when it cannot.
+fn checked_str<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    expecting: &'static str,
+    check: fn(&str) -> std::result::Result<T, String>,
+) -> Result<T, D::Error> {
+    struct Checked<T> {
+        expecting: &'static str,
+        check: fn(&str) -> std::result::Result<T, String>,
+    }
+    impl<T> Visitor<'_> for Checked<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+            (self.check)(text).map_err(E::custom)
+        }
+    }
+    deserializer.deserialize_str(Checked { expecting, check })
 }
 
 /// A serial: 16 hex digits, kept in lowercase.
@@ -195,12 +237,14 @@ struct Serial(String);
 
 impl<'de> Deserialize<'de> for Serial {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Serial, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        if text.len() == 16 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            Ok(Serial(text.to_ascii_lowercase()))
-        } else {
-            Err(D::Error::custom(format!("a serial is 16 hex digits, found {text:?}")))
-        }
+        checked_str(deserializer, "a serial (16 hex digits)", |text| {
+            if text.len() == 16 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Ok(text.to_ascii_lowercase())
+            } else {
+                Err(format!("a serial is 16 hex digits, found {text:?}"))
+            }
+        })
+        .map(Serial)
     }
 }
 
@@ -209,13 +253,10 @@ struct Instant(i64);
 
 impl<'de> Deserialize<'de> for Instant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Instant, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        match text.parse::<jiff::Timestamp>() {
+        checked_str(deserializer, "an RFC 3339 instant", |text| match text.parse::<jiff::Timestamp>() {
             Ok(ts) => Ok(Instant(ts.as_millisecond())),
-            Err(_) => Err(D::Error::custom(format!(
-                "{text:?} is not an RFC 3339 instant like \"2026-11-21T09:00:00.000Z\""
-            ))),
-        }
+            Err(_) => Err(format!("{text:?} is not an RFC 3339 instant like \"2026-11-21T09:00:00.000Z\"")),
+        })
     }
 }
 
@@ -224,11 +265,13 @@ struct NonEmpty(String);
 
 impl<'de> Deserialize<'de> for NonEmpty {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<NonEmpty, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        if text.trim().is_empty() {
-            Err(D::Error::custom("this must not be empty"))
-        } else {
-            Ok(NonEmpty(text))
-        }
+        checked_str(deserializer, "a string that is not empty", |text| {
+            if text.trim().is_empty() {
+                Err("this value must not be empty".to_owned())
+            } else {
+                Ok(text.to_owned())
+            }
+        })
+        .map(NonEmpty)
     }
 }
