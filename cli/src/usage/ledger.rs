@@ -81,7 +81,12 @@ impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| {
-                Error::in_file(path, format!("cannot create the ledger's folder {}: {e}", parent.display()))
+                // "File exists" says little when a file stands where a folder should be.
+                let why = match parent.ancestors().find(|a| a.exists()) {
+                    Some(file) if !file.is_dir() => format!("{} is a file, not a folder", file.display()),
+                    _ => e.to_string(),
+                };
+                Error::in_file(path, format!("cannot create the ledger's folder {}: {why}", parent.display()))
                     .help(format!("{ELSEWHERE}, or make the folder writable"))
             })?;
         }

@@ -118,7 +118,7 @@ fn json_error(path: &Path, e: &serde_json::Error) -> Error {
         serde_json::error::Category::Syntax => Error { message: format!("invalid JSON: {}", error.message), ..error }
             .help(format!("this is not a wear snapshot, or it was damaged; expected JSON with \"format\": \"{FORMAT}\"; {REGENERATE}")),
         serde_json::error::Category::Data => Error { message: format!("not a valid {FORMAT} snapshot: {}", error.message), ..error }
-            .help(format!("fix the value at that line, or {REGENERATE}")),
+            .help(format!("fix the file at that line, or {REGENERATE}")),
         serde_json::error::Category::Io => error.help("check that the file can be read"),
     }
 }
