@@ -29,12 +29,17 @@ fn snapshot(instance: &str, started_at: &str, taken_at: &str, calls: u64) -> Sna
             lines: [12, 30],
             serial: SERIAL.to_owned(),
             calls,
-            failures: Some(calls / 10),
+            failures: Some(failures_of(calls)),
             busy_ns: None,
             latency_ns: None,
             limits: None,
         }],
     }
+}
+
+/// The failures the test snapshots report for a number of calls.
+fn failures_of(calls: u64) -> u64 {
+    calls / 10
 }
 
 fn write(dir: &Path, name: &str, snapshot: &Snapshot) -> String {
@@ -143,7 +148,7 @@ fn the_ledger_keeps_the_latest_reading_of_each_series_across_ingests() {
     set.add_ledger(&ledger).unwrap();
     let usage = set.usage();
     assert_eq!(usage.series, 2);
-    assert_eq!(usage.parts[ADD_ITEM][SERIAL].failures, Some(25 / 10 + 3 / 10));
+    assert_eq!(usage.parts[ADD_ITEM][SERIAL].failures, Some(failures_of(25) + failures_of(3)));
 }
 
 #[test]

@@ -388,3 +388,6 @@ fn db_error(path: &Path, doing: &str, e: &rusqlite::Error) -> Error {
         _ => error.help(ELSEWHERE),
     }
 }
+
+#[cfg(test)]
+mod crash_tests;
