@@ -128,3 +128,45 @@ impl UsageSet {
         self.latest.values()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(taken_ms: i64, calls: u64) -> Reading {
+        let part = PartSerial { path: "shop::checkout".to_owned(), serial: "00000000000000aa".to_owned() };
+        Reading {
+            series: SeriesKey { instance: "a1".to_owned(), started_ms: 1_000 },
+            service: "shop".to_owned(),
+            taken_ms,
+            source: PathBuf::from(format!("{calls}.json")),
+            parts: BTreeMap::from([(part, Counts { calls, ..Counts::default() })]),
+        }
+    }
+
+    fn kept_calls(set: &UsageSet) -> Vec<u64> {
+        set.readings().flat_map(|r| r.parts.values().map(|c| c.calls)).collect()
+    }
+
+    #[test]
+    fn the_latest_reading_stays_and_a_tie_keeps_the_first() {
+        let mut set = UsageSet::new();
+        set.add_reading(reading(5_000, 10));
+        set.add_reading(reading(4_000, 99));
+        assert_eq!(kept_calls(&set), [10], "an earlier reading does not replace a later one");
+        set.add_reading(reading(5_000, 11));
+        assert_eq!(kept_calls(&set), [10], "on a tie the reading seen first stays");
+        set.add_reading(reading(5_001, 12));
+        assert_eq!(kept_calls(&set), [12]);
+        assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn absent_counts_stay_absent_only_when_both_are() {
+        let mut sum = Counts { calls: u64::MAX - 1, failures: None, busy_ns: Some(5) };
+        sum.add(&Counts { calls: 7, failures: Some(2), busy_ns: None });
+        assert_eq!(sum, Counts { calls: u64::MAX, failures: Some(2), busy_ns: Some(5) });
+        sum.add(&Counts { calls: 0, failures: None, busy_ns: None });
+        assert_eq!(sum, Counts { calls: u64::MAX, failures: Some(2), busy_ns: Some(5) });
+    }
+}

@@ -88,3 +88,22 @@ impl Usage {
         self.parts.get(path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_round_down_to_the_second_also_before_1970() {
+        assert_eq!(secs_of(1_999), 1);
+        assert_eq!(secs_of(2_000), 2);
+        assert_eq!(secs_of(-1), -1);
+        assert_eq!(secs_of(-1_000), -1);
+        assert_eq!(secs_of(-1_001), -2);
+    }
+
+    #[test]
+    fn an_empty_set_has_no_window() {
+        assert_eq!(UsageSet::new().usage(), Usage { parts: BTreeMap::new(), window: None, series: 0 });
+    }
+}
