@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 
+/// Where snapshot files come from, for help texts.
+const WHERE: &str = "snapshot files are written where WEAR_SNAPSHOT pointed when the program ran";
+
 /// The snapshot files named by `patterns`, in the order given (each pattern's matches sorted),
 /// each file once.
 pub fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
@@ -23,11 +26,15 @@ fn expand_one(pattern: &str) -> Result<Vec<PathBuf>> {
     if !pattern.contains(['*', '?', '[']) {
         let path = PathBuf::from(pattern);
         return match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => Err(Error::in_file(&path, "is a folder, not a snapshot file")
-                .help(format!("give the snapshot files in it, e.g. '{}/*.json'", pattern.trim_end_matches('/')))),
+            Ok(meta) if meta.is_dir() => {
+                let folder = pattern.trim_end_matches('/');
+                Err(Error::in_file(&path, "is a folder, not a snapshot file")
+                    .help(format!("give the snapshot files in it, e.g. '{folder}/*.json'")))
+            }
             Ok(_) => Ok(vec![path]),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::in_file(&path, "no such file")
-                .help("check the path; snapshot files are written where WEAR_SNAPSHOT pointed when the program ran")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(Error::in_file(&path, "no such file").help(format!("check the path; {WHERE}")))
+            }
             Err(e) => Err(Error::in_file(&path, format!("cannot read: {e}"))),
         };
     }
@@ -46,9 +53,8 @@ fn expand_one(pattern: &str) -> Result<Vec<PathBuf>> {
         }
     }
     if files.is_empty() {
-        return Err(Error::new(format!("no snapshot file matches `{pattern}`")).help(
-            "check the pattern; snapshot files are written where WEAR_SNAPSHOT pointed when the program ran",
-        ));
+        return Err(Error::new(format!("no snapshot file matches `{pattern}`"))
+            .help(format!("check the pattern; {WHERE}")));
     }
     Ok(files)
 }

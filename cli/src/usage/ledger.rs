@@ -161,7 +161,10 @@ impl Ledger {
         if version > SCHEMA_VERSION {
             return Err(Error::in_file(
                 &self.path,
-                format!("the ledger was written by a newer cargo-wear (ledger version {version}, this one reads {SCHEMA_VERSION})"),
+                format!(
+                    "the ledger was written by a newer cargo-wear \
+                     (ledger version {version}, this one reads {SCHEMA_VERSION})"
+                ),
             )
             .help(format!("update cargo-wear, or {ELSEWHERE}")));
         }
@@ -253,9 +256,11 @@ impl Ledger {
             let (id, replace) = match known {
                 Some((id, latest_ms)) => (id, reading.taken_ms > latest_ms),
                 None => {
+                    let SeriesKey { instance, started_ms } = &reading.series;
                     tx.execute(
-                        "INSERT INTO series (instance, started_ms, service, latest_ms) VALUES (?1, ?2, ?3, ?4)",
-                        params![reading.series.instance, reading.series.started_ms, reading.service, reading.taken_ms],
+                        "INSERT INTO series (instance, started_ms, service, latest_ms)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![instance, started_ms, reading.service, reading.taken_ms],
                     )
                     .map_err(fail)?;
                     summary.new_series += 1;

@@ -109,17 +109,26 @@ fn json_error(path: &Path, e: &serde_json::Error) -> Error {
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
     let error = Error::in_file(path, format!("{message} (column {})", e.column()));
     let error = if e.line() > 0 { error.at_line(e.line()) } else { error };
+    use serde_json::error::Category;
     match e.classify() {
-        serde_json::error::Category::Eof => Error {
-            message: format!("the file ends in the middle of the JSON (column {})", e.column()),
-            ..error
+        Category::Eof => {
+            let message = format!("the file ends in the middle of the JSON (column {})", e.column());
+            Error { message, ..error }.help(format!(
+                "the snapshot was cut short (copied while being written, or a full disk?); {REGENERATE}"
+            ))
         }
-        .help(format!("the snapshot was cut short (copied while being written, or a full disk?); {REGENERATE}")),
-        serde_json::error::Category::Syntax => Error { message: format!("invalid JSON: {}", error.message), ..error }
-            .help(format!("this is not a wear snapshot, or it was damaged; expected JSON with \"format\": \"{FORMAT}\"; {REGENERATE}")),
-        serde_json::error::Category::Data => Error { message: format!("not a valid {FORMAT} snapshot: {}", error.message), ..error }
-            .help(format!("fix the file at that line, or {REGENERATE}")),
-        serde_json::error::Category::Io => error.help("check that the file can be read"),
+        Category::Syntax => {
+            let message = format!("invalid JSON: {}", error.message);
+            Error { message, ..error }.help(format!(
+                "this is not a wear snapshot, or it was damaged; \
+                 expected JSON with \"format\": \"{FORMAT}\"; {REGENERATE}"
+            ))
+        }
+        Category::Data => {
+            let message = format!("not a valid {FORMAT} snapshot: {}", error.message);
+            Error { message, ..error }.help(format!("fix the file at that line, or {REGENERATE}"))
+        }
+        Category::Io => error.help("check that the file can be read"),
     }
 }
 
