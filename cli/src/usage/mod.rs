@@ -1,1 +1,24 @@
-//! (being built)
+//! Usage: how many calls (and failures, busy time) each part and serial had, read from
+//! `wear-snapshot/1` files and from the local ledger.
+//!
+//! A running program writes snapshots of its cumulative counters. A process run is a
+//! *series* (instance, start time); its snapshots are *readings*, cumulative, so only the
+//! latest reading of a series counts, and different series add up. Counts are kept per part
+//! path *and* serial: the due list counts every serial towards "since new" and only the
+//! current one towards "since overhaul".
+//!
+//! - [`files`]: `--usage` arguments (paths and globs) → snapshot files.
+//! - [`snapshot`]: one file → a [`Reading`], with errors naming file and line.
+//! - [`series`]: [`UsageSet`], the latest reading of each series from any source.
+//! - [`totals`]: [`Usage`], the totals per part and serial the due list joins.
+//! - [`ledger`]: the SQLite [`Ledger`] fed by `cargo wear ingest`.
+
+pub mod files;
+pub mod ledger;
+pub mod series;
+pub mod snapshot;
+pub mod totals;
+
+pub use ledger::{IngestSummary, Ledger};
+pub use series::{Counts, PartSerial, Reading, SeriesKey, UsageSet};
+pub use totals::{SerialUsage, Usage};

@@ -1,0 +1,60 @@
+//! Turning `--usage` and `ingest` arguments into snapshot files: a plain path must exist, a
+//! pattern with `*`, `?` or `[` is expanded (the shell may not have done it, e.g. when quoted
+//! in CI) and must match at least one file, so a typo never silently means "no usage".
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+
+/// Where snapshot files come from, for help texts.
+const WHERE: &str = "snapshot files are written where WEAR_SNAPSHOT pointed when the program ran";
+
+/// The snapshot files named by `patterns`, in the order given (each pattern's matches sorted),
+/// each file once.
+pub fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for pattern in patterns {
+        for file in expand_one(pattern)? {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn expand_one(pattern: &str) -> Result<Vec<PathBuf>> {
+    if !pattern.contains(['*', '?', '[']) {
+        let path = PathBuf::from(pattern);
+        return match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                let folder = pattern.trim_end_matches('/');
+                Err(Error::in_file(&path, "is a folder, not a snapshot file")
+                    .help(format!("give the snapshot files in it, e.g. '{folder}/*.json'")))
+            }
+            Ok(_) => Ok(vec![path]),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(Error::in_file(&path, "no such file").help(format!("check the path; {WHERE}")))
+            }
+            Err(e) => Err(Error::in_file(&path, format!("cannot read: {e}"))),
+        };
+    }
+    let paths = glob::glob(pattern).map_err(|e| {
+        Error::new(format!("`{pattern}` is not a valid pattern: {} (at character {})", e.msg, e.pos + 1))
+            .help("write `[[]` for a literal `[`; `*` and `?` match within one folder, `**` across folders")
+    })?;
+    let mut files = Vec::new();
+    for entry in paths {
+        let path = entry.map_err(|e| {
+            Error::in_file(e.path(), format!("cannot read while expanding `{pattern}`: {}", e.error()))
+        })?;
+        // A pattern like `usage/*` may also match folders: only files are snapshots.
+        if path.is_file() {
+            files.push(path);
+        }
+    }
+    if files.is_empty() {
+        return Err(Error::new(format!("no snapshot file matches `{pattern}`"))
+            .help(format!("check the pattern; {WHERE}")));
+    }
+    Ok(files)
+}
