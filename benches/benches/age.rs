@@ -1,0 +1,209 @@
+//! The age of every line of every `.rs` file of a generated repository with a realistic history
+//! (`benches/age-history.py`), side by side: `git blame --porcelain` file by file, the single walk
+//! cold (no cache) and warm (cache, nothing new), the peak memory of each walk, and how often the
+//! walk agrees with `git blame` on a line's and a function's last-touching commit.
+//!
+//! `cargo bench -p wear-benches --bench age` for the full size (5,000 commits, 500 files; a few
+//! minutes, mostly `git blame`), `-- --quick` or `WEAR_BENCH_QUICK=1` for a small repository
+//! that runs in seconds. The repository is built once under the target directory and reused.
+//!
+//! Each walk runs in a child process (this binary again) so that its peak memory (`VmHWM`) is
+//! its own.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use wear_cli::age::{AgeOptions, LineOrigin, line_origins};
+
+const CHILD: &str = "WEAR_AGE_BENCH_CHILD";
+
+fn main() {
+    if let Ok(spec) = std::env::var(CHILD) {
+        child(&spec);
+        return;
+    }
+    let quick =
+        std::env::args().any(|a| a == "--quick") || std::env::var("WEAR_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let (commits, files) = if quick { (600, 60) } else { (5000, 500) };
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| manifest.join("../target"), PathBuf::from);
+    let repo = target.join(format!("wear-bench/age-history-c{commits}-f{files}"));
+
+    let started = Instant::now();
+    let status = Command::new("python3")
+        .arg(manifest.join("age-history.py"))
+        .arg(&repo)
+        .args(["--commits", &commits.to_string(), "--files", &files.to_string()])
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "benches/age-history.py failed");
+    let built = started.elapsed().as_secs_f64();
+    let repo = repo.canonicalize().expect("the repository exists");
+    let names = rust_files(&repo);
+
+    let started = Instant::now();
+    let blamed: Vec<Vec<(String, i64)>> = names.iter().map(|name| git_blame(&repo, name)).collect();
+    let git_secs = started.elapsed().as_secs_f64();
+
+    let cache = target.join(format!("wear-bench/age-cache-c{commits}-f{files}"));
+    let _ = std::fs::remove_dir_all(&cache);
+    let cold = run_child(&repo, Some(&cache));
+    let warm = run_child(&repo, Some(&cache));
+
+    let absolute: Vec<PathBuf> = names.iter().map(|n| repo.join(n)).collect();
+    let origins = line_origins(&repo, &absolute, &AgeOptions::default()).expect("the walk succeeds");
+    let agreement = agreement(&origins, &absolute, &blamed);
+
+    let lines: usize = blamed.iter().map(Vec::len).sum();
+    println!();
+    println!(
+        "age of {} .rs files ({lines} lines), {commits} commits: {} (built or reused in {built:.1} s)",
+        names.len(),
+        repo.display()
+    );
+    println!("  {:<44} {:>9.2} s", "git blame --porcelain, file by file", git_secs);
+    println!(
+        "  {:<44} {:>9.2} s  {:>6.1}x faster  peak memory {:>6.1} MiB",
+        "wear age, cold (no cache)",
+        cold.0,
+        git_secs / cold.0,
+        cold.1
+    );
+    println!(
+        "  {:<44} {:>9.3} s  {:>6.0}x faster  peak memory {:>6.1} MiB",
+        "wear age, warm (cache, nothing new)",
+        warm.0,
+        git_secs / warm.0,
+        warm.1
+    );
+    println!("  agreement with git blame: {agreement}");
+    let met = |ok: bool| if ok { "met" } else { "MISSED" };
+    println!(
+        "  targets: cold >= 4x faster than git blame: {}; warm < 0.3 s: {}; peak memory < 256 MiB: {}",
+        met(git_secs / cold.0 >= 4.0),
+        met(warm.0 < 0.3),
+        met(cold.1.max(warm.1) < 256.0)
+    );
+}
+
+/// Runs one walk in a child process: (wall seconds of the walk, peak memory in MiB).
+fn run_child(repo: &Path, cache: Option<&Path>) -> (f64, f64) {
+    let exe = std::env::current_exe().expect("the bench knows its own path");
+    let spec = format!("{}\n{}", repo.display(), cache.map(|c| c.display().to_string()).unwrap_or_default());
+    let out = Command::new(exe).env(CHILD, spec).output().expect("the child runs");
+    assert!(out.status.success(), "the walk failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace().map(|f| f.parse::<f64>().expect("a number"));
+    (fields.next().expect("seconds"), fields.next().expect("memory"))
+}
+
+/// The child: lists the `.rs` files, runs the walk, prints its seconds and peak memory.
+fn child(spec: &str) {
+    let (repo, cache) = spec.split_once('\n').expect("repo and cache");
+    let repo = Path::new(repo);
+    let started = Instant::now();
+    let mut files = Vec::new();
+    list_rs(repo, &mut files);
+    let opts = AgeOptions { cache_dir: (!cache.is_empty()).then(|| PathBuf::from(cache)), progress: false };
+    let origins = line_origins(repo, &files, &opts).expect("the walk succeeds");
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(origins.files.len(), files.len());
+    println!("{secs} {}", peak_memory_mib());
+}
+
+fn list_rs(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a readable folder").flatten() {
+        let path = entry.path();
+        if entry.file_name() == ".git" {
+            continue;
+        }
+        if path.is_dir() {
+            list_rs(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `VmHWM` of this process, in MiB.
+fn peak_memory_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+fn rust_files(repo: &Path) -> Vec<String> {
+    let out = Command::new("git").args(["ls-files", "*.rs"]).current_dir(repo).output().expect("git runs");
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+}
+
+/// Per line, (commit id, author time) as `git blame --porcelain` gives them.
+fn git_blame(repo: &Path, file: &str) -> Vec<(String, i64)> {
+    let out = Command::new("git")
+        .args(["blame", "--porcelain", "--", file])
+        .current_dir(repo)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git blame {file}: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut times: HashMap<String, i64> = HashMap::new();
+    let mut current = String::new();
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('\t') {
+            lines.push((current.clone(), times.get(&current).copied().unwrap_or(0)));
+        } else if let Some(time) = line.strip_prefix("author-time ") {
+            times.insert(current.clone(), time.parse().unwrap_or(0));
+        } else if line.len() > 41
+            && line.as_bytes()[40] == b' '
+            && line[..40].bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            current = line[..40].to_owned();
+        }
+    }
+    lines
+}
+
+/// How many lines and functions get the same last-touching commit from both.
+fn agreement(
+    origins: &wear_cli::age::LineOrigins,
+    files: &[PathBuf],
+    blamed: &[Vec<(String, i64)>],
+) -> String {
+    let (mut lines, mut lines_same, mut fns, mut fns_same) = (0usize, 0usize, 0usize, 0usize);
+    for (path, theirs) in files.iter().zip(blamed) {
+        let ours: Vec<(String, i64)> = origins.files[path]
+            .iter()
+            .map(|o| match o {
+                LineOrigin::Commit(i) => {
+                    let c = &origins.commits[*i as usize];
+                    (c.id.clone(), c.time)
+                }
+                LineOrigin::Uncommitted => (String::new(), 0),
+            })
+            .collect();
+        lines += theirs.len();
+        lines_same += ours.iter().zip(theirs).filter(|(a, b)| a.0 == b.0).count();
+        let source = std::fs::read_to_string(path).unwrap_or_default();
+        for site in wear_identity::site::sites_in_source(&source).unwrap_or_default() {
+            let (first, last) = site.lines;
+            let newest = |blame: &[(String, i64)]| {
+                blame
+                    .get(first - 1..last)
+                    .and_then(|r| r.iter().max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0))).cloned())
+            };
+            fns += 1;
+            fns_same += usize::from(newest(&ours) == newest(theirs));
+        }
+    }
+    format!(
+        "lines {:.2}% ({lines_same}/{lines}), functions {:.2}% ({fns_same}/{fns})",
+        lines_same as f64 / lines.max(1) as f64 * 100.0,
+        fns_same as f64 / fns.max(1) as f64 * 100.0
+    )
+}

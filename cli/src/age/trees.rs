@@ -1,0 +1,128 @@
+//! What a parent commit has at the paths whose lines are pending in its child: the same blob
+//! (the lines pass on for free), another blob (to diff), or nothing (look for a rename).
+//! Subtrees with the same id in both commits are not opened, so a commit costs what it
+//! changed, not the size of the tree.
+use std::collections::HashMap;
+
+use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Tree};
+
+/// What the parent has at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum InParent {
+    /// The same blob as the child.
+    Same,
+    /// Another blob.
+    Changed(Oid),
+    /// No file at that path.
+    Missing,
+}
+
+/// For each of `paths` (all files in `child`), what `parent` has there. `paths` pairs each
+/// path with a caller's id, and must be sorted by path.
+pub(super) fn in_parent(
+    repo: &Repository,
+    child: &Tree<'_>,
+    parent: &Tree<'_>,
+    paths: &[(&str, u32)],
+    out: &mut Vec<(u32, InParent)>,
+) -> Result<(), git2::Error> {
+    let items: Vec<(&[u8], u32)> = paths.iter().map(|&(p, id)| (p.as_bytes(), id)).collect();
+    compare(repo, child, Some(parent), &items, out)
+}
+
+fn compare(
+    repo: &Repository,
+    child: &Tree<'_>,
+    parent: Option<&Tree<'_>>,
+    items: &[(&[u8], u32)],
+    out: &mut Vec<(u32, InParent)>,
+) -> Result<(), git2::Error> {
+    let Some(parent) = parent else {
+        out.extend(items.iter().map(|&(_, id)| (id, InParent::Missing)));
+        return Ok(());
+    };
+    if parent.id() == child.id() {
+        out.extend(items.iter().map(|&(_, id)| (id, InParent::Same)));
+        return Ok(());
+    }
+    let mut rest = items;
+    while let Some(&(first, _)) = rest.first() {
+        let (name, deeper) = split_first(first);
+        let group_len = rest.iter().take_while(|(path, _)| split_first(path).0 == name).count();
+        let (group, after) = rest.split_at(group_len);
+        rest = after;
+        let in_child = child.get_name_bytes(name);
+        let in_parent = parent.get_name_bytes(name);
+        if deeper.is_none() {
+            let child_id = in_child.as_ref().map(|e| e.id());
+            for &(_, id) in group {
+                let state = match &in_parent {
+                    Some(e) if e.kind() == Some(ObjectType::Blob) => {
+                        if Some(e.id()) == child_id {
+                            InParent::Same
+                        } else {
+                            InParent::Changed(e.id())
+                        }
+                    }
+                    _ => InParent::Missing,
+                };
+                out.push((id, state));
+            }
+            continue;
+        }
+        let child_sub = in_child.filter(|e| e.kind() == Some(ObjectType::Tree));
+        let parent_sub = in_parent.filter(|e| e.kind() == Some(ObjectType::Tree));
+        let stripped: Vec<(&[u8], u32)> =
+            group.iter().map(|&(path, id)| (split_first(path).1.unwrap_or_default(), id)).collect();
+        match (child_sub, parent_sub) {
+            (Some(c), Some(p)) if c.id() == p.id() => {
+                out.extend(group.iter().map(|&(_, id)| (id, InParent::Same)))
+            }
+            (Some(c), p) => {
+                let child_tree = repo.find_tree(c.id())?;
+                let parent_tree = match p {
+                    Some(p) => Some(repo.find_tree(p.id())?),
+                    None => None,
+                };
+                compare(repo, &child_tree, parent_tree.as_ref(), &stripped, out)?;
+            }
+            // The child has no such folder: the caller's paths are wrong; nothing to pass on.
+            (None, _) => out.extend(group.iter().map(|&(_, id)| (id, InParent::Missing))),
+        }
+    }
+    Ok(())
+}
+
+/// `a/b/c` → (`a`, Some(`b/c`)); `c` → (`c`, None).
+fn split_first(path: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match path.iter().position(|&b| b == b'/') {
+        Some(at) => (&path[..at], Some(&path[at + 1..])),
+        None => (path, None),
+    }
+}
+
+/// The files that `child` renamed or moved from `parent`, as git's default rename detection
+/// finds them (added and deleted files at least 50% similar): new path → (old path, old blob).
+pub(super) fn renames(
+    repo: &Repository,
+    parent: &Tree<'_>,
+    child: &Tree<'_>,
+) -> Result<HashMap<String, (String, Oid)>, git2::Error> {
+    let mut opts = DiffOptions::new();
+    let mut diff = repo.diff_tree_to_tree(Some(parent), Some(child), Some(&mut opts))?;
+    let mut find = DiffFindOptions::new();
+    find.renames(true).rename_threshold(50);
+    diff.find_similar(Some(&mut find))?;
+    let mut out = HashMap::new();
+    for delta in diff.deltas() {
+        if delta.status() != Delta::Renamed {
+            continue;
+        }
+        let (Some(old), Some(new)) = (delta.old_file().path_bytes(), delta.new_file().path_bytes()) else {
+            continue;
+        };
+        let (Ok(old), Ok(new)) = (std::str::from_utf8(old), std::str::from_utf8(new)) else { continue };
+        out.insert(new.to_owned(), (old.to_owned(), delta.old_file().id()));
+    }
+    Ok(out)
+}

@@ -1,0 +1,358 @@
+//! One backward walk over history that blames every requested file at once, the way
+//! `git blame` blames one.
+//!
+//! Every line of every file at HEAD starts pending at HEAD. Commits are visited newest first
+//! (by committer time, so children come before their parents); a commit's pending lines,
+//! grouped by path, either pass to a parent or are attributed to the commit:
+//! - a path whose blob a parent has unchanged passes all its lines to it, without a diff;
+//! - a changed path is diffed against the parent's blob: lines outside the changed hunks pass
+//!   on (renumbered), the rest belong to the commit;
+//! - a path the parent lacks is looked up among the parent's renames and moves (git's default
+//!   rename detection), and diffed against its old blob;
+//! - on a merge, a path identical in some parent passes whole to the first such parent;
+//!   otherwise each parent in turn takes the lines it has unchanged, and what is left
+//!   belongs to the merge;
+//! - a root commit, or a shallow clone's boundary, keeps every line that reaches it.
+//!
+//! A cached answer for a visited commit ([`super::cache`]) settles its pending lines at once.
+use std::collections::hash_map::Entry;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::rc::Rc;
+
+use git2::{Commit, DiffOptions, Mailmap, Oid, Repository};
+
+use super::cache::{Cached, Store};
+use super::hunks::{self, LineMap};
+use super::progress::Progress;
+use super::trees::{self, InParent};
+use super::worktree::HeadFile;
+use super::{AgeOptions, LineCommit};
+
+/// Not yet attributed.
+pub(super) const UNRESOLVED: u32 = u32::MAX;
+
+/// The outcome: per file at HEAD, per line, an index into `commits` ([`UNRESOLVED`] only if
+/// history ended without reaching the line, which a consistent repository never does).
+#[derive(Debug)]
+pub(super) struct Blamed {
+    pub commits: Vec<LineCommit>,
+    pub origins: Vec<Vec<u32>>,
+}
+
+/// Lines pending at one commit and path.
+#[derive(Debug)]
+struct Suspect {
+    blob: Oid,
+    lines: Vec<Line>,
+}
+
+/// A pending line: its number (0-based) in the suspect blob, and which line at HEAD it is.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    at: u32,
+    target: u32,
+}
+
+/// The walk's state.
+pub(super) struct Walk<'r> {
+    repo: &'r Repository,
+    shallow: HashSet<Oid>,
+    cache: Option<Store>,
+    progress: Progress,
+    mailmap: Option<Mailmap>,
+    diff_opts: DiffOptions,
+    paths: Vec<String>,
+    path_ids: HashMap<String, u32>,
+    queue: BinaryHeap<(i64, Oid)>,
+    pending: HashMap<Oid, HashMap<u32, Suspect>>,
+    origins: Vec<u32>,
+    unresolved: u64,
+    commits: Vec<LineCommit>,
+    commit_ids: HashMap<Oid, u32>,
+}
+
+impl std::fmt::Debug for Walk<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Walk")
+            .field("pending", &self.pending.len())
+            .field("unresolved", &self.unresolved)
+            .finish()
+    }
+}
+
+impl<'r> Walk<'r> {
+    /// A walk over `repo`, whose shallow boundary is `shallow`.
+    pub fn new(repo: &'r Repository, shallow: HashSet<Oid>, opts: &AgeOptions) -> Walk<'r> {
+        let cache = opts.cache_dir.as_deref().map(|dir| Store::open(dir, &shallow));
+        Walk {
+            repo,
+            shallow,
+            cache,
+            progress: Progress::new(opts.progress),
+            mailmap: repo.mailmap().ok(),
+            diff_opts: hunks::blame_diff_options(),
+            paths: Vec::new(),
+            path_ids: HashMap::new(),
+            queue: BinaryHeap::new(),
+            pending: HashMap::new(),
+            origins: Vec::new(),
+            unresolved: 0,
+            commits: Vec::new(),
+            commit_ids: HashMap::new(),
+        }
+    }
+
+    /// Blames every line of `files` as HEAD (`head`) has them.
+    pub fn run(&mut self, head: Option<&Oid>, files: &[HeadFile]) -> Result<Blamed, git2::Error> {
+        let mut offsets = Vec::with_capacity(files.len());
+        let mut total: u32 = 0;
+        for file in files {
+            offsets.push(total);
+            total = total.saturating_add(file.lines);
+        }
+        self.origins = vec![UNRESOLVED; total as usize];
+        self.unresolved = u64::from(total);
+        if let Some(&head) = head.filter(|_| total > 0) {
+            let head_commit = self.repo.find_commit(head)?;
+            for (file, &offset) in files.iter().zip(&offsets) {
+                let path = self.intern(&file.path);
+                let lines = (0..file.lines).map(|at| Line { at, target: offset + at }).collect();
+                self.pass(&head_commit, path, file.blob, lines);
+            }
+            let cached_head = self.cache_covers(head, files);
+            while let Some((_, oid)) = self.queue.pop() {
+                let Some(suspects) = self.pending.remove(&oid) else { continue };
+                self.visit(oid, suspects)?;
+                self.progress.update(u64::from(total) - self.unresolved, u64::from(total));
+                if self.unresolved == 0 {
+                    break;
+                }
+            }
+            self.progress.finish();
+            if !cached_head && self.unresolved == 0 {
+                self.save(head, files, &offsets);
+            }
+        }
+        let origins = files
+            .iter()
+            .zip(&offsets)
+            .map(|(file, &offset)| self.origins[offset as usize..(offset + file.lines) as usize].to_vec())
+            .collect();
+        Ok(Blamed { commits: std::mem::take(&mut self.commits), origins })
+    }
+
+    fn cache_covers(&mut self, head: Oid, files: &[HeadFile]) -> bool {
+        let Some(cache) = &mut self.cache else { return false };
+        let keys: Vec<(&str, Oid)> = files.iter().map(|f| (f.path.as_str(), f.blob)).collect();
+        cache.covers(head, &keys)
+    }
+
+    fn save(&self, head: Oid, files: &[HeadFile], offsets: &[u32]) {
+        let Some(cache) = &self.cache else { return };
+        let entries = files
+            .iter()
+            .zip(offsets)
+            .map(|(f, &o)| {
+                (f.path.clone(), f.blob, self.origins[o as usize..(o + f.lines) as usize].to_vec())
+            })
+            .collect();
+        cache.save(head, &self.commits, entries);
+    }
+
+    fn intern(&mut self, path: &str) -> u32 {
+        if let Some(&id) = self.path_ids.get(path) {
+            return id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.push(path.to_owned());
+        self.path_ids.insert(path.to_owned(), id);
+        id
+    }
+
+    /// Settles or passes on the lines pending at commit `oid`.
+    fn visit(&mut self, oid: Oid, mut suspects: HashMap<u32, Suspect>) -> Result<(), git2::Error> {
+        if let Some(cached) = self.cache.as_mut().and_then(|c| c.lookup(oid)) {
+            suspects.retain(|&path, suspect| !self.settle_from_cache(&cached, path, suspect));
+            if suspects.is_empty() {
+                return Ok(());
+            }
+        }
+        let commit = self.repo.find_commit(oid)?;
+        let mut boundary = self.shallow.contains(&oid);
+        let mut parents = Vec::new();
+        if !boundary {
+            for id in commit.parent_ids() {
+                match self.repo.find_commit(id) {
+                    Ok(parent) => parents.push(parent),
+                    // A parent outside the clone: the commit is a boundary.
+                    Err(_) => boundary = true,
+                }
+            }
+        }
+        if parents.is_empty() {
+            let index = self.commit_index(&commit, boundary);
+            for suspect in suspects.into_values() {
+                self.attribute(&suspect.lines, index);
+            }
+            return Ok(());
+        }
+        let origins = self.origins_in_parents(&commit, &parents, &suspects)?;
+        for (path, suspect) in suspects {
+            let in_parents: Vec<Option<(u32, Oid)>> =
+                origins.iter().map(|per_parent| per_parent.get(&path).copied().flatten()).collect();
+            if let Some(i) = in_parents.iter().position(|o| o.is_some_and(|(_, blob)| blob == suspect.blob)) {
+                if let Some((origin_path, blob)) = in_parents[i] {
+                    self.pass(&parents[i], origin_path, blob, suspect.lines);
+                }
+                continue;
+            }
+            let mut left = suspect.lines;
+            for (parent, origin) in parents.iter().zip(&in_parents) {
+                let Some((origin_path, blob)) = *origin else { continue };
+                if left.is_empty() {
+                    break;
+                }
+                let (passed, kept) = self.split(blob, suspect.blob, left)?;
+                self.pass(parent, origin_path, blob, passed);
+                left = kept;
+            }
+            if !left.is_empty() {
+                let index = self.commit_index(&commit, false);
+                self.attribute(&left, index);
+            }
+        }
+        Ok(())
+    }
+
+    /// Per parent, per pending path: where the parent has the file (path, blob), if it does.
+    fn origins_in_parents(
+        &mut self,
+        commit: &Commit<'_>,
+        parents: &[Commit<'_>],
+        suspects: &HashMap<u32, Suspect>,
+    ) -> Result<Vec<HashMap<u32, Option<(u32, Oid)>>>, git2::Error> {
+        let tree = commit.tree()?;
+        let mut out = Vec::with_capacity(parents.len());
+        for parent in parents {
+            let parent_tree = parent.tree()?;
+            let mut states = Vec::with_capacity(suspects.len());
+            {
+                let mut sorted: Vec<(&str, u32)> =
+                    suspects.keys().map(|&id| (self.paths[id as usize].as_str(), id)).collect();
+                sorted.sort_unstable();
+                trees::in_parent(self.repo, &tree, &parent_tree, &sorted, &mut states)?;
+            }
+            let mut renames = None;
+            let mut per_path = HashMap::with_capacity(states.len());
+            for (path, state) in states {
+                let origin = match state {
+                    InParent::Same => suspects.get(&path).map(|s| (path, s.blob)),
+                    InParent::Changed(blob) => Some((path, blob)),
+                    InParent::Missing => {
+                        if renames.is_none() {
+                            renames = Some(trees::renames(self.repo, &parent_tree, &tree)?);
+                        }
+                        let found = renames.as_ref().and_then(|r| r.get(&self.paths[path as usize]).cloned());
+                        found.map(|(old_path, blob)| (self.intern(&old_path), blob))
+                    }
+                };
+                per_path.insert(path, origin);
+            }
+            out.push(per_path);
+        }
+        Ok(out)
+    }
+
+    /// Splits `lines` of blob `new` into those blob `old` has (renumbered to `old`) and those
+    /// it does not.
+    fn split(
+        &mut self,
+        old: Oid,
+        new: Oid,
+        mut lines: Vec<Line>,
+    ) -> Result<(Vec<Line>, Vec<Line>), git2::Error> {
+        lines.sort_unstable_by_key(|l| l.at);
+        let hunks = hunks::between_blobs(self.repo, &mut self.diff_opts, old, new)?;
+        let mut map = LineMap::new(&hunks);
+        let mut passed = Vec::with_capacity(lines.len());
+        let mut kept = Vec::new();
+        for line in lines {
+            match map.old_line(line.at) {
+                Some(at) => passed.push(Line { at, target: line.target }),
+                None => kept.push(line),
+            }
+        }
+        Ok((passed, kept))
+    }
+
+    /// Makes `lines` of `blob` at `path` pending at `parent`.
+    fn pass(&mut self, parent: &Commit<'_>, path: u32, blob: Oid, lines: Vec<Line>) {
+        if lines.is_empty() {
+            return;
+        }
+        let at_commit = match self.pending.entry(parent.id()) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => {
+                self.queue.push((parent.time().seconds(), parent.id()));
+                v.insert(HashMap::new())
+            }
+        };
+        match at_commit.entry(path) {
+            Entry::Occupied(o) => o.into_mut().lines.extend(lines),
+            Entry::Vacant(v) => {
+                v.insert(Suspect { blob, lines });
+            }
+        }
+    }
+
+    fn attribute(&mut self, lines: &[Line], commit: u32) {
+        for line in lines {
+            if let Some(slot) = self.origins.get_mut(line.target as usize) {
+                if *slot == UNRESOLVED {
+                    self.unresolved -= 1;
+                }
+                *slot = commit;
+            }
+        }
+    }
+
+    /// Settles `suspect` from a cached answer, if the cache has its path and blob.
+    fn settle_from_cache(&mut self, cached: &Rc<Cached>, path: u32, suspect: &Suspect) -> bool {
+        let Some((blob, lines)) = cached.files.get(&self.paths[path as usize]) else { return false };
+        if *blob != suspect.blob || suspect.lines.iter().any(|l| l.at as usize >= lines.len()) {
+            return false;
+        }
+        for line in &suspect.lines {
+            let (id, commit) = &cached.commits[lines[line.at as usize] as usize];
+            let index = match self.commit_ids.get(id) {
+                Some(&index) => index,
+                None => self.add_commit(*id, commit.clone()),
+            };
+            self.attribute(std::slice::from_ref(line), index);
+        }
+        true
+    }
+
+    /// The index of `commit` in the table of attributed commits.
+    fn commit_index(&mut self, commit: &Commit<'_>, boundary: bool) -> u32 {
+        if let Some(&index) = self.commit_ids.get(&commit.id()) {
+            return index;
+        }
+        let author = commit.author();
+        let mapped = self.mailmap.as_ref().and_then(|m| commit.author_with_mailmap(m).ok());
+        let name = match mapped.as_ref().and_then(|s| s.name().ok().map(str::to_owned)) {
+            Some(name) => name,
+            None => String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        };
+        let line_commit =
+            LineCommit { id: commit.id().to_string(), author: name, time: author.when().seconds(), boundary };
+        self.add_commit(commit.id(), line_commit)
+    }
+
+    fn add_commit(&mut self, id: Oid, commit: LineCommit) -> u32 {
+        let index = self.commits.len() as u32;
+        self.commits.push(commit);
+        self.commit_ids.insert(id, index);
+        index
+    }
+}

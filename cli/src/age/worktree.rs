@@ -1,0 +1,89 @@
+//! The files as they are in the work tree against HEAD: which of their lines are HEAD's lines
+//! (to be blamed in history) and which are not committed (changed now). A file that HEAD does
+//! not have is not committed at all.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid};
+
+use super::hunks::{self, LineMap};
+use super::repository::Opened;
+use crate::error::{Error, Result};
+
+/// A file at HEAD whose lines are to be blamed.
+#[derive(Debug, Clone)]
+pub(super) struct HeadFile {
+    /// Its path in HEAD's tree.
+    pub path: String,
+    /// Its blob at HEAD.
+    pub blob: Oid,
+    /// Its number of lines at HEAD.
+    pub lines: u32,
+}
+
+/// Where a line of the work tree's file comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WorkLine {
+    /// Line `line` (0-based) of `Work::at_head[file]`.
+    Head { file: usize, line: u32 },
+    /// Not in HEAD.
+    Uncommitted,
+}
+
+/// The requested files against HEAD.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Work {
+    /// The distinct files that HEAD has, to blame.
+    pub at_head: Vec<HeadFile>,
+    /// Per requested file, in order, where each of its lines comes from.
+    pub lines: Vec<Vec<WorkLine>>,
+}
+
+/// Reads `files` (whose paths in the tree are `relative`) and maps their lines to HEAD's.
+pub(super) fn read(repo: &Opened, files: &[PathBuf], relative: &[String]) -> Result<Work> {
+    let head_tree = match repo.head {
+        Some(head) => {
+            Some(repo.repo.find_commit(head).and_then(|c| c.tree()).map_err(|e| git_error(repo, e))?)
+        }
+        None => None,
+    };
+    let mut work = Work::default();
+    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    for (file, path) in files.iter().zip(relative) {
+        let bytes = std::fs::read(file).map_err(|e| {
+            Error::in_file(file, format!("cannot read the file: {e}")).help("check that the file exists")
+        })?;
+        let entry = head_tree.as_ref().and_then(|tree| tree.get_path(Path::new(path)).ok());
+        let Some(entry) = entry.filter(|e| e.kind() == Some(ObjectType::Blob)) else {
+            work.lines.push(vec![WorkLine::Uncommitted; hunks::count_lines(&bytes) as usize]);
+            continue;
+        };
+        let same = Oid::hash_object(ObjectType::Blob, &bytes).is_ok_and(|id| id == entry.id());
+        let (head_lines, hunks) = if same {
+            (hunks::count_lines(&bytes), Vec::new())
+        } else {
+            let blob = repo.repo.find_blob(entry.id()).map_err(|e| git_error(repo, e))?;
+            let hunks = hunks::blob_to_buffer(&blob, &bytes).map_err(|e| git_error(repo, e))?;
+            (hunks::count_lines(blob.content()), hunks)
+        };
+        let index = *by_path.entry(path.as_str()).or_insert_with(|| {
+            work.at_head.push(HeadFile { path: path.clone(), blob: entry.id(), lines: head_lines });
+            work.at_head.len() - 1
+        });
+        let mut map = LineMap::new(&hunks);
+        let lines = (0..hunks::count_lines(&bytes))
+            .map(|line| match map.old_line(line) {
+                Some(line) => WorkLine::Head { file: index, line },
+                None => WorkLine::Uncommitted,
+            })
+            .collect();
+        work.lines.push(lines);
+    }
+    Ok(work)
+}
+
+/// A failure reading the repository's objects.
+pub(super) fn git_error(repo: &Opened, e: git2::Error) -> Error {
+    Error::in_file(&repo.workdir, format!("cannot read the git repository: {}", e.message()))
+        .help("check that `git fsck` passes in this repository")
+}
