@@ -1,1 +1,198 @@
-//! The command line: `cargo wear <command>` (being built).
+//! The command line: `cargo wear <command>`, as cargo runs it (`cargo-wear wear <command>`)
+//! or directly (`cargo-wear <command>`).
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::due::Status;
+use crate::report::Format;
+
+/// Which parts of your code are due for inspection: calls from production joined with the
+/// age of each function's lines in git, under your policy.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-wear", bin_name = "cargo wear", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every tracked part found in the workspace's sources.
+    Scan(ScanArgs),
+    /// Print the due list: every part's status, most urgent first.
+    Report(ReportArgs),
+    /// The CI gate: print the due list, exit 1 when a part is at or past `--fail-on`.
+    Check(CheckArgs),
+    /// Record snapshot files in the local ledger, so later reports include them.
+    Ingest(IngestArgs),
+    /// Sign a part off in `wear-logbook.toml`: its intervals restart from now.
+    Inspect(InspectArgs),
+    /// Write a commented starter `wear.toml` at the workspace root.
+    Init(InitArgs),
+}
+
+/// Where the workspace is.
+#[derive(Debug, Args)]
+pub struct WorkspaceArgs {
+    /// Path to the workspace's (or a member's) Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+}
+
+/// Where usage comes from.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Snapshot files (`wear-snapshot/1`) to read usage from; globs are expanded.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub usage: Vec<String>,
+    /// The ledger to read (default: `<target-dir>/wear/ledger.sqlite`, when it exists).
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// Read no ledger, only `--usage` files.
+    #[arg(long, conflicts_with = "ledger")]
+    pub no_ledger: bool,
+}
+
+/// Options of every command that makes a due list.
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub usage: UsageArgs,
+    /// Make the report as of this date or instant (`2026-11-21`, `2026-11-21T12:00:00Z`)
+    /// instead of the clock, so reports are reproducible.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour the table.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Don't read or write the git age cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// `cargo wear scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// Output format: a table or JSON.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
+}
+
+/// Formats of `scan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// One part per line.
+    Table,
+    /// A JSON array.
+    Json,
+}
+
+/// `cargo wear report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub due: DueArgs,
+}
+
+/// `cargo wear check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub due: DueArgs,
+    /// The status that fails the check (or anything more urgent).
+    #[arg(long, value_enum, default_value_t = FailOn::Overdue)]
+    pub fail_on: FailOn,
+}
+
+/// What `check` fails on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A part has reached a limit.
+    Overdue,
+    /// A part is past its due-soon threshold, or overdue.
+    DueSoon,
+}
+
+impl FailOn {
+    /// The least urgent status that fails.
+    pub fn status(self) -> Status {
+        match self {
+            FailOn::Overdue => Status::Overdue,
+            FailOn::DueSoon => Status::DueSoon,
+        }
+    }
+}
+
+/// `cargo wear ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// Snapshot files to record; globs are expanded.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// The ledger to write (default: `<target-dir>/wear/ledger.sqlite`).
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+}
+
+/// `cargo wear inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub usage: UsageArgs,
+    /// The part's path, as the report shows it.
+    #[arg(value_name = "PART")]
+    pub part: String,
+    /// What was looked at and found.
+    #[arg(long)]
+    pub note: String,
+    /// Who signs (default: git's user.name, else $USER).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// The date of the sign-off (default: the clock).
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+}
+
+/// `cargo wear init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+}
+
+/// Colour choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Parses the process's arguments, dropping the `wear` that cargo passes first.
+pub fn parse() -> Cli {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "wear") {
+        args.remove(1);
+    }
+    Cli::parse_from(args)
+}

@@ -7,11 +7,14 @@
 //! → [`report`] (table, JSON, Markdown, SARIF, GitHub, JUnit).
 
 pub mod age;
+pub mod assemble;
 pub mod cli;
+pub mod context;
 pub mod due;
 pub mod error;
 pub mod policy;
 pub mod report;
+pub mod run;
 pub mod scan;
 pub mod time;
 pub mod usage;

@@ -1,7 +1,16 @@
-//! `cargo wear`: see the `wear_cli` library.
+//! `cargo wear`: the binary. Exit codes: 0 fine, 1 the gate found parts at or past
+//! `--fail-on`, 2 any error (bad input, bad arguments).
 use std::process::ExitCode;
 
+use wear_cli::run::{Outcome, run};
+
 fn main() -> ExitCode {
-    eprintln!("cargo wear {}: being built", env!("CARGO_PKG_VERSION"));
-    ExitCode::from(2)
+    match run(wear_cli::cli::parse()) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Found) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(wear_cli::Error::EXIT_CODE)
+        }
+    }
 }

@@ -1,0 +1,142 @@
+//! Joins the stages into the due list: each scanned part with the age of its lines, its usage
+//! by serial, its limits and its latest sign-off, assessed at one instant.
+use std::collections::BTreeMap;
+
+use crate::age::{Ages, RangeAge};
+use crate::due::{DueItem, DueList, SCHEMA};
+use crate::policy::{Facts, Logbook, Policy, assess};
+use crate::scan::{Part, Scan, relative};
+use crate::time::{Secs, format_date};
+use crate::usage::{SerialUsage, Usage};
+
+/// Everything a due list is made from.
+#[derive(Debug)]
+pub struct Inputs<'a> {
+    /// The parts.
+    pub scan: &'a Scan,
+    /// Their ages (`None` outside git is not allowed: the CLI requires a repository).
+    pub ages: &'a Ages,
+    /// Their usage.
+    pub usage: &'a Usage,
+    /// Limits.
+    pub policy: &'a Policy,
+    /// Sign-offs.
+    pub logbook: &'a Logbook,
+    /// The instant of the report.
+    pub now: Secs,
+}
+
+/// The due list, most urgent first.
+pub fn due_list(inputs: &Inputs<'_>) -> DueList {
+    let mut parts: Vec<DueItem> = inputs.scan.parts.iter().map(|part| due_item(inputs, part)).collect();
+    parts.dedup_by(|a, b| a.part == b.part && a.file == b.file && a.lines == b.lines);
+    let mut list = DueList {
+        schema: SCHEMA,
+        now: inputs.now,
+        head: inputs.ages.head.clone(),
+        shallow: inputs.ages.shallow,
+        usage_window: inputs.usage.window.map(|(a, b)| [a, b]),
+        parts,
+    };
+    list.sort();
+    list
+}
+
+fn due_item(inputs: &Inputs<'_>, part: &Part) -> DueItem {
+    let serial = part.serial.to_string();
+    let age = inputs.ages.by_range.get(&(part.file.clone(), part.lines));
+    let by_serial = inputs.usage.parts.get(&part.path);
+    let current = by_serial.and_then(|m| m.get(&serial));
+    let mut remarks = Vec::new();
+
+    let signoff = inputs.logbook.latest(&part.path, &serial);
+    if signoff.is_none()
+        && let Some(old) = inputs.logbook.latest_any_serial(&part.path)
+    {
+        remarks.push(format!(
+            "the sign-off of {} was for serial {}: it no longer applies",
+            format_date(old.date),
+            old.serial
+        ));
+    }
+
+    let overhauled_at = age.map(|a| a.newest);
+    let since = match (overhauled_at, signoff.map(|s| s.date)) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let calls_since_new = by_serial.map(|m| m.values().map(|u| u.calls).sum::<u64>());
+    let (calls, busy_ns) = match (current, signoff) {
+        (Some(u), Some(s)) => (
+            Some(u.calls.saturating_sub(s.calls)),
+            u.busy_ns.map(|b| b.saturating_sub(s.busy_ns.unwrap_or(0))),
+        ),
+        (Some(u), None) => (Some(u.calls), u.busy_ns),
+        (None, _) => (None, None),
+    };
+    if current.is_none() && calls_since_new.is_some() {
+        remarks.push(format!(
+            "no usage of the current serial yet ({} calls of older serials)",
+            calls_since_new.unwrap_or(0)
+        ));
+    }
+    if let Some(age) = age {
+        remarks.extend(age_remarks(age, inputs.ages.shallow));
+    }
+
+    let facts = Facts {
+        covered: current.is_some(),
+        calls,
+        busy_ns,
+        since,
+        calls_per_sec: current.and_then(|u| rate(u, u.calls)),
+        busy_ns_per_sec: current.and_then(|u| u.busy_ns.and_then(|b| rate(u, b))),
+    };
+    let limits = inputs.policy.limits_for(&part.path, &part.rel_file, &part.limits);
+    let assessment = assess(&facts, &limits, inputs.now);
+
+    DueItem {
+        part: part.path.clone(),
+        status: assessment.status,
+        serial,
+        file: relative(&inputs.ages.repo_root, &part.file),
+        lines: [part.lines.0, part.lines.1],
+        calls_since_overhaul: calls,
+        calls_since_new,
+        busy_ns,
+        failures: current.and_then(|u| u.failures),
+        overhauled_at,
+        oldest_line_at: age.map(|a| a.oldest),
+        signed_off_at: signoff.map(|s| s.date),
+        commits: age.map_or(0, |a| a.commits),
+        authors: age.map(|a| a.authors.clone()).unwrap_or_default(),
+        nearest: assessment.nearest,
+        projected_due: assessment.projected_due,
+        remarks,
+    }
+}
+
+/// Units per second over the span the serial's usage covers.
+fn rate(usage: &SerialUsage, amount: u64) -> Option<f64> {
+    let span = usage.last - usage.first;
+    (span > 0).then(|| amount as f64 / span as f64)
+}
+
+fn age_remarks(age: &RangeAge, shallow: bool) -> Vec<String> {
+    let mut remarks = Vec::new();
+    if age.uncommitted_lines > 0 {
+        remarks.push(format!("{} lines not committed: counted as changed now", age.uncommitted_lines));
+    }
+    if shallow && age.boundary_lines > 0 {
+        remarks.push(format!(
+            "{} lines reach the shallow clone's boundary: their age is a lower bound",
+            age.boundary_lines
+        ));
+    }
+    remarks
+}
+
+/// Calls per serial of one part, for `inspect`.
+pub fn current_usage<'a>(usage: &'a Usage, part: &Part) -> Option<&'a SerialUsage> {
+    usage.parts.get(&part.path).and_then(|m: &BTreeMap<String, SerialUsage>| m.get(&part.serial.to_string()))
+}
