@@ -176,7 +176,7 @@ impl Store {
         if files.len() <= KEEP {
             return;
         }
-        files.sort_by(|a, b| b.0.cmp(&a.0));
+        files.sort_by_key(|f| std::cmp::Reverse(f.0));
         for (_, path) in files.into_iter().skip(KEEP) {
             let _ = std::fs::remove_file(path);
         }

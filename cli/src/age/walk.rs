@@ -53,6 +53,9 @@ struct Line {
     target: u32,
 }
 
+/// For one parent, per pending path id: the path id and blob the parent has it at, if any.
+type OriginsInParent = HashMap<u32, Option<(u32, Oid)>>;
+
 /// The walk's state.
 pub(super) struct Walk<'r> {
     repo: &'r Repository,
@@ -129,6 +132,7 @@ impl<'r> Walk<'r> {
                 }
             }
             self.progress.finish();
+            self.renumber();
             if !cached_head && self.unresolved == 0 {
                 self.save(head, files, &offsets);
             }
@@ -139,6 +143,34 @@ impl<'r> Walk<'r> {
             .map(|(file, &offset)| self.origins[offset as usize..(offset + file.lines) as usize].to_vec())
             .collect();
         Ok(Blamed { commits: std::mem::take(&mut self.commits), origins })
+    }
+
+    /// Orders the commit table by time, then id, whatever order the walk met them in, so that
+    /// the same history always gives the same table (and the same cache file).
+    fn renumber(&mut self) {
+        let mut order: Vec<u32> = (0..self.commits.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.commits[a as usize], &self.commits[b as usize]);
+            a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id))
+        });
+        let mut new_index = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old as usize] = new as u32;
+        }
+        for origin in &mut self.origins {
+            if let Some(&new) = new_index.get(*origin as usize) {
+                *origin = new;
+            }
+        }
+        let mut old: Vec<Option<LineCommit>> =
+            std::mem::take(&mut self.commits).into_iter().map(Some).collect();
+        self.commits = order.iter().filter_map(|&i| old[i as usize].take()).collect();
+        self.commit_ids = self
+            .commits
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((Oid::from_str(&c.id).ok()?, i as u32)))
+            .collect();
     }
 
     fn cache_covers(&mut self, head: Oid, files: &[HeadFile]) -> bool {
@@ -230,7 +262,7 @@ impl<'r> Walk<'r> {
         commit: &Commit<'_>,
         parents: &[Commit<'_>],
         suspects: &HashMap<u32, Suspect>,
-    ) -> Result<Vec<HashMap<u32, Option<(u32, Oid)>>>, git2::Error> {
+    ) -> Result<Vec<OriginsInParent>, git2::Error> {
         let tree = commit.tree()?;
         let mut out = Vec::with_capacity(parents.len());
         for parent in parents {
