@@ -324,6 +324,13 @@ fn bad_input_is_a_clear_error_that_changes_nothing() {
     fails_cleanly(&fx, &["report", "--manifest-path", "nowhere/Cargo.toml"], "no such manifest");
     fails_cleanly(&fx, &["report", "--format", "yaml"], "yaml");
 
+    fails_cleanly(&fx, &["report", "--output", "no/such/folder/out.txt"], "out.txt");
+
+    fx.write("wear-logbook.toml", "[[signoff]]\npart = \"fleet::hot\"\nserial = 12\n");
+    fails_cleanly(&fx, &["inspect", "fleet::hot", "--note", "ok", "--by", "Cy"], "wear-logbook.toml:3");
+    fails_cleanly(&fx, &["report"], "wear-logbook.toml:3");
+    std::fs::remove_file(fx.path("wear-logbook.toml")).expect("remove");
+
     fx.write("wear.toml", "[defaults]\nage = \"730d\"\ncals = 5\n");
     fails_cleanly(&fx, &["check"], "wear.toml:3");
 }
