@@ -26,7 +26,7 @@ pub const INFORMATION_URI: &str = "https://example.invalid/wear";
 pub enum Format {
     /// Aligned columns for a terminal, most urgent first, with a summary line.
     Table,
-    /// `wear-report/1` JSON (schema: [`JSON_SCHEMA`]).
+    /// `wear-report/1` JSON, described by `cli/src/report/report.schema.json`.
     Json,
     /// A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
     Markdown,
