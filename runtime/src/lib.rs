@@ -56,6 +56,7 @@
 pub mod build;
 mod clock;
 mod counter;
+pub mod export;
 mod failure;
 mod lease;
 mod part;

@@ -133,12 +133,7 @@ pub fn snapshot() -> Snapshot {
     let begun = Instant::now();
     let taken = SystemTime::now();
 
-    let mut calls: Vec<u64> = CALLS.iter().map(|slot| slot.shared()).collect();
-    for block in CALL_SHARDS.blocks() {
-        for (total, slot) in calls.iter_mut().zip(block.slots()) {
-            *total = total.wrapping_add(slot.shared());
-        }
-    }
+    let calls = call_totals();
     let timings = timing_totals();
 
     let mut parts: Vec<PartReading> = PARTS
@@ -180,12 +175,25 @@ pub fn snapshot() -> Snapshot {
     }
 }
 
-struct TimingTotal {
-    busy_ticks: u64,
-    buckets: Vec<u64>,
+/// Calls of every counter in [`CALLS`], summed over the thread blocks, in slice order.
+pub(crate) fn call_totals() -> Vec<u64> {
+    let mut calls: Vec<u64> = CALLS.iter().map(|slot| slot.shared()).collect();
+    for block in CALL_SHARDS.blocks() {
+        for (total, slot) in calls.iter_mut().zip(block.slots()) {
+            *total = total.wrapping_add(slot.shared());
+        }
+    }
+    calls
 }
 
-fn timing_totals() -> Vec<TimingTotal> {
+/// Busy time and latency buckets of one timing slot, summed over the thread blocks.
+pub(crate) struct TimingTotal {
+    pub(crate) busy_ticks: u64,
+    pub(crate) buckets: Vec<u64>,
+}
+
+/// Every slot of [`TIMINGS`], in slice order.
+pub(crate) fn timing_totals() -> Vec<TimingTotal> {
     use std::sync::atomic::Ordering::Relaxed;
     let mut totals: Vec<TimingTotal> = TIMINGS
         .iter()
@@ -206,7 +214,7 @@ fn timing_totals() -> Vec<TimingTotal> {
 }
 
 /// The position of a static slot in its slice.
-fn index_in<T>(slice: &[T], slot: &T) -> usize {
+pub(crate) fn index_in<T>(slice: &[T], slot: &T) -> usize {
     let size = size_of::<T>().max(1);
     (slot as *const T).addr().wrapping_sub(slice.as_ptr().addr()) / size
 }

@@ -1,0 +1,147 @@
+//! What exporters (OpenTelemetry, Prometheus) read, and the names they publish it under, so
+//! that a part has the same metric names and labels whichever way its counts leave the
+//! process, and `cargo wear` can query them back.
+//!
+//! | OpenTelemetry instrument | unit | Prometheus name |
+//! |---|---|---|
+//! | `wear.part.calls` (counter) | `{call}` | `wear_part_calls_total` |
+//! | `wear.part.failures` (counter) | `{failure}` | `wear_part_failures_total` |
+//! | `wear.part.busy_time` (counter) | `s` | `wear_part_busy_time_seconds_total` |
+//! | `wear.part.latency.bucket` (counter, with `le`) | `{call}` | `wear_part_latency_bucket_total` |
+//!
+//! Every data point carries `code.function.name` (the part path), `code.file.path`,
+//! `code.line.number` (the first line) and `wear.part.serial`; Prometheus writes them with `_`
+//! for `.`. OpenTelemetry has no asynchronous histogram, so latency is published as cumulative
+//! counters of calls at or under each bound `le` (seconds, `+Inf` last): what
+//! `histogram_quantile()` reads.
+use crate::registry::{CALLS, PARTS, TIMINGS};
+use crate::snapshot::{call_totals, index_in, timing_totals};
+use crate::timing::{BUCKETS, bucket_floor};
+
+/// Instrument and attribute names.
+pub mod names {
+    /// Calls since the process started.
+    pub const CALLS: &str = "wear.part.calls";
+    /// Calls that returned `Err` or unwound.
+    pub const FAILURES: &str = "wear.part.failures";
+    /// Time spent inside the part, in seconds.
+    pub const BUSY_TIME: &str = "wear.part.busy_time";
+    /// Calls at or under each latency bound.
+    pub const LATENCY_BUCKET: &str = "wear.part.latency.bucket";
+    /// The part path (OpenTelemetry semantic conventions for code).
+    pub const FUNCTION: &str = "code.function.name";
+    /// The source file.
+    pub const FILE: &str = "code.file.path";
+    /// The function's first line.
+    pub const LINE: &str = "code.line.number";
+    /// The part's serial, 16 hex digits.
+    pub const SERIAL: &str = "wear.part.serial";
+    /// The latency bound of a bucket, in seconds (`+Inf` for the last).
+    pub const LE: &str = "le";
+    /// Prometheus form of [`CALLS`].
+    pub const PROM_CALLS: &str = "wear_part_calls_total";
+    /// Prometheus form of [`FAILURES`].
+    pub const PROM_FAILURES: &str = "wear_part_failures_total";
+    /// Prometheus form of [`BUSY_TIME`].
+    pub const PROM_BUSY_TIME: &str = "wear_part_busy_time_seconds_total";
+    /// Prometheus form of [`LATENCY_BUCKET`].
+    pub const PROM_LATENCY_BUCKET: &str = "wear_part_latency_bucket_total";
+}
+
+/// Upper bounds of the published latency buckets, in seconds: 1, 2.5 and 5 per decade from
+/// 1 µs to 10 s. `+Inf` follows them.
+pub const LATENCY_BOUNDS: [f64; 22] = [
+    1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1,
+    0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// One part's counts, as exporters publish them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportReading {
+    /// The part path.
+    pub path: &'static str,
+    /// Source file.
+    pub file: &'static str,
+    /// First line.
+    pub line: u32,
+    /// The serial.
+    pub serial: u64,
+    /// Calls since the process started.
+    pub calls: u64,
+    /// Failures, for parts tracked with `failures`.
+    pub failures: Option<u64>,
+    /// Busy time in seconds, for `timed` parts.
+    pub busy_seconds: Option<f64>,
+    /// For `timed` parts: calls at or under each of [`LATENCY_BOUNDS`], then all calls
+    /// (`+Inf`), cumulative.
+    pub latency: Option<[u64; LATENCY_BOUNDS.len() + 1]>,
+}
+
+impl ExportReading {
+    /// The serial as 16 hex digits.
+    pub fn serial_hex(&self) -> String {
+        format!("{:016x}", self.serial)
+    }
+}
+
+/// Reads every part's counters once, off the hot path, in registry order.
+pub fn collect() -> Vec<ExportReading> {
+    crate::process::touch();
+    let nanos_per_tick = if TIMINGS.is_empty() { 1.0 } else { crate::clock::nanos_per_tick() };
+    let calls = call_totals();
+    let timings = timing_totals();
+    PARTS
+        .iter()
+        .map(|part| {
+            let timing = part.timing.and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
+            ExportReading {
+                path: part.path,
+                file: part.file,
+                line: part.lines.0,
+                serial: part.serial,
+                calls: calls.get(index_in(&CALLS, part.calls)).copied().unwrap_or(0),
+                failures: part
+                    .counts_failures
+                    .then(|| part.failures.load(std::sync::atomic::Ordering::Relaxed)),
+                busy_seconds: timing.map(|t| t.busy_ticks as f64 * nanos_per_tick / 1e9),
+                latency: timing.map(|t| cumulative(&t.buckets, nanos_per_tick)),
+            }
+        })
+        .collect()
+}
+
+/// Folds the fine buckets into the published ones: a fine bucket counts under the first
+/// bound its lower edge does not exceed (fine buckets are at most 12.5% wide).
+fn cumulative(fine: &[u64], nanos_per_tick: f64) -> [u64; LATENCY_BOUNDS.len() + 1] {
+    let mut out = [0u64; LATENCY_BOUNDS.len() + 1];
+    for (bucket, &n) in fine.iter().enumerate().take(BUCKETS).filter(|(_, n)| **n > 0) {
+        let seconds = bucket_floor(bucket) as f64 * nanos_per_tick / 1e9;
+        let at = LATENCY_BOUNDS.iter().position(|&le| seconds <= le).unwrap_or(LATENCY_BOUNDS.len());
+        out[at] = out[at].wrapping_add(n);
+    }
+    for i in 1..out.len() {
+        out[i] = out[i].wrapping_add(out[i - 1]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_cumulative_and_end_with_every_call() {
+        // One tick = 1 ns: bucket floors are nanoseconds.
+        let mut fine = vec![0u64; BUCKETS];
+        fine[crate::timing::bucket_of(500)] = 3; // 0.5 µs
+        fine[crate::timing::bucket_of(2_000_000)] = 2; // 2 ms
+        fine[BUCKETS - 1] = 1; // past 10 s
+        let out = cumulative(&fine, 1.0);
+        assert_eq!(out[0], 3, "0.5 µs is under 1 µs");
+        let two_ms = LATENCY_BOUNDS.iter().position(|&b| b == 2.5e-3).unwrap_or(0);
+        assert_eq!(out[two_ms - 1], 3);
+        assert_eq!(out[two_ms], 5);
+        assert_eq!(out[LATENCY_BOUNDS.len() - 1], 5);
+        assert_eq!(out[LATENCY_BOUNDS.len()], 6, "+Inf counts every call");
+    }
+}
