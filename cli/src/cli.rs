@@ -45,7 +45,8 @@ pub struct WorkspaceArgs {
 /// Where usage comes from.
 #[derive(Debug, Args)]
 pub struct UsageArgs {
-    /// Snapshot files (`wear-snapshot/1`) to read usage from; globs are expanded.
+    /// Usage files to read: `wear-snapshot/1` snapshots or OTLP JSON (the Collector's `file`
+    /// exporter); globs are expanded.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub usage: Vec<String>,
     /// The ledger to read (default: `<target-dir>/wear/ledger.sqlite`, when it exists).
@@ -54,6 +55,27 @@ pub struct UsageArgs {
     /// Read no ledger, only `--usage` files.
     #[arg(long, conflicts_with = "ledger")]
     pub no_ledger: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+}
+
+/// Where a fleet's usage comes from: a Prometheus-compatible query API.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Read the fleet's totals from this Prometheus-compatible query API (Prometheus, Thanos,
+    /// Mimir, VictoriaMetrics), e.g. `http://prometheus:9090`; credentials come from
+    /// WEAR_PROMETHEUS_TOKEN, or WEAR_PROMETHEUS_USER and WEAR_PROMETHEUS_PASSWORD.
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+    /// With --prometheus: count every process that reported within this long before `--now`
+    /// (`30d`, `12h`, `1w`, `1d12h`), each with its calls since it started.
+    #[arg(long, value_name = "DURATION", default_value = crate::usage::prometheus::DEFAULT_WINDOW,
+          requires = "prometheus")]
+    pub window: String,
+    /// With --prometheus: seconds each request may take before it is tried again (4 tries).
+    #[arg(long, value_name = "SECS", default_value_t = crate::usage::prometheus::DEFAULT_TIMEOUT_SECS,
+          requires = "prometheus")]
+    pub prometheus_timeout: f64,
 }
 
 /// Options of every command that makes a due list.
@@ -141,12 +163,18 @@ impl FailOn {
 pub struct IngestArgs {
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
-    /// Snapshot files to record; globs are expanded.
-    #[arg(required = true, value_name = "FILE")]
+    /// Snapshot or OTLP JSON files to record; globs are expanded.
+    #[arg(required_unless_present = "prometheus", value_name = "FILE")]
     pub files: Vec<String>,
     /// The ledger to write (default: `<target-dir>/wear/ledger.sqlite`).
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// With --prometheus: the end of the window (`2026-11-21`, `2026-11-21T12:00:00Z`) instead
+    /// of the clock.
+    #[arg(long, value_name = "DATE", requires = "prometheus")]
+    pub now: Option<String>,
 }
 
 /// `cargo wear inspect`.

@@ -3,11 +3,12 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{ColorChoice, UsageArgs};
+use crate::cli::{ColorChoice, FleetArgs, UsageArgs};
 use crate::error::{Error, Result};
 use crate::scan::Scan;
 use crate::time::{Secs, parse_instant};
-use crate::usage::{Ledger, UsageSet};
+use crate::usage::prometheus::{self, FleetQuery};
+use crate::usage::{Ledger, Reading, UsageSet};
 
 /// The ledger used when `--ledger` is not given.
 pub fn default_ledger(scan: &Scan) -> PathBuf {
@@ -38,16 +39,25 @@ pub fn color(choice: ColorChoice) -> bool {
     }
 }
 
-/// The usage the arguments name: the ledger (given, or the default one when it exists) and
-/// the `--usage` files.
-pub fn usage(scan: &Scan, args: &UsageArgs) -> Result<UsageSet> {
+/// The usage the arguments name: the ledger (given, or the default one when it exists), the
+/// `--usage` files and, with `--prometheus`, the fleet's totals over the window ending at `now`.
+/// Local sources are read first, so that a bad file is reported before any network wait.
+pub fn usage(scan: &Scan, args: &UsageArgs, now: Secs) -> Result<UsageSet> {
+    let fleet = fleet_query(&args.fleet, now)?;
     let mut set = UsageSet::new();
     if !args.no_ledger {
         let path = args.ledger.clone().unwrap_or_else(|| default_ledger(scan));
         // An explicit ledger must exist; the default one is read when something was ingested.
         if args.ledger.is_some() || path.exists() {
             match Ledger::open_existing(&path)? {
-                Some(ledger) => set.add_ledger(&ledger)?,
+                Some(ledger) => {
+                    let live = fleet.as_ref().map(|q| q.backend.url.as_str());
+                    let (readings, notes) = prometheus::supersede(ledger.latest_readings()?, live);
+                    for note in notes {
+                        eprintln!("note: {note}");
+                    }
+                    readings.into_iter().for_each(|reading| set.add_reading(reading));
+                }
                 None if args.ledger.is_some() => {
                     return Err(Error::in_file(&path, "no such ledger").help(
                         "record snapshots in it first with `cargo wear ingest --ledger PATH FILES...`",
@@ -60,5 +70,20 @@ pub fn usage(scan: &Scan, args: &UsageArgs) -> Result<UsageSet> {
     if !args.usage.is_empty() {
         set.add_files(&args.usage)?;
     }
+    if let Some(query) = &fleet {
+        set.add_reading(read_fleet(query)?);
+    }
     Ok(set)
+}
+
+/// The fleet query `--prometheus` asks for, if any, with credentials from the environment.
+pub fn fleet_query(args: &FleetArgs, end: Secs) -> Result<Option<FleetQuery>> {
+    let Some(url) = &args.prometheus else { return Ok(None) };
+    prometheus::fleet_query(url, &args.window, args.prometheus_timeout, end, |name| std::env::var(name).ok())
+        .map(Some)
+}
+
+/// Runs a fleet query, printing its warnings (retries, the backend's own) to standard error.
+pub fn read_fleet(query: &FleetQuery) -> Result<Reading> {
+    prometheus::read_fleet(query, &mut |warning| eprintln!("warning: {warning}"))
 }

@@ -81,7 +81,7 @@ fn make_due_list(args: &DueArgs) -> Result<DueList> {
     let scan = load_scan(args.workspace.manifest_path.as_deref())?;
     let policy = load_policy(&scan.root)?;
     let logbook = Logbook::load(&logbook_path(&scan.root))?;
-    let usage = context::usage(&scan, &args.usage)?.usage();
+    let usage = context::usage(&scan, &args.usage, now)?.usage();
     let ages = ages(&scan.root, &file_ranges(&scan), &age_options(&scan, args.no_cache), now)?;
     Ok(due_list(&Inputs { scan: &scan, ages: &ages, usage: &usage, policy: &policy, logbook: &logbook, now }))
 }
@@ -129,6 +129,9 @@ fn ingest(args: &IngestArgs) -> Result<Outcome> {
         Some(path) => path.clone(),
         None => context::default_ledger(&scan_workspace(args.workspace.manifest_path.as_deref())?),
     };
+    if args.fleet.prometheus.is_some() {
+        return ingest_fleet(args, &path);
+    }
     let mut ledger = Ledger::open(&path)?;
     let summary = ledger.ingest(&args.files)?;
     eprintln!(
@@ -138,6 +141,31 @@ fn ingest(args: &IngestArgs) -> Result<Outcome> {
         summary.new_readings,
         summary.already_known,
         summary.series
+    );
+    Ok(Outcome::Clean)
+}
+
+/// `ingest --prometheus URL [FILES...]`: the fleet's totals (and any files) are read first and
+/// recorded in one transaction, so a failing backend leaves the ledger as it was.
+fn ingest_fleet(args: &IngestArgs, path: &Path) -> Result<Outcome> {
+    let end = context::now(args.now.as_deref())?;
+    let Some(query) = context::fleet_query(&args.fleet, end)? else { return Ok(Outcome::Clean) };
+    let files = if args.files.is_empty() { Vec::new() } else { crate::usage::files::expand(&args.files)? };
+    let mut readings = crate::usage::files::read_all(&files)?;
+    let fleet = context::read_fleet(&query)?;
+    let parts = fleet.parts.len();
+    readings.push(fleet);
+    let summary = Ledger::open(path)?.record(&readings)?;
+    eprintln!(
+        "ingested the fleet totals of {} ({parts} parts, processes that reported in the {} before {}){} \
+         into {}: {} new readings, {} already known",
+        query.backend.url,
+        args.fleet.window,
+        crate::time::format_instant(end),
+        if files.is_empty() { String::new() } else { format!(" and {} files", files.len()) },
+        path.display(),
+        summary.new_readings,
+        summary.already_known,
     );
     Ok(Outcome::Clean)
 }
@@ -163,7 +191,7 @@ fn inspect(args: &InspectArgs) -> Result<Outcome> {
     if args.note.trim().is_empty() {
         return Err(Error::new("the note is empty").help("say what was inspected with --note \"...\""));
     }
-    let usage = context::usage(&scan, &args.usage)?.usage();
+    let usage = context::usage(&scan, &args.usage, date)?.usage();
     let current = current_usage(&usage, part);
     let by = match &args.by {
         Some(by) if !by.trim().is_empty() => by.trim().to_owned(),

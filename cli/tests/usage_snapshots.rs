@@ -357,7 +357,8 @@ fn a_wrong_format_tag_is_not_a_snapshot() {
     assert_eq!(err.line, Some(line_of(&other, "\"format\"")));
     assert!(err.help.unwrap().contains("\"format\": \"wear-snapshot/1\""));
 
-    for text in ["{\"resourceMetrics\": []}", "[1, 2]", "42", "{\"format\": 1}"] {
+    // `{"resourceMetrics": ...}` is OTLP JSON now, read by `usage::otlp` (tests/otlp_files.rs).
+    for text in ["{\"metrics\": []}", "[1, 2]", "42", "{\"format\": 1}"] {
         let err = read_bad(text);
         assert!(err.message.contains("not a wear snapshot"), "{text}: {err}");
     }

@@ -1,9 +1,11 @@
 //! Turning `--usage` and `ingest` arguments into snapshot files: a plain path must exist, a
 //! pattern with `*`, `?` or `[` is expanded (the shell may not have done it, e.g. when quoted
-//! in CI) and must match at least one file, so a typo never silently means "no usage".
-use std::path::PathBuf;
+//! in CI) and must match at least one file, so a typo never silently means "no usage". Each
+//! file is a `wear-snapshot/1` file or OTLP JSON lines, told apart by content ([`read_all`]).
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::usage::series::Reading;
 
 /// Where snapshot files come from, for help texts.
 const WHERE: &str = "snapshot files are written where WEAR_SNAPSHOT pointed when the program ran";
@@ -20,6 +22,25 @@ pub fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(files)
+}
+
+/// Reads every usage file in `paths`: a `wear-snapshot/1` file gives one reading, an OTLP
+/// JSON file one per series in it. Stops at the first bad file.
+pub fn read_all(paths: &[PathBuf]) -> Result<Vec<Reading>> {
+    let mut readings = Vec::new();
+    for path in paths {
+        readings.extend(read_one(path)?);
+    }
+    Ok(readings)
+}
+
+fn read_one(path: &Path) -> Result<Vec<Reading>> {
+    match std::fs::read(path) {
+        Ok(bytes) if crate::usage::otlp::is_otlp(&bytes) => crate::usage::otlp::parse(path, &bytes),
+        Ok(bytes) => crate::usage::snapshot::parse(path, &bytes).map(|reading| vec![reading]),
+        // The snapshot reader words every way a file cannot be read.
+        Err(_) => crate::usage::snapshot::read(path).map(|reading| vec![reading]),
+    }
 }
 
 fn expand_one(pattern: &str) -> Result<Vec<PathBuf>> {

@@ -224,8 +224,7 @@ impl Ledger {
                 .help("give the snapshot files, e.g. `cargo wear ingest 'usage/*.json'`"));
         }
         let files = crate::usage::files::expand(patterns)?;
-        let readings =
-            files.iter().map(|path| crate::usage::snapshot::read(path)).collect::<Result<Vec<_>>>()?;
+        let readings = crate::usage::files::read_all(&files)?;
         let summary = self.record_with(&readings, before_commit)?;
         Ok(IngestSummary { files: files.len(), ..summary })
     }

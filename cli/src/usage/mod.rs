@@ -1,5 +1,6 @@
 //! Usage: how many calls (and failures, busy time) each part and serial had, read from
-//! `wear-snapshot/1` files and from the local ledger.
+//! `wear-snapshot/1` files, OTLP JSON files, a Prometheus-compatible query API and the local
+//! ledger.
 //!
 //! A running program writes snapshots of its cumulative counters. A process run is a
 //! *series* (instance, start time); its snapshots are *readings*, cumulative, so only the
@@ -9,12 +10,16 @@
 //!
 //! - [`files`]: `--usage` arguments (paths and globs) → snapshot files.
 //! - [`snapshot`]: one file → a [`Reading`], with errors naming file and line.
+//! - [`otlp`]: one OTLP JSON file (the Collector's `file` exporter) → a [`Reading`] per series.
+//! - [`prometheus`]: a query API → one [`Reading`] of the fleet's totals over a window.
 //! - [`series`]: [`UsageSet`], the latest reading of each series from any source.
 //! - [`totals`]: [`Usage`], the totals per part and serial the due list joins.
 //! - [`ledger`]: the SQLite [`Ledger`] fed by `cargo wear ingest`.
 
 pub mod files;
 pub mod ledger;
+pub mod otlp;
+pub mod prometheus;
 pub mod series;
 pub mod snapshot;
 pub mod totals;

@@ -85,8 +85,7 @@ impl UsageSet {
     /// the file (and line).
     pub fn add_files(&mut self, patterns: &[String]) -> Result<()> {
         let paths = crate::usage::files::expand(patterns)?;
-        let readings =
-            paths.iter().map(|path| crate::usage::snapshot::read(path)).collect::<Result<Vec<_>>>()?;
+        let readings = crate::usage::files::read_all(&paths)?;
         for reading in readings {
             self.add_reading(reading);
         }
