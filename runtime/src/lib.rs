@@ -59,6 +59,8 @@ mod counter;
 pub mod export;
 mod failure;
 mod lease;
+#[cfg(feature = "otel")]
+pub mod otel;
 mod part;
 mod process;
 mod recorder;

@@ -1,0 +1,189 @@
+//! The standard `OTEL_*` variables [`install`](super::install) reads itself, so that a bad
+//! value is a warning and a default, never a failure: the endpoint, the export timeout and
+//! the export interval. (Headers, compression and resource attributes are read by the SDK,
+//! which skips what it cannot parse.)
+use std::time::Duration;
+
+/// Where OTLP/HTTP metrics go when no variable says otherwise.
+pub(crate) const DEFAULT_ENDPOINT: &str = "http://localhost:4318/v1/metrics";
+/// The specification's default export timeout.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The specification's default export interval.
+pub(crate) const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
+
+/// What the variables say, after defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Settings {
+    /// The full URL metrics are POSTed to.
+    pub(crate) endpoint: String,
+    /// How long one export may take.
+    pub(crate) timeout: Duration,
+    /// Time between exports.
+    pub(crate) interval: Duration,
+    /// `OTEL_SERVICE_NAME`, when set.
+    pub(crate) service_name: Option<String>,
+}
+
+/// Reads the settings through `get` (the process environment in [`install`](super::install);
+/// a map in tests), with one warning per value it ignored.
+pub(crate) fn settings(get: impl Fn(&str) -> Option<String>) -> (Settings, Vec<String>) {
+    let get = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let mut warnings = Vec::new();
+
+    let mut endpoint = None;
+    if let Some(url) = get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") {
+        match check_url(&url) {
+            Ok(()) => endpoint = Some(url),
+            Err(why) => warnings.push(ignored("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", &url, &why)),
+        }
+    }
+    if endpoint.is_none()
+        && let Some(base) = get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    {
+        match check_url(&base) {
+            Ok(()) => endpoint = Some(format!("{}/v1/metrics", base.trim_end_matches('/'))),
+            Err(why) => warnings.push(ignored("OTEL_EXPORTER_OTLP_ENDPOINT", &base, &why)),
+        }
+    }
+    let endpoint = endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
+
+    let mut timeout = None;
+    for name in ["OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"] {
+        if let Some(value) = get(name) {
+            match millis(&value) {
+                Ok(t) => {
+                    timeout = Some(t);
+                    break;
+                }
+                Err(why) => warnings.push(ignored(name, &value, &why)),
+            }
+        }
+    }
+
+    let interval = get("OTEL_METRIC_EXPORT_INTERVAL").and_then(|value| match millis(&value) {
+        Ok(t) => Some(t),
+        Err(why) => {
+            warnings.push(ignored("OTEL_METRIC_EXPORT_INTERVAL", &value, &why));
+            None
+        }
+    });
+
+    let settings = Settings {
+        endpoint,
+        timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
+        interval: interval.unwrap_or(DEFAULT_INTERVAL),
+        service_name: get("OTEL_SERVICE_NAME"),
+    };
+    (settings, warnings)
+}
+
+fn ignored(name: &str, value: &str, why: &str) -> String {
+    format!("ignoring {name}={value:?}: {why}")
+}
+
+/// A positive whole number of milliseconds.
+fn millis(value: &str) -> Result<Duration, String> {
+    match value.parse::<u64>() {
+        Ok(0) => Err("must be more than 0 milliseconds; using the default".to_owned()),
+        Ok(ms) => Ok(Duration::from_millis(ms)),
+        Err(_) => Err("not a whole number of milliseconds; using the default".to_owned()),
+    }
+}
+
+/// An `http://` or `https://` URL with a host, an optional numeric port, and no spaces.
+fn check_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or("not an http:// or https:// URL; using the default endpoint")?;
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains spaces or control characters; using the default endpoint".to_owned());
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = match host_port.rsplit_once(':') {
+        // An IPv6 literal without a port, e.g. `[::1]`.
+        Some((h, p)) if !p.contains(']') => (h, Some(p)),
+        _ => (host_port, None),
+    };
+    if host.is_empty() {
+        return Err("has no host; using the default endpoint".to_owned());
+    }
+    if let Some(port) = port
+        && port.parse::<u16>().is_err()
+    {
+        return Err(format!("port {port:?} is not a number from 0 to 65535; using the default endpoint"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> (Settings, Vec<String>) {
+        settings(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned()))
+    }
+
+    #[test]
+    fn defaults_when_nothing_is_set() {
+        let (s, warnings) = read(&[]);
+        assert_eq!(s.endpoint, DEFAULT_ENDPOINT);
+        assert_eq!(s.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(s.interval, DEFAULT_INTERVAL);
+        assert_eq!(s.service_name, None);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn the_base_endpoint_gets_the_metrics_path_and_the_metrics_endpoint_is_used_as_is() {
+        let (s, _) = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318/")]);
+        assert_eq!(s.endpoint, "http://127.0.0.1:4318/v1/metrics");
+        let (s, _) = read(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:1"),
+            ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "https://b/custom"),
+        ]);
+        assert_eq!(s.endpoint, "https://b/custom");
+        let (s, _) = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://[::1]:4318")]);
+        assert_eq!(s.endpoint, "http://[::1]:4318/v1/metrics");
+    }
+
+    #[test]
+    fn bad_endpoints_warn_and_fall_back() {
+        for bad in ["localhost:4318", "ftp://x", "http://", "http://:80", "http://a b", "http://h:99999"] {
+            let (s, warnings) = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", bad)]);
+            assert_eq!(s.endpoint, DEFAULT_ENDPOINT, "{bad}");
+            assert_eq!(warnings.len(), 1, "{bad}");
+            assert!(warnings[0].contains("OTEL_EXPORTER_OTLP_ENDPOINT"), "{}", warnings[0]);
+        }
+        // A bad metrics endpoint falls back to a good base endpoint.
+        let (s, warnings) = read(&[
+            ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "nope"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+        ]);
+        assert_eq!(s.endpoint, "http://collector:4318/v1/metrics");
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn durations_are_milliseconds_and_bad_ones_warn() {
+        let (s, warnings) = read(&[
+            ("OTEL_METRIC_EXPORT_INTERVAL", "250"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "1500"),
+            ("OTEL_SERVICE_NAME", " shop "),
+        ]);
+        assert_eq!(s.interval, Duration::from_millis(250));
+        assert_eq!(s.timeout, Duration::from_millis(1500));
+        assert_eq!(s.service_name.as_deref(), Some("shop"));
+        assert!(warnings.is_empty());
+        let (s, warnings) = read(&[
+            ("OTEL_METRIC_EXPORT_INTERVAL", "5s"),
+            ("OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "0"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "-3"),
+        ]);
+        assert_eq!(s.interval, DEFAULT_INTERVAL);
+        assert_eq!(s.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[2].contains("OTEL_METRIC_EXPORT_INTERVAL=\"5s\""), "{warnings:?}");
+    }
+}
