@@ -61,6 +61,8 @@ mod failure;
 mod lease;
 mod part;
 mod process;
+#[cfg(feature = "prometheus")]
+pub mod prometheus;
 mod recorder;
 mod registry;
 mod shard;
