@@ -63,6 +63,8 @@ mod lease;
 pub mod otel;
 mod part;
 mod process;
+#[cfg(feature = "prometheus")]
+pub mod prometheus;
 mod recorder;
 mod registry;
 mod shard;
