@@ -4,12 +4,32 @@
 //! workload: a few parts are hot, most are warm or cold, and some are never called (in
 //! storage). It prints the parts by calls and writes a `wear-snapshot/1` file, to the path in
 //! `WEAR_SNAPSHOT` if set, else `target/wear-demo/shop.json`.
+//!
+//! It can also run as one instance of a fleet: with `OTEL_EXPORTER_OTLP_ENDPOINT` set it
+//! pushes its counts over OTLP/HTTP (`wear::otel::install`), with `WEAR_PROMETHEUS_ADDR` set
+//! it serves them for scraping (`wear::prometheus::serve`), and `WEAR_LINGER=2s` keeps it
+//! alive that long after its work, so a scraper sees the final counts.
 use std::path::PathBuf;
 
 use wear_example_shop::workload;
 
 fn main() {
     wear::set_service(wear::service!());
+    let _otlp = std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").and_then(|_| match wear::otel::install() {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            eprintln!("OTLP export is off: {e}");
+            None
+        }
+    });
+    let _endpoint =
+        std::env::var("WEAR_PROMETHEUS_ADDR").ok().and_then(|addr| match wear::prometheus::serve(&addr) {
+            Ok(endpoint) => Some(endpoint),
+            Err(e) => {
+                eprintln!("cannot serve metrics on {addr}: {e}");
+                None
+            }
+        });
     let path = std::env::var_os("WEAR_SNAPSHOT")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target/wear-demo/shop.json"));
@@ -40,6 +60,12 @@ fn main() {
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(1);
+        }
+    }
+    if let Ok(text) = std::env::var("WEAR_LINGER") {
+        match humantime::parse_duration(&text) {
+            Ok(linger) => std::thread::sleep(linger),
+            Err(e) => eprintln!("WEAR_LINGER={text:?} is not a duration ({e}); not lingering"),
         }
     }
 }
