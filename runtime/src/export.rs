@@ -55,6 +55,26 @@ pub const LATENCY_BOUNDS: [f64; 22] = [
     0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// The text of a latency bound as both exporters write it in `le`, the way Prometheus clients
+/// do (`1e-06`, `2.5e-05`, `0.0001`, `0.25`, `1`, `10`; `+Inf` for the last bucket), so that
+/// series pushed over OTLP and scraped from the endpoint sum together by `le`.
+pub fn le_label(bound: f64) -> String {
+    if bound.is_infinite() && bound > 0.0 {
+        return "+Inf".to_owned();
+    }
+    // `{:e}` gives the shortest digits in scientific form, e.g. `2.5e-6`.
+    let scientific = format!("{bound:e}");
+    let Some((mantissa, exponent)) = scientific.split_once('e') else { return scientific };
+    let Ok(exponent) = exponent.parse::<i32>() else { return scientific };
+    if (-4..6).contains(&exponent) {
+        // Display never uses an exponent and keeps the shortest digits: `0.00025`, `10`.
+        format!("{bound}")
+    } else {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
+    }
+}
+
 /// One part's counts, as exporters publish them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportReading {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use opentelemetry::metrics::{AsyncInstrument, Meter, ObservableCounter};
 use opentelemetry::{KeyValue, StringValue};
 
-use crate::export::{self, ExportReading, LATENCY_BOUNDS, names};
+use crate::export::{self, ExportReading, LATENCY_BOUNDS, le_label, names};
 
 /// A reading older than this is never reused, even by an instrument that has not seen it yet
 /// (e.g. when a view drops one of the instruments and its callback never runs).
@@ -59,8 +59,8 @@ impl Shared {
             .collect();
         let le = LATENCY_BOUNDS
             .iter()
-            .map(|b| b.to_string())
-            .chain(["+Inf".to_owned()])
+            .chain([&f64::INFINITY])
+            .map(|&b| le_label(b))
             .map(|b| KeyValue::new(names::LE, b))
             .collect();
         Shared { active: AtomicBool::new(true), cache: Mutex::new(Cache::default()), attributes, le }

@@ -3,7 +3,7 @@
 //! gauge naming the process.
 use std::fmt::Write;
 
-use crate::export::{ExportReading, LATENCY_BOUNDS, names};
+use crate::export::{ExportReading, LATENCY_BOUNDS, le_label, names};
 use crate::process::Service;
 
 /// `Content-Type` of the text this module writes.
@@ -70,7 +70,7 @@ pub(crate) fn render(readings: &[ExportReading], identity: &Identity<'_>) -> Str
         );
         let bounds: Vec<String> = LATENCY_BOUNDS
             .iter()
-            .map(|&b| le_text(b))
+            .map(|&b| le_label(b))
             .chain(["+Inf".to_owned()])
             .map(|bound| format!(",{}=\"{bound}\"", names::LE))
             .collect();
@@ -171,26 +171,6 @@ fn float(value: f64) -> String {
     }
 }
 
-/// A bucket bound the way Prometheus's own clients write `le` (Go's `%g` with the shortest
-/// digits: `1e-06`, `2.5e-05`, `0.0001`, `0.25`, `1`, `10`), so that queries and dashboards
-/// written for other exporters match.
-pub(crate) fn le_text(bound: f64) -> String {
-    if !bound.is_finite() {
-        return float(bound);
-    }
-    // `{:e}` gives the shortest digits in scientific form, e.g. `2.5e-6`.
-    let scientific = format!("{bound:e}");
-    let Some((mantissa, exponent)) = scientific.split_once('e') else { return scientific };
-    let Ok(exponent) = exponent.parse::<i32>() else { return scientific };
-    if (-4..6).contains(&exponent) {
-        // Display never uses an exponent and keeps the shortest digits: `0.00025`, `10`.
-        format!("{bound}")
-    } else {
-        let sign = if exponent < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,7 +185,7 @@ mod tests {
 
     #[test]
     fn bounds_are_written_like_go_clients_write_them() {
-        let written: Vec<String> = LATENCY_BOUNDS.iter().map(|&b| le_text(b)).collect();
+        let written: Vec<String> = LATENCY_BOUNDS.iter().map(|&b| le_label(b)).collect();
         assert_eq!(
             written,
             [
@@ -214,9 +194,9 @@ mod tests {
                 "10"
             ]
         );
-        assert_eq!(le_text(1e6), "1e+06");
-        assert_eq!(le_text(123456.0), "123456");
-        assert_eq!(le_text(f64::INFINITY), "+Inf");
+        assert_eq!(le_label(1e6), "1e+06");
+        assert_eq!(le_label(123456.0), "123456");
+        assert_eq!(le_label(f64::INFINITY), "+Inf");
     }
 
     #[test]
