@@ -3,6 +3,8 @@
 //! `UPDATE_EXPECT=1`, so a review shows the diff), and each format checked by reading it back:
 //! JSON against its schema, SARIF against the official SARIF 2.1.0 schema, JUnit parsed as XML,
 //! GitHub commands and Markdown tables split the way GitHub splits them.
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::{env, fs};
@@ -134,19 +136,7 @@ fn empty() -> DueList {
 
 /// Compares `actual` with `tests/expected/report/NAME`, or rewrites it under `UPDATE_EXPECT=1`.
 fn expect_file(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected/report").join(name);
-    if env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1") {
-        fs::create_dir_all(path.parent().expect("has a parent")).expect("create expected dir");
-        fs::write(&path, actual).expect("write expected file");
-        return;
-    }
-    let expected = fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_EXPECT=1 to create it", path.display()));
-    assert!(
-        actual == expected,
-        "{name} differs from {}; rerun with UPDATE_EXPECT=1 and review the diff\n--- actual ---\n{actual}",
-        path.display()
-    );
+    support::expect_file(&format!("report/{name}"), actual);
 }
 
 /// `s` without ANSI SGR escape sequences.
