@@ -9,12 +9,15 @@
 //!
 //! Each walk runs in a child process (this binary again) so that its peak memory (`VmHWM`) is
 //! its own.
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use wear_cli::age::{AgeOptions, LineOrigin, line_origins};
+use history::{agreement, generate, git_blame, rust_files};
+use wear_cli::age::{AgeOptions, line_origins};
+
+#[path = "../../cli/tests/history/mod.rs"]
+mod history;
 
 const CHILD: &str = "WEAR_AGE_BENCH_CHILD";
 
@@ -32,13 +35,7 @@ fn main() {
     let repo = target.join(format!("wear-bench/age-history-c{commits}-f{files}"));
 
     let started = Instant::now();
-    let status = Command::new("python3")
-        .arg(manifest.join("age-history.py"))
-        .arg(&repo)
-        .args(["--commits", &commits.to_string(), "--files", &files.to_string()])
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "benches/age-history.py failed");
+    generate(&repo, commits, files);
     let built = started.elapsed().as_secs_f64();
     let repo = repo.canonicalize().expect("the repository exists");
     let names = rust_files(&repo);
@@ -135,75 +132,4 @@ fn peak_memory_mib() -> f64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kib| kib / 1024.0)
-}
-
-fn rust_files(repo: &Path) -> Vec<String> {
-    let out = Command::new("git").args(["ls-files", "*.rs"]).current_dir(repo).output().expect("git runs");
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
-}
-
-/// Per line, (commit id, author time) as `git blame --porcelain` gives them.
-fn git_blame(repo: &Path, file: &str) -> Vec<(String, i64)> {
-    let out = Command::new("git")
-        .args(["blame", "--porcelain", "--", file])
-        .current_dir(repo)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git blame {file}: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut times: HashMap<String, i64> = HashMap::new();
-    let mut current = String::new();
-    let mut lines = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('\t') {
-            lines.push((current.clone(), times.get(&current).copied().unwrap_or(0)));
-        } else if let Some(time) = line.strip_prefix("author-time ") {
-            times.insert(current.clone(), time.parse().unwrap_or(0));
-        } else if line.len() > 41
-            && line.as_bytes()[40] == b' '
-            && line[..40].bytes().all(|b| b.is_ascii_hexdigit())
-        {
-            current = line[..40].to_owned();
-        }
-    }
-    lines
-}
-
-/// How many lines and functions get the same last-touching commit from both.
-fn agreement(
-    origins: &wear_cli::age::LineOrigins,
-    files: &[PathBuf],
-    blamed: &[Vec<(String, i64)>],
-) -> String {
-    let (mut lines, mut lines_same, mut fns, mut fns_same) = (0usize, 0usize, 0usize, 0usize);
-    for (path, theirs) in files.iter().zip(blamed) {
-        let ours: Vec<(String, i64)> = origins.files[path]
-            .iter()
-            .map(|o| match o {
-                LineOrigin::Commit(i) => {
-                    let c = &origins.commits[*i as usize];
-                    (c.id.clone(), c.time)
-                }
-                LineOrigin::Uncommitted => (String::new(), 0),
-            })
-            .collect();
-        lines += theirs.len();
-        lines_same += ours.iter().zip(theirs).filter(|(a, b)| a.0 == b.0).count();
-        let source = std::fs::read_to_string(path).unwrap_or_default();
-        for site in wear_identity::site::sites_in_source(&source).unwrap_or_default() {
-            let (first, last) = site.lines;
-            let newest = |blame: &[(String, i64)]| {
-                blame
-                    .get(first - 1..last)
-                    .and_then(|r| r.iter().max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0))).cloned())
-            };
-            fns += 1;
-            fns_same += usize::from(newest(&ours) == newest(theirs));
-        }
-    }
-    format!(
-        "lines {:.2}% ({lines_same}/{lines}), functions {:.2}% ({fns_same}/{fns})",
-        lines_same as f64 / lines.max(1) as f64 * 100.0,
-        fns_same as f64 / fns.max(1) as f64 * 100.0
-    )
 }
