@@ -14,7 +14,7 @@ use crate::usage::{SerialUsage, Usage};
 pub struct Inputs<'a> {
     /// The parts.
     pub scan: &'a Scan,
-    /// Their ages (`None` outside git is not allowed: the CLI requires a repository).
+    /// Their ages in git (reports need a repository).
     pub ages: &'a Ages,
     /// Their usage.
     pub usage: &'a Usage,
@@ -28,8 +28,8 @@ pub struct Inputs<'a> {
 
 /// The due list, most urgent first.
 pub fn due_list(inputs: &Inputs<'_>) -> DueList {
-    let mut parts: Vec<DueItem> = inputs.scan.parts.iter().map(|part| due_item(inputs, part)).collect();
-    parts.dedup_by(|a, b| a.part == b.part && a.file == b.file && a.lines == b.lines);
+    // The scan already holds each part once.
+    let parts: Vec<DueItem> = inputs.scan.parts.iter().map(|part| due_item(inputs, part)).collect();
     let mut list = DueList {
         schema: SCHEMA,
         now: inputs.now,
