@@ -12,6 +12,8 @@ use tracing::level_filters::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
+pub mod generated;
+
 /// The work every variant does: a multiply, a rotate and a xor.
 #[inline(always)]
 fn body(x: u64) -> u64 {

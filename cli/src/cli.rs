@@ -76,6 +76,11 @@ pub struct FleetArgs {
     #[arg(long, value_name = "SECS", default_value_t = crate::usage::prometheus::DEFAULT_TIMEOUT_SECS,
           requires = "prometheus")]
     pub prometheus_timeout: f64,
+    /// With --prometheus: send this header with every query, e.g. a tenant for Mimir or Cortex
+    /// (`'X-Scope-OrgID: team-a'`) or Thanos (`'THANOS-TENANT: team-a'`); repeatable. Not for
+    /// secrets: headers name the fleet in the ledger.
+    #[arg(long, value_name = "NAME: VALUE", requires = "prometheus")]
+    pub prometheus_header: Vec<String>,
 }
 
 /// Options of every command that makes a due list.

@@ -51,8 +51,8 @@ pub fn usage(scan: &Scan, args: &UsageArgs, now: Secs) -> Result<UsageSet> {
         if args.ledger.is_some() || path.exists() {
             match Ledger::open_existing(&path)? {
                 Some(ledger) => {
-                    let live = fleet.as_ref().map(|q| q.backend.url.as_str());
-                    let (readings, notes) = prometheus::supersede(ledger.latest_readings()?, live);
+                    let live = fleet.as_ref().map(|q| q.backend.identity());
+                    let (readings, notes) = prometheus::supersede(ledger.latest_readings()?, live.as_deref());
                     for note in notes {
                         eprintln!("note: {note}");
                     }
@@ -79,8 +79,15 @@ pub fn usage(scan: &Scan, args: &UsageArgs, now: Secs) -> Result<UsageSet> {
 /// The fleet query `--prometheus` asks for, if any, with credentials from the environment.
 pub fn fleet_query(args: &FleetArgs, end: Secs) -> Result<Option<FleetQuery>> {
     let Some(url) = &args.prometheus else { return Ok(None) };
-    prometheus::fleet_query(url, &args.window, args.prometheus_timeout, end, |name| std::env::var(name).ok())
-        .map(Some)
+    prometheus::fleet_query(
+        url,
+        &args.prometheus_header,
+        &args.window,
+        args.prometheus_timeout,
+        end,
+        |name| std::env::var(name).ok(),
+    )
+    .map(Some)
 }
 
 /// Runs a fleet query, printing its warnings (retries, the backend's own) to standard error.

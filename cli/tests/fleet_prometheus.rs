@@ -369,3 +369,55 @@ fn a_counter_that_goes_back_down_is_reported() {
     assert!(stderr.contains("warning: 2 `wear_part_calls_total` series"), "{stderr}");
     assert!(stderr.contains("service_instance_id"), "{stderr}");
 }
+
+#[test]
+fn a_tenant_header_picks_the_fleet_and_two_tenants_are_two_fleets() {
+    let (fx, serials) = workspace();
+    let team_a = totals(&serials);
+    let mut team_b = totals(&serials);
+    team_b.iter_mut().for_each(|t| t.calls /= 2);
+    // As Mimir and Cortex do: no `X-Scope-OrgID`, no answer; each tenant sees its own series.
+    let server =
+        Server::start(move |request, _| match request.headers.get("x-scope-orgid").map(String::as_str) {
+            Some("team-a") => answer(request, &team_a, 0),
+            Some("team-b") => answer(request, &team_b, 0),
+            _ => Reply::Status(401, "no org id".to_owned()),
+        });
+    let url = server.url.clone();
+    fails_cleanly(&fx, &["report", "--prometheus", &url], &[], "HTTP 401");
+    let untenanted = server.requests().len();
+
+    let (a, _) = report(&fx, &url, &["--prometheus-header", "X-Scope-OrgID: team-a"]);
+    assert_eq!(part(&a, "fleet::hot")["calls_since_new"], 1_400);
+    let (b, _) = report(&fx, &url, &["--prometheus-header", "x-scope-orgid:team-b"]);
+    assert_eq!(part(&b, "fleet::hot")["calls_since_new"], 700);
+    let sent = &server.requests()[untenanted..];
+    assert!(sent.len() >= 8 && sent.iter().all(|r| r.headers.contains_key("x-scope-orgid")), "every query");
+
+    // Ingested, the two tenants are two fleets: each counts, neither supersedes the other.
+    for tenant in ["X-Scope-OrgID: team-a", "X-Scope-OrgID: team-b"] {
+        let args = ["ingest", "--prometheus", &url, "--prometheus-header", tenant, "--now", "2026-11-01"];
+        let out = fx.wear(&args).output().expect("ingest runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = fx.wear(&["report", "--now", NOW, "--format", "json"]).output().expect("report runs");
+    let both: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(part(&both, "fleet::hot")["calls_since_new"], 2_100);
+
+    // A credential header is refused before anything is sent, and nothing is written.
+    let before = server.requests().len();
+    let stderr = fails_cleanly(
+        &fx,
+        &["report", "--prometheus", &url, "--prometheus-header", "Authorization: Bearer s3cr3t"],
+        &[],
+        "cannot set Authorization",
+    );
+    assert!(!stderr.contains("s3cr3t"), "{stderr}");
+    fails_cleanly(
+        &fx,
+        &["report", "--prometheus", &url, "--prometheus-header", "X-Scope-OrgID"],
+        &[],
+        "no `:`",
+    );
+    assert_eq!(server.requests().len(), before, "no request for a bad header");
+}

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use base64::Engine;
 
+use super::header::Header;
 use crate::error::{Error, Result};
 
 /// Variable holding a bearer token.
@@ -89,13 +90,18 @@ pub struct Backend {
     pub url: String,
     endpoint: String,
     auth: Option<Auth>,
+    headers: Vec<Header>,
     timeout: Duration,
     agent: ureq::Agent,
 }
 
 impl fmt::Debug for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Backend").field("url", &self.url).field("auth", &self.auth).finish_non_exhaustive()
+        f.debug_struct("Backend")
+            .field("url", &self.url)
+            .field("auth", &self.auth)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
     }
 }
 
@@ -109,8 +115,9 @@ enum Attempt {
 
 impl Backend {
     /// Checks `url` (`http://host:9090`, or with a path prefix such as
-    /// `https://host/prometheus`) and prepares a client with `timeout` for each attempt.
-    pub fn new(url: &str, auth: Option<Auth>, timeout: Duration) -> Result<Backend> {
+    /// `https://host/prometheus`) and prepares a client with `timeout` for each attempt, sending
+    /// `headers` with every query.
+    pub fn new(url: &str, auth: Option<Auth>, headers: Vec<Header>, timeout: Duration) -> Result<Backend> {
         let trimmed = url.trim().trim_end_matches('/');
         let trimmed = trimmed.strip_suffix("/api/v1/query").unwrap_or(trimmed).trim_end_matches('/');
         let bad = |why: &str| {
@@ -148,9 +155,20 @@ impl Backend {
             url: trimmed.to_owned(),
             endpoint: format!("{trimmed}/api/v1/query"),
             auth,
+            headers,
             timeout,
             agent,
         })
+    }
+
+    /// What names this fleet in the ledger: the URL, and the extra headers when there are
+    /// some, since two tenants of one backend are two fleets.
+    pub fn identity(&self) -> String {
+        if self.headers.is_empty() {
+            return self.url.clone();
+        }
+        let headers: Vec<String> = self.headers.iter().map(Header::to_string).collect();
+        format!("{} [{}]", self.url, headers.join(", "))
     }
 
     /// Runs an instant query at `time` (seconds since the epoch) and returns the answer's body,
@@ -197,6 +215,9 @@ impl Backend {
         let mut request =
             self.agent.get(&self.endpoint).query("query", promql).query("time", time.to_string());
         request = request.header("Accept", "application/json");
+        for header in &self.headers {
+            request = request.header(&header.name, &header.value);
+        }
         if let Some(auth) = &self.auth {
             request = request.header("Authorization", auth.header());
         }
@@ -319,7 +340,8 @@ mod tests {
         let basic = Auth::from_env(env(&[(USER_VAR, "ops"), (PASSWORD_VAR, "hunter2")])).unwrap().unwrap();
         assert_eq!(basic.header(), "Basic b3BzOmh1bnRlcjI=");
         assert!(!format!("{basic:?}").contains("hunter2"));
-        let backend = Backend::new("http://h:9090/", Some(basic), Duration::from_secs(1)).unwrap();
+        let backend =
+            Backend::new("http://h:9090/", Some(basic), Vec::new(), Duration::from_secs(1)).unwrap();
         assert!(!format!("{backend:?}").contains("hunter2"));
         assert_eq!(Auth::from_env(env(&[])).unwrap(), None);
         for bad in
@@ -332,14 +354,15 @@ mod tests {
 
     #[test]
     fn urls_are_checked_and_never_echo_a_password() {
-        let b = Backend::new("http://h:9090/api/v1/query", None, Duration::from_secs(1)).unwrap();
+        let b = Backend::new("http://h:9090/api/v1/query", None, Vec::new(), Duration::from_secs(1)).unwrap();
         assert_eq!((b.url.as_str(), b.endpoint.as_str()), ("http://h:9090", "http://h:9090/api/v1/query"));
-        let b = Backend::new("https://h/prometheus/", None, Duration::from_secs(1)).unwrap();
+        let b = Backend::new("https://h/prometheus/", None, Vec::new(), Duration::from_secs(1)).unwrap();
         assert_eq!(b.endpoint, "https://h/prometheus/api/v1/query");
-        let err = Backend::new("http://ops:hunter2@h:9090", None, Duration::from_secs(1)).unwrap_err();
+        let err =
+            Backend::new("http://ops:hunter2@h:9090", None, Vec::new(), Duration::from_secs(1)).unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
         for bad in ["h:9090", "ftp://h", "http://", "http://h/?x=1"] {
-            assert!(Backend::new(bad, None, Duration::from_secs(1)).is_err(), "{bad}");
+            assert!(Backend::new(bad, None, Vec::new(), Duration::from_secs(1)).is_err(), "{bad}");
         }
     }
 

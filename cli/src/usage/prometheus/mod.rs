@@ -21,6 +21,7 @@
 //! recorded earlier, and of several recorded ones only the latest counts ([`supersede`]),
 //! because each already counts every process of its window since that process started.
 pub mod client;
+pub mod header;
 pub mod response;
 pub mod window;
 
@@ -31,6 +32,7 @@ use std::time::Duration;
 use wear::export::names;
 
 pub use client::{Auth, Backend};
+pub use header::Header;
 pub use window::{DEFAULT_WINDOW, Window};
 
 use crate::error::{Error, Result};
@@ -105,6 +107,7 @@ pub fn series_key(url: &str, start: Secs) -> SeriesKey {
 pub fn read_fleet(query: &FleetQuery, say: &mut dyn FnMut(String)) -> Result<Reading> {
     let FleetQuery { backend, window, end } = query;
     let url = backend.url.as_str();
+    let identity = backend.identity();
     let ask = |promql: &str, say: &mut dyn FnMut(String)| -> Result<response::Answer> {
         let body = backend.query(promql, *end, |why, wait, attempt| {
             say(format!(
@@ -179,10 +182,10 @@ pub fn read_fleet(query: &FleetQuery, say: &mut dyn FnMut(String)) -> Result<Rea
     }
     let start = end.saturating_sub(window.secs);
     Ok(Reading {
-        series: series_key(url, start),
+        series: series_key(&identity, start),
         service: "fleet".to_owned(),
         taken_ms: end.saturating_mul(1000),
-        source: PathBuf::from(url),
+        source: PathBuf::from(&identity),
         parts,
     })
 }
@@ -212,10 +215,11 @@ fn whole(value: f64) -> Option<u64> {
         .then(|| value.round().max(0.0) as u64)
 }
 
-/// The settings behind `--prometheus`, `--window` and `--prometheus-timeout`, with credentials
-/// read through `env`, ending at `end`.
+/// The settings behind `--prometheus`, `--window`, `--prometheus-timeout` and
+/// `--prometheus-header`, with credentials read through `env`, ending at `end`.
 pub fn fleet_query(
     url: &str,
+    headers: &[String],
     window: &str,
     timeout_secs: f64,
     end: Secs,
@@ -226,7 +230,8 @@ pub fn fleet_query(
         return Err(Error::new(format!("--prometheus-timeout {timeout_secs} is not a number of seconds"))
             .help("give a number of seconds from 0.1 to 3600, e.g. --prometheus-timeout 30"));
     }
-    let backend = Backend::new(url, Auth::from_env(env)?, Duration::from_secs_f64(timeout_secs))?;
+    let headers = headers.iter().map(|h| Header::parse(h)).collect::<Result<Vec<_>>>()?;
+    let backend = Backend::new(url, Auth::from_env(env)?, headers, Duration::from_secs_f64(timeout_secs))?;
     Ok(FleetQuery { backend, window, end })
 }
 
