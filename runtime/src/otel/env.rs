@@ -1,7 +1,8 @@
 //! The standard `OTEL_*` variables [`install`](super::install) reads itself, so that a bad
-//! value is a warning and a default, never a failure: the endpoint, the export timeout and
-//! the export interval. (Headers, compression and resource attributes are read by the SDK,
+//! value is a warning and a default, never a failure: the endpoint, the export timeout, the
+//! export interval and the TLS files. (Headers, compression and resource attributes are read by the SDK,
 //! which skips what it cannot parse.)
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Where OTLP/HTTP metrics go when no variable says otherwise.
@@ -22,6 +23,12 @@ pub(crate) struct Settings {
     pub(crate) interval: Duration,
     /// `OTEL_SERVICE_NAME`, when set.
     pub(crate) service_name: Option<String>,
+    /// PEM certificates to trust besides the system's, for an `https://` endpoint.
+    pub(crate) certificate: Option<PathBuf>,
+    /// PEM certificate chain and private key the client presents (mutual TLS).
+    pub(crate) client_certificate: Option<PathBuf>,
+    /// The private key of `client_certificate`.
+    pub(crate) client_key: Option<PathBuf>,
 }
 
 /// Reads the settings through `get` (the process environment in [`install`](super::install);
@@ -73,8 +80,17 @@ pub(crate) fn settings(get: impl Fn(&str) -> Option<String>) -> (Settings, Vec<S
         timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
         interval: interval.unwrap_or(DEFAULT_INTERVAL),
         service_name: get("OTEL_SERVICE_NAME"),
+        certificate: signal_or_generic(&get, "CERTIFICATE").map(PathBuf::from),
+        client_certificate: signal_or_generic(&get, "CLIENT_CERTIFICATE").map(PathBuf::from),
+        client_key: signal_or_generic(&get, "CLIENT_KEY").map(PathBuf::from),
     };
     (settings, warnings)
+}
+
+/// `OTEL_EXPORTER_OTLP_METRICS_<SUFFIX>`, else `OTEL_EXPORTER_OTLP_<SUFFIX>`.
+fn signal_or_generic(get: &impl Fn(&str) -> Option<String>, suffix: &str) -> Option<String> {
+    get(&format!("OTEL_EXPORTER_OTLP_METRICS_{suffix}"))
+        .or_else(|| get(&format!("OTEL_EXPORTER_OTLP_{suffix}")))
 }
 
 fn ignored(name: &str, value: &str, why: &str) -> String {

@@ -8,12 +8,14 @@ use std::time::Duration;
 
 use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::{InstrumentationScope, KeyValue};
-use opentelemetry_otlp::{MetricExporter, Protocol, WithExportConfig};
+use opentelemetry_otlp::{MetricExporter, Protocol, WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::{Instrument, PeriodicReader, SdkMeterProvider, Stream, Temporality};
 use opentelemetry_sdk::resource::{EnvResourceDetector, TelemetryResourceDetector};
+use rustls::ClientConfig;
 
 use super::env::{self, DEFAULT_ENDPOINT, Settings};
+use super::tls;
 use super::{Registration, register};
 use crate::export::{LATENCY_BOUNDS, names};
 
@@ -49,18 +51,19 @@ const SDK_DEFAULT_LIMIT: usize = 2000;
 /// // ... the program ...
 /// ```
 pub fn install() -> Result<OtlpGuard, InstallError> {
-    let (settings, warnings) = env::settings(|name| std::env::var(name).ok());
+    let (settings, mut warnings) = env::settings(|name| std::env::var(name).ok());
+    let tls = tls::client_config(&settings, &mut warnings);
     for warning in warnings {
         eprintln!("wear: {warning}");
     }
-    let exporter = match exporter(&settings.endpoint, settings.timeout) {
+    let exporter = match exporter(&settings.endpoint, settings.timeout, tls.clone()) {
         Ok(exporter) => exporter,
         Err(error) if settings.endpoint != DEFAULT_ENDPOINT => {
             eprintln!(
                 "wear: cannot export to {:?} ({error}); using the default endpoint {DEFAULT_ENDPOINT}",
                 settings.endpoint
             );
-            exporter(DEFAULT_ENDPOINT, settings.timeout).map_err(InstallError)?
+            exporter(DEFAULT_ENDPOINT, settings.timeout, tls).map_err(InstallError)?
         }
         Err(error) => return Err(InstallError(error)),
     };
@@ -78,15 +81,37 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
     })
 }
 
-fn exporter(endpoint: &str, timeout: Duration) -> Result<MetricExporter, String> {
+fn exporter(endpoint: &str, timeout: Duration, tls: Option<ClientConfig>) -> Result<MetricExporter, String> {
     MetricExporter::builder()
         .with_http()
+        .with_http_client(http_client(timeout, tls)?)
         .with_protocol(Protocol::HttpBinary)
         .with_endpoint(endpoint)
         .with_timeout(timeout)
         .with_temporality(Temporality::Cumulative)
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// reqwest's blocking client with wear's TLS configuration. It is built on a thread of its
+/// own, as the SDK does: building (or dropping) it inside an async runtime of the host program
+/// would panic.
+fn http_client(timeout: Duration, tls: Option<ClientConfig>) -> Result<reqwest::blocking::Client, String> {
+    // Without a configuration of its own, reqwest would look for a process-wide provider.
+    let tls = tls.ok_or("TLS is unavailable (see the warning above)")?;
+    let build = move || {
+        reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .tls_backend_preconfigured(tls)
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))
+    };
+    std::thread::Builder::new()
+        .name("wear-otel-client".to_owned())
+        .spawn(build)
+        .map_err(|e| format!("cannot start a thread to build the HTTP client: {e}"))?
+        .join()
+        .map_err(|_| "building the HTTP client panicked".to_owned())?
 }
 
 fn resource(settings: &Settings) -> Resource {

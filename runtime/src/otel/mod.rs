@@ -42,6 +42,8 @@ mod env;
 #[cfg(feature = "otlp")]
 mod install;
 mod instruments;
+#[cfg(feature = "otlp")]
+mod tls;
 
 use opentelemetry::metrics::Meter;
 

@@ -1,12 +1,13 @@
 //! A real OTLP/HTTP receiver on 127.0.0.1 for the OpenTelemetry tests: it accepts
 //! `POST /v1/metrics`, decodes the protobuf body with the official definitions
 //! (`opentelemetry-proto`) and records what arrived; or it misbehaves as told (answers 500,
-//! hangs, closes the connection). Also runs `wear-otel-probe` against it.
+//! hangs, closes the connection), over plain HTTP or HTTPS (rustls). Also runs
+//! `wear-otel-probe` against it.
 #![allow(dead_code, reason = "each test file uses part of it")]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -43,9 +44,19 @@ pub struct Receiver {
 
 impl Receiver {
     pub fn start(behaviour: Behaviour) -> Receiver {
+        Receiver::start_with(behaviour, None)
+    }
+
+    /// An HTTPS receiver with `tls` (its certificate, and whether it asks for the client's).
+    pub fn start_tls(behaviour: Behaviour, tls: Arc<rustls::ServerConfig>) -> Receiver {
+        Receiver::start_with(behaviour, Some(tls))
+    }
+
+    fn start_with(behaviour: Behaviour, tls: Option<Arc<rustls::ServerConfig>>) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         listener.set_nonblocking(true).expect("nonblocking listener");
-        let addr = format!("http://{}", listener.local_addr().expect("local addr"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let addr = format!("{scheme}://{}", listener.local_addr().expect("local addr"));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let hits = Arc::new(Mutex::new(0));
         let stop = Arc::new(AtomicBool::new(false));
@@ -56,7 +67,18 @@ impl Receiver {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         let (r, h, s) = (Arc::clone(&r), Arc::clone(&h), Arc::clone(&s));
-                        held.push(std::thread::spawn(move || serve(stream, behaviour, &r, &h, &s)));
+                        let _ = stream.set_nonblocking(false);
+                        let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+                        let tls = tls.clone();
+                        held.push(std::thread::spawn(move || match tls {
+                            Some(config) => {
+                                let connection =
+                                    rustls::ServerConnection::new(config).expect("a TLS session");
+                                let stream = rustls::StreamOwned::new(connection, stream);
+                                serve(stream, behaviour, &r, &h, &s)
+                            }
+                            None => serve(stream, behaviour, &r, &h, &s),
+                        }));
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
@@ -84,16 +106,19 @@ impl Drop for Receiver {
     }
 }
 
+/// Whether a read error is the read timeout (wait on) rather than a broken connection.
+fn timed_out(error: &std::io::Error) -> bool {
+    matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+}
+
 fn serve(
-    stream: TcpStream,
+    stream: impl Read + Write,
     behaviour: Behaviour,
     requests: &Mutex<Vec<ExportMetricsServiceRequest>>,
     hits: &Mutex<usize>,
     stop: &AtomicBool,
 ) {
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
-    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-    let mut writer = stream;
+    let mut reader = BufReader::new(stream);
     loop {
         // Request line and headers.
         let mut head = Vec::new();
@@ -105,12 +130,14 @@ fn serve(
                 Ok(_) if line == "\r\n" => break,
                 Ok(_) => head.push(line.trim_end().to_owned()),
                 Err(_) if stop.load(Ordering::Relaxed) => return,
-                Err(_) => {} // read timeout: wait on
+                Err(e) if timed_out(&e) => {}
+                // A TLS handshake the client gave up on, a reset: the connection is over.
+                Err(_) => return,
             }
         }
         *hits.lock().expect("hits") += 1;
         if behaviour == Behaviour::Close {
-            let _ = writer.shutdown(Shutdown::Both);
+            // Dropping the stream closes the connection.
             return;
         }
         let length = head
@@ -133,14 +160,16 @@ fn serve(
                 assert!(head[0].starts_with("POST /v1/metrics "), "request line {:?}", head[0]);
                 let request = ExportMetricsServiceRequest::decode(body.as_slice()).expect("a protobuf body");
                 requests.lock().expect("requests").push(request);
-                let _ = writer.write_all(
+                let _ = reader.get_mut().write_all(
                     b"HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n",
                 );
+                let _ = reader.get_mut().flush();
             }
             Behaviour::Fail500 => {
-                let _ = writer.write_all(
+                let _ = reader.get_mut().write_all(
                     b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain\r\ncontent-length: 4\r\n\r\nboom",
                 );
+                let _ = reader.get_mut().flush();
             }
             Behaviour::Hang => {
                 while !stop.load(Ordering::Relaxed) {
