@@ -20,6 +20,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the example shop of the wear repository and show its due list: start here.
+    Demo(DemoArgs),
     /// List every tracked part found in the workspace's sources.
     Scan(ScanArgs),
     /// Print the due list: every part's status, most urgent first.
@@ -83,6 +85,18 @@ pub struct FleetArgs {
     pub prometheus_header: Vec<String>,
 }
 
+impl FleetArgs {
+    /// No fleet: what a command that reads only local usage passes on.
+    pub fn none() -> FleetArgs {
+        FleetArgs {
+            prometheus: None,
+            window: crate::usage::prometheus::DEFAULT_WINDOW.to_owned(),
+            prometheus_timeout: crate::usage::prometheus::DEFAULT_TIMEOUT_SECS,
+            prometheus_header: Vec::new(),
+        }
+    }
+}
+
 /// Options of every command that makes a due list.
 #[derive(Debug, Args)]
 pub struct DueArgs {
@@ -101,6 +115,25 @@ pub struct DueArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// When to colour the table.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Don't read or write the git age cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// `cargo wear demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// Orders the shop's workload runs.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub orders: u32,
+    /// Make the report as of this date or instant instead of the clock.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+    /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Don't read or write the git age cache.

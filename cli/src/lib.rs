@@ -10,6 +10,7 @@ pub mod age;
 pub mod assemble;
 pub mod cli;
 pub mod context;
+pub mod demo;
 pub mod due;
 pub mod error;
 pub mod policy;

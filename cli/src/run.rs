@@ -25,6 +25,7 @@ pub enum Outcome {
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
+        Command::Demo(args) => crate::demo::run(&args),
         Command::Scan(args) => scan(&args),
         Command::Report(args) => report(&args.due, Status::Overdue).map(|_| Outcome::Clean),
         Command::Check(args) => check(&args),
@@ -34,7 +35,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-fn load_scan(manifest_path: Option<&Path>) -> Result<Scan> {
+pub(crate) fn load_scan(manifest_path: Option<&Path>) -> Result<Scan> {
     let scan = scan_workspace(manifest_path)?;
     for warning in &scan.warnings {
         eprintln!("warning: {warning}");
@@ -86,7 +87,7 @@ fn make_due_list(args: &DueArgs) -> Result<DueList> {
     Ok(due_list(&Inputs { scan: &scan, ages: &ages, usage: &usage, policy: &policy, logbook: &logbook, now }))
 }
 
-fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
+pub(crate) fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
     let mut files: Vec<FileRanges> = Vec::new();
     for part in &scan.parts {
         match files.iter_mut().find(|f| f.file == part.file) {
@@ -97,7 +98,7 @@ fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
     files
 }
 
-fn age_options(scan: &Scan, no_cache: bool) -> AgeOptions {
+pub(crate) fn age_options(scan: &Scan, no_cache: bool) -> AgeOptions {
     AgeOptions {
         cache_dir: (!no_cache).then(|| context::age_cache(scan)),
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),

@@ -1,0 +1,114 @@
+//! `cargo wear demo`: what a newcomer runs first, in a clone of the wear repository. The
+//! example shop (`examples/shop`, package `wear-example-shop`) runs its skewed workload and
+//! writes a snapshot of its counters; then the same code as `report` joins those calls with
+//! the ages of the shop's lines in this repository's git history, under the repository's
+//! `wear.toml`, and prints the due list and the heatmap, and writes the HTML report.
+//!
+//! A copy without git history still works: the parts then have no age, and the demo says so.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::age::{Ages, ages};
+use crate::assemble::{Inputs, due_list};
+use crate::cli::{DemoArgs, FleetArgs, UsageArgs};
+use crate::context;
+use crate::due::{DueList, Status};
+use crate::error::{Error, Result};
+use crate::policy::{Logbook, load_policy, logbook_path};
+use crate::report::{Format, RenderOptions, render};
+use crate::run::{Outcome, age_options, file_ranges, load_scan};
+use crate::scan::Scan;
+
+/// The package of the example the demo runs.
+pub const SHOP: &str = "wear-example-shop";
+
+/// Runs the demo.
+pub fn run(args: &DemoArgs) -> Result<Outcome> {
+    let now = context::now(args.now.as_deref())?;
+    let mut scan = load_scan(args.workspace.manifest_path.as_deref())?;
+    // The demo is about the shop: the workspace's test probes would only add unknown parts.
+    scan.parts.retain(|p| p.package == SHOP);
+    if scan.parts.is_empty() {
+        return Err(Error::new(format!(
+            "cargo wear demo runs the example shop of the wear repository, and this workspace ({}) has \
+             no package {SHOP}",
+            scan.root.display()
+        ))
+        .help("run it in a clone of the wear repository; in your own workspace, run `cargo wear report`"));
+    }
+    let dir = scan.target_dir.join("wear-demo");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::in_file(&dir, format!("cannot create the demo's folder: {e}")))?;
+    let snapshot = dir.join("shop.json");
+    println!("== the shop runs its workload ({} orders), writing {}", args.orders, snapshot.display());
+    run_shop(&scan.root, args.orders, &snapshot)?;
+
+    let list = due_list_of(&scan, &snapshot, args.no_cache, now)?;
+    let color = context::color(args.color);
+    let opts = RenderOptions { color, fail_on: Status::Overdue, tool_version: env!("CARGO_PKG_VERSION") };
+    println!("\n== cargo wear report --usage {}", snapshot.display());
+    print!("{}", render(&list, Format::Table, &opts));
+    Ok(Outcome::Clean)
+}
+
+/// Builds and runs the shop with cargo, which prints its summary line; its snapshot goes to
+/// `snapshot`.
+fn run_shop(root: &Path, orders: u32, snapshot: &Path) -> Result<()> {
+    // Cargo sets CARGO for the commands it runs; `cargo` on the PATH otherwise.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(&cargo)
+        .args(["run", "--quiet", "--package", SHOP, "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .arg("--")
+        .arg(orders.to_string())
+        .env("WEAR_SNAPSHOT", snapshot)
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .env_remove("WEAR_PROMETHEUS_ADDR")
+        .output()
+        .map_err(|e| {
+            Error::new(format!("cannot run {}: {e}", PathBuf::from(&cargo).display()))
+                .help("cargo wear demo needs cargo on the PATH to build and run the example shop")
+        })?;
+    if !output.status.success() {
+        return Err(Error::new(format!(
+            "the example shop failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim_end()
+        ))
+        .help(format!("try `cargo run -p {SHOP}` to see why")));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if let Some(summary) = stdout.lines().next() {
+        println!("{summary}");
+    }
+    Ok(())
+}
+
+/// The due list of the shop's run: its snapshot only (no ledger, no fleet), ages from git when
+/// there is a repository.
+fn due_list_of(scan: &Scan, snapshot: &Path, no_cache: bool, now: i64) -> Result<DueList> {
+    let policy = load_policy(&scan.root)?;
+    let logbook = Logbook::load(&logbook_path(&scan.root))?;
+    let usage_args = UsageArgs {
+        usage: vec![snapshot.display().to_string()],
+        ledger: None,
+        no_ledger: true,
+        fleet: FleetArgs::none(),
+    };
+    let usage = context::usage(scan, &usage_args, now)?.usage();
+    let ages = if git2::Repository::discover(&scan.root).is_ok() {
+        ages(&scan.root, &file_ranges(scan), &age_options(scan, no_cache), now)?
+    } else {
+        println!(
+            "note: {} is not in a git repository (a download without history?): the parts have no \
+             age, so the due list goes by calls alone",
+            scan.root.display()
+        );
+        Ages { head: None, shallow: false, repo_root: scan.root.clone(), by_range: HashMap::new() }
+    };
+    if ages.shallow {
+        println!("note: this clone's history is shallow: ages at its boundary are lower bounds");
+    }
+    Ok(due_list(&Inputs { scan, ages: &ages, usage: &usage, policy: &policy, logbook: &logbook, now }))
+}
