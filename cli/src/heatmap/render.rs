@@ -85,12 +85,14 @@ impl Painter {
 /// `name · N parts`, then the cells, `██ label value`, in aligned columns under it.
 fn labelled_grid(out: &mut String, groups: &[Group<'_>], width: usize, paint: &Painter, by: Measure) {
     let avail = width - 2;
+    // Without colour the shade is bracketed, so that the blank lowest shade still reads as a cell.
+    let swatch_width = if paint.palette.is_color() { 2 } else { 4 };
     let texts: Vec<Vec<(String, String)>> = groups
         .iter()
         .map(|g| g.cells.iter().map(|c| (c.label.clone(), value_text(by, c))).collect())
         .collect();
-    let widest = texts.iter().flatten().map(|(l, v)| 3 + l.chars().count() + 1 + v.chars().count()).max();
-    let cell_width = widest.unwrap_or(3).min(avail);
+    let widest = texts.iter().flatten().map(|(l, v)| swatch_width + 1 + l.chars().count() + 1 + v.chars().count()).max();
+    let cell_width = widest.unwrap_or(swatch_width).min(avail);
     let columns = per_row(avail, cell_width, GAP);
     for (i, (group, texts)) in groups.iter().zip(&texts).enumerate() {
         if i > 0 {
@@ -104,10 +106,14 @@ fn labelled_grid(out: &mut String, groups: &[Group<'_>], width: usize, paint: &P
                     line.push_str(&" ".repeat(GAP));
                 }
                 let (swatch, style) = paint.swatch(cell.value);
-                push_styled(&mut line, &swatch, style);
-                let room = cell_width.saturating_sub(4 + value.chars().count());
+                if paint.palette.is_color() {
+                    push_styled(&mut line, &swatch, style);
+                } else {
+                    line.push_str(&format!("[{swatch}]"));
+                }
+                let room = cell_width.saturating_sub(swatch_width + 2 + value.chars().count());
                 let text = format!(" {} {value}", fit(label, room.max(1)));
-                let pad = cell_width.saturating_sub(2 + text.chars().count());
+                let pad = cell_width.saturating_sub(swatch_width + text.chars().count());
                 line.push_str(&text);
                 if j + 1 < row_cells.len() {
                     line.push_str(&" ".repeat(pad));
