@@ -25,7 +25,9 @@ fn grid(text: &str) -> Vec<String> {
 fn cells_named(text: &str, label: &str) -> usize {
     grid(text)
         .iter()
-        .map(|line| line.matches(&format!("] {label} ")).count() + line.matches(&format!("█ {label} ")).count())
+        .map(|line| {
+            line.matches(&format!("] {label} ")).count() + line.matches(&format!("█ {label} ")).count()
+        })
         .sum()
 }
 
@@ -71,7 +73,15 @@ fn by_calls_age_and_busy_change_the_values_and_the_legend() {
 fn colour_is_viridis_in_24_bit_or_256_colours_and_never_without_a_terminal() {
     let fx = fleet();
     let mut cmd = fx.wear(&[
-        "heatmap", "--usage", "usage/fleet.json", "--now", pictures::NOW, "--color", "always", "--width", "80",
+        "heatmap",
+        "--usage",
+        "usage/fleet.json",
+        "--now",
+        pictures::NOW,
+        "--color",
+        "always",
+        "--width",
+        "80",
     ]);
     let text = stdout(&cmd.env("COLORTERM", "truecolor").output().expect("runs"));
     expect_file("heatmap/color.txt", &text);
@@ -83,7 +93,8 @@ fn colour_is_viridis_in_24_bit_or_256_colours_and_never_without_a_terminal() {
     let plain = stdout(&draw(&fx, "heatmap", &["--color", "never", "--width", "80"]));
     assert_eq!(grid(&text).len(), grid(&plain).len(), "the same layout in colour");
 
-    let mut cmd = fx.wear(&["heatmap", "--usage", "usage/fleet.json", "--now", pictures::NOW, "--color", "always"]);
+    let mut cmd =
+        fx.wear(&["heatmap", "--usage", "usage/fleet.json", "--now", pictures::NOW, "--color", "always"]);
     let ansi256 = stdout(&cmd.env_remove("COLORTERM").output().expect("runs"));
     assert!(ansi256.contains("\x1b[38;5;") && !ansi256.contains("\x1b[38;2;"), "256 colours: {ansi256}");
     // auto: not a terminal (and NO_COLOR is set by the fixture), so plain.
@@ -117,7 +128,8 @@ fn the_picture_fits_the_width() {
 #[test]
 fn top_keeps_the_highest_parts_and_says_so() {
     let fx = fleet();
-    let text = stdout(&draw(&fx, "heatmap", &["--color", "never", "--by", "calls", "--top", "2", "--width", "100"]));
+    let text =
+        stdout(&draw(&fx, "heatmap", &["--color", "never", "--by", "calls", "--top", "2", "--width", "100"]));
     assert_eq!(cells_named(&text, "add") + cells_named(&text, "quote"), 2, "{text}");
     for other in ["remove", "total", "discount", "Price::round"] {
         assert_eq!(cells_named(&text, other), 0, "{other} is not in the top 2: {text}");
@@ -131,7 +143,8 @@ fn the_filter_takes_a_prefix_or_a_glob_and_groups_can_be_files() {
     let cart = stdout(&draw(&fx, "heatmap", &["--color", "never", "--filter", "fleet::cart"]));
     assert!(cart.contains("heatmap of 3 parts") && !cart.contains("quote"), "{cart}");
     assert!(cart.contains("--filter fleet::cart matches 3"), "{cart}");
-    let glob = stdout(&draw(&fx, "heatmap", &["--color", "never", "--filter", "src/p*.rs", "--group", "file"]));
+    let glob =
+        stdout(&draw(&fx, "heatmap", &["--color", "never", "--filter", "src/p*.rs", "--group", "file"]));
     assert!(glob.contains("src/pricing.rs · 3 parts") && !glob.contains("src/cart.rs"), "{glob}");
     assert!(glob.contains("grouped by file"), "{glob}");
 }
@@ -146,7 +159,8 @@ fn all_makes_every_function_a_part_and_colours_by_age() {
     }
     assert!(!text.contains("only_in_tests"), "test modules stay out");
     assert!(text.contains("helper 1045d") && text.contains("quote 172d"), "{text}");
-    let calls = stdout(&draw(&fx, "heatmap", &["--all", "--by", "calls", "--color", "never", "--width", "100"]));
+    let calls =
+        stdout(&draw(&fx, "heatmap", &["--all", "--by", "calls", "--color", "never", "--width", "100"]));
     assert!(calls.contains("add 5000") && calls.contains("helper -"), "usage only where tracked: {calls}");
 }
 
@@ -183,7 +197,18 @@ fn every_command_takes_color() {
     assert!(!String::from_utf8_lossy(&plain.stdout).contains('\x1b'));
     for args in [
         &["ingest", "--color", "never", "usage/fleet.json"][..],
-        &["inspect", "--color", "never", "fleet::cart::add", "--note", "looked", "--by", "Ana", "--now", "2026-11-21"],
+        &[
+            "inspect",
+            "--color",
+            "never",
+            "fleet::cart::add",
+            "--note",
+            "looked",
+            "--by",
+            "Ana",
+            "--now",
+            "2026-11-21",
+        ],
         &["report", "--color", "never", "--no-ledger"],
         &["map", "--color", "never", "--no-ledger"],
     ] {

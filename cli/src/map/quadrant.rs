@@ -34,6 +34,17 @@ impl Quadrant {
         }
     }
 
+    /// What to do with its parts: `inspect first`, `watch`, `removal candidates`, `new and
+    /// unused`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Quadrant::InspectFirst => "inspect first",
+            Quadrant::Watch => "watch",
+            Quadrant::RemovalCandidates => "removal candidates",
+            Quadrant::NewUnused => "new and unused",
+        }
+    }
+
     /// The colour of its points: red, amber, blue, grey.
     pub fn rgb(self) -> (u8, u8, u8) {
         match self {

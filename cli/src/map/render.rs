@@ -99,10 +99,10 @@ pub(super) fn render(list: &DueList, opts: &MapOptions) -> String {
         .iter()
         .map(|q| {
             let n = points.iter().filter(|p| split.quadrant(p) == *q).count();
-            format!("{}: {n}", q.name())
+            format!("{}: {n}", q.short())
         })
         .collect();
-    notes.push(counts.join("; "));
+    notes.push(counts.join(" · "));
     if !canvas.unlabelled.is_empty() {
         let names: Vec<String> =
             canvas.unlabelled.iter().take(LIST_MAX).map(|&i| one_line(&points[i].item.part)).collect();
