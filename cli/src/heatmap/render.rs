@@ -91,7 +91,11 @@ fn labelled_grid(out: &mut String, groups: &[Group<'_>], width: usize, paint: &P
         .iter()
         .map(|g| g.cells.iter().map(|c| (c.label.clone(), value_text(by, c))).collect())
         .collect();
-    let widest = texts.iter().flatten().map(|(l, v)| swatch_width + 1 + l.chars().count() + 1 + v.chars().count()).max();
+    let widest = texts
+        .iter()
+        .flatten()
+        .map(|(l, v)| swatch_width + 1 + l.chars().count() + 1 + v.chars().count())
+        .max();
     let cell_width = widest.unwrap_or(swatch_width).min(avail);
     let columns = per_row(avail, cell_width, GAP);
     for (i, (group, texts)) in groups.iter().zip(&texts).enumerate() {
