@@ -15,7 +15,7 @@ fn grid(text: &str) -> Vec<String> {
     strip_ansi(text)
         .lines()
         .skip_while(|l| !l.is_empty())
-        .take_while(|l| !(l.ends_with(':') && !l.starts_with(' ')))
+        .take_while(|l| !l.ends_with(':') || l.starts_with(' '))
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect()

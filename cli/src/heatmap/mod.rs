@@ -55,10 +55,12 @@ pub fn render(list: &DueList, opts: &HeatmapOptions) -> String {
     render::render(list, opts)
 }
 
-/// The width to draw at: `--width`, else the terminal's, else `$COLUMNS`, else 80.
+/// The width to draw at: `--width`, else standard output's terminal's (only standard output:
+/// a picture piped to a file must not take the width of the terminal it was typed in), else
+/// `$COLUMNS`, else 80.
 pub fn resolve_width(given: Option<usize>) -> usize {
     given
-        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .or_else(|| terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0)))
         .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()))
         .unwrap_or(80)
         .max(MIN_WIDTH)
