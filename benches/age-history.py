@@ -6,7 +6,11 @@ skewed so that some files are hot; files added and deleted; moved across directo
 (sometimes with an edit); short side branches merged back. A fixed seed and fixed dates make the
 repository the same, commit ids included, on every run. `git fast-import` writes it in seconds.
 
-    python3 benches/age-history.py OUT_DIR [--commits 5000] [--files 500] [--seed 7]
+    python3 benches/age-history.py OUT_DIR [--commits 5000] [--files 500] [--seed 7] [--workspace]
+
+With --workspace the repository is also a cargo workspace whose module trees reach every file:
+manifests in the first commit, and each main-line commit that adds, moves or deletes files also
+updates the `lib.rs`/`mod.rs` files that declare them (`cargo wear heatmap --all` follows those).
 
 OUT_DIR is replaced, unless it already holds a repository built with the same parameters, which is
 reused as it is.
@@ -209,7 +213,48 @@ def new_path(gen, taken, directory=None):
             return p
 
 
-def build(out_dir, commits, n_files, seed):
+def crate_of(path):
+    """The crate folder and the path below its `src/` (`crates/engine`, `fuel/pump_valve.rs`)."""
+    head, _, rest = path.partition("/src/")
+    if path.startswith("src/"):
+        return "", path[len("src/"):]
+    return head, rest
+
+
+def manifests():
+    """The workspace's Cargo.toml files: the root package `fleet` and one per crate folder."""
+    crates = sorted({crate_of(d + "/x.rs")[0] for d in DIRS} - {""})
+    members = ", ".join(f'"{c}"' for c in crates)
+    out = [("Cargo.toml", f'[package]\nname = "fleet"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                          f"[workspace]\nmembers = [{members}]\n")]
+    for c in crates:
+        name = c.rsplit("/", 1)[-1]
+        out.append((f"{c}/Cargo.toml", f'[package]\nname = "fleet-{name}"\nversion = "0.1.0"\nedition = "2021"\n'))
+    return out
+
+
+def module_files(paths):
+    """The `lib.rs` and `mod.rs` files that declare every file of `paths`, by path."""
+    children = {}  # (crate, folder below src) -> set of (name, is_dir)
+    for d in DIRS:
+        children.setdefault(crate_of(d + "/x.rs")[0:1] + ("",), set())
+    for p in paths:
+        crate, rest = crate_of(p)
+        parts = rest.split("/")
+        for i in range(len(parts)):
+            folder = "/".join(parts[:i])
+            name = parts[i][:-3] if i == len(parts) - 1 else parts[i]
+            children.setdefault((crate, folder), set()).add((name, i < len(parts) - 1))
+    out = {}
+    for (crate, folder), names in children.items():
+        base = (crate + "/src" if crate else "src") + ("/" + folder if folder else "")
+        path = base + ("/mod.rs" if folder else "/lib.rs")
+        decls = "".join(f"pub mod {n};\n" for n, _ in sorted(names))
+        out[path] = f"//! Modules of {base}.\n{decls}"
+    return out
+
+
+def build(out_dir, commits, n_files, seed, workspace=False):
     gen = Gen(seed)
     r = gen.rng
     subprocess.run(["git", "init", "-q", "-b", "main", out_dir], check=True)
@@ -228,7 +273,22 @@ def build(out_dir, commits, n_files, seed):
         p = new_path(gen, files)
         add_file(files, p)
         initial.append((p, render(files[p])))
-    s.commit(r, "refs/heads/main", "Initial import\n", initial)
+    wired = {}
+
+    def wire(changes):
+        """Adds the manifests (first time) and the module files whose text changed."""
+        if not workspace:
+            return changes
+        extra = [] if wired else manifests()
+        now = module_files(files.keys())
+        for path in sorted(set(wired) | set(now)):
+            if wired.get(path) != now.get(path):
+                extra.append((path, now.get(path)))
+        wired.clear()
+        wired.update(now)
+        return changes + extra
+
+    s.commit(r, "refs/heads/main", "Initial import\n", wire(initial))
     main_tip = s.mark
     side = None  # (files, touched paths, tip mark, commits left)
     busy = set()  # paths the side branch owns until it merges
@@ -262,7 +322,7 @@ def build(out_dir, commits, n_files, seed):
                 files[p] = side["files"][p]
                 heat.setdefault(p, r.paretovariate(0.9))
                 changes.append((p, render(files[p])))
-            main_tip = s.commit(r, "refs/heads/main", "Merge branch 'side'\n", changes, merge=side["tip"])
+            main_tip = s.commit(r, "refs/heads/main", "Merge branch 'side'\n", wire(changes), merge=side["tip"])
             side = None
             busy = set()
             continue
@@ -297,14 +357,14 @@ def build(out_dir, commits, n_files, seed):
                 changes.append((p, render(files[p])))
         if not changes:
             continue
-        main_tip = s.commit(r, "refs/heads/main", f"{gen.word().capitalize()} the {gen.word()}\n", changes)
+        main_tip = s.commit(r, "refs/heads/main", f"{gen.word().capitalize()} the {gen.word()}\n", wire(changes))
 
     if side is not None:
         changes = []
         for p in sorted(side["touched"]):
             files[p] = side["files"][p]
             changes.append((p, render(files[p])))
-        s.commit(r, "refs/heads/main", "Merge branch 'side'\n", changes, merge=side["tip"])
+        s.commit(r, "refs/heads/main", "Merge branch 'side'\n", wire(changes), merge=side["tip"])
     proc.stdin.close()
     if proc.wait() != 0:
         sys.exit("git fast-import failed")
@@ -319,8 +379,10 @@ def main():
     ap.add_argument("--commits", type=int, default=5000)
     ap.add_argument("--files", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--workspace", action="store_true", help="also make it a cargo workspace")
     args = ap.parse_args()
-    params = f"commits={args.commits} files={args.files} seed={args.seed} v=1\n"
+    params = f"commits={args.commits} files={args.files} seed={args.seed} v=1"
+    params += " workspace=1\n" if args.workspace else "\n"
     marker = os.path.join(args.out_dir, ".git", "age-history-params")
     if os.path.exists(marker) and open(marker).read() == params:
         print(f"reusing {args.out_dir} ({params.strip()})", file=sys.stderr)
@@ -328,7 +390,7 @@ def main():
     if os.path.exists(args.out_dir):
         shutil.rmtree(args.out_dir)
     os.makedirs(args.out_dir)
-    n_commits, n_files = build(args.out_dir, args.commits, args.files, args.seed)
+    n_commits, n_files = build(args.out_dir, args.commits, args.files, args.seed, args.workspace)
     with open(marker, "w") as f:
         f.write(params)
     print(f"built {args.out_dir}: {n_commits} commits, {n_files} files", file=sys.stderr)

@@ -34,6 +34,11 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Write a commented starter `wear.toml` at the workspace root.
     Init(InitArgs),
+    /// Draw every part as a coloured cell, grouped by module or file: wear, age, calls or
+    /// busy time at a glance.
+    Heatmap(crate::heatmap::HeatmapArgs),
+    /// Draw the wear map: age since overhaul against calls, in four named quadrants.
+    Map(crate::map::MapArgs),
 }
 
 /// Where the workspace is.
@@ -141,11 +146,34 @@ pub struct DemoArgs {
     pub no_cache: bool,
 }
 
+/// The inputs of a due list, for commands that draw it rather than print it (`heatmap`, `map`):
+/// [`DueArgs`] without `--format` and `--output`.
+#[derive(Debug, Args)]
+pub struct DueInputArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub usage: UsageArgs,
+    /// Draw as of this date or instant (`2026-11-21`, `2026-11-21T12:00:00Z`) instead of the
+    /// clock, so pictures are reproducible.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+    /// When to colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Don't read or write the git age cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
 /// `cargo wear scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
+    /// When to colour (the table's header).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// Output format: a table or JSON.
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
     pub format: ScanFormat,
@@ -201,6 +229,10 @@ impl FailOn {
 pub struct IngestArgs {
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
+    /// When to colour (accepted by every command, as cargo does; this one prints plain status
+    /// lines).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// Snapshot or OTLP JSON files to record; globs are expanded.
     #[arg(required_unless_present = "prometheus", value_name = "FILE")]
     pub files: Vec<String>,
@@ -220,6 +252,10 @@ pub struct IngestArgs {
 pub struct InspectArgs {
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
+    /// When to colour (accepted by every command, as cargo does; this one prints plain status
+    /// lines).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(flatten)]
     pub usage: UsageArgs,
     /// The part's path, as the report shows it.
@@ -241,6 +277,10 @@ pub struct InspectArgs {
 pub struct InitArgs {
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
+    /// When to colour (accepted by every command, as cargo does; this one prints plain status
+    /// lines).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Colour choice.

@@ -15,10 +15,11 @@ use crate::cli::{DemoArgs, FleetArgs, UsageArgs};
 use crate::context;
 use crate::due::{DueList, Status};
 use crate::error::{Error, Result};
+use crate::heatmap::{self, Grouping, HeatmapOptions, Measure, resolve_palette, resolve_width};
 use crate::policy::{Logbook, load_policy, logbook_path};
 use crate::report::{Format, RenderOptions, render};
 use crate::run::{Outcome, age_options, file_ranges, load_scan};
-use crate::scan::Scan;
+use crate::scan::{Functions, Scan};
 
 /// The package of the example the demo runs.
 pub const SHOP: &str = "wear-example-shop";
@@ -26,7 +27,7 @@ pub const SHOP: &str = "wear-example-shop";
 /// Runs the demo.
 pub fn run(args: &DemoArgs) -> Result<Outcome> {
     let now = context::now(args.now.as_deref())?;
-    let mut scan = load_scan(args.workspace.manifest_path.as_deref())?;
+    let mut scan = load_scan(args.workspace.manifest_path.as_deref(), Functions::Tracked)?;
     // The demo is about the shop: the workspace's test probes would only add unknown parts.
     scan.parts.retain(|p| p.package == SHOP);
     if scan.parts.is_empty() {
@@ -49,6 +50,20 @@ pub fn run(args: &DemoArgs) -> Result<Outcome> {
     let opts = RenderOptions { color, fail_on: Status::Overdue, tool_version: env!("CARGO_PKG_VERSION") };
     println!("\n== cargo wear report --usage {}", snapshot.display());
     print!("{}", render(&list, Format::Table, &opts));
+
+    // By calls: the shop's parts are far apart in use, while in a young repository their wear
+    // is mostly that of their calls anyway.
+    println!("\n== cargo wear heatmap --by calls --usage {}", snapshot.display());
+    let heat = HeatmapOptions {
+        by: Measure::Calls,
+        group: Grouping::Module,
+        width: resolve_width(None),
+        color: resolve_palette(args.color),
+        top: None,
+        filter: None,
+        compact: false,
+    };
+    print!("{}", heatmap::render(&list, &heat));
     Ok(Outcome::Clean)
 }
 

@@ -4,7 +4,8 @@
 //! The stages, each in its own module:
 //! [`scan`] (sources → parts) → [`age`] (git → line ages) → [`usage`] (snapshots, ledger →
 //! calls) → [`policy`] (limits, logbook → status, forecast) → [`due`] (the joined due list)
-//! → [`report`] (table, JSON, Markdown, SARIF, GitHub, JUnit).
+//! → [`report`] (table, JSON, Markdown, SARIF, GitHub, JUnit), [`heatmap`] and [`map`]
+//! (pictures for a terminal).
 
 pub mod age;
 pub mod assemble;
@@ -13,6 +14,8 @@ pub mod context;
 pub mod demo;
 pub mod due;
 pub mod error;
+pub mod heatmap;
+pub mod map;
 pub mod policy;
 pub mod report;
 pub mod run;

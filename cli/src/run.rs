@@ -4,13 +4,16 @@ use std::path::Path;
 
 use crate::age::{AgeOptions, FileRanges, ages};
 use crate::assemble::{Inputs, current_usage, due_list};
-use crate::cli::{CheckArgs, Cli, Command, DueArgs, IngestArgs, InitArgs, InspectArgs, ScanArgs, ScanFormat};
+use crate::cli::{
+    CheckArgs, Cli, Command, DueArgs, IngestArgs, InitArgs, InspectArgs, ScanArgs, ScanFormat, UsageArgs,
+    WorkspaceArgs,
+};
 use crate::context;
 use crate::due::{DueList, Status};
 use crate::error::{Error, Result};
 use crate::policy::{Logbook, SignOff, append_signoff, load_policy, logbook_path, write_starter};
 use crate::report::{Format, RenderOptions, render};
-use crate::scan::{Scan, scan_workspace};
+use crate::scan::{Functions, Scan, scan_workspace, scan_workspace_for};
 use crate::usage::Ledger;
 
 /// How a command ended, when it did not fail.
@@ -32,11 +35,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Ingest(args) => ingest(&args),
         Command::Inspect(args) => inspect(&args),
         Command::Init(args) => init(&args),
+        Command::Heatmap(args) => crate::heatmap::run(&args),
+        Command::Map(args) => crate::map::run(&args),
     }
 }
 
-pub(crate) fn load_scan(manifest_path: Option<&Path>) -> Result<Scan> {
-    let scan = scan_workspace(manifest_path)?;
+pub(crate) fn load_scan(manifest_path: Option<&Path>, which: Functions) -> Result<Scan> {
+    let scan = scan_workspace_for(manifest_path, which)?;
     for warning in &scan.warnings {
         eprintln!("warning: {warning}");
     }
@@ -44,12 +49,19 @@ pub(crate) fn load_scan(manifest_path: Option<&Path>) -> Result<Scan> {
 }
 
 fn scan(args: &ScanArgs) -> Result<Outcome> {
-    let scan = load_scan(args.workspace.manifest_path.as_deref())?;
+    let scan = load_scan(args.workspace.manifest_path.as_deref(), Functions::Tracked)?;
     let mut out = String::new();
     match args.format {
         ScanFormat::Table => {
             let width = scan.parts.iter().map(|p| p.path.len()).max().unwrap_or(4).max(4);
-            out.push_str(&format!("{:<width$}  {:<16}  location\n", "part", "serial"));
+            let header = format!("{:<width$}  {:<16}  location", "part", "serial");
+            match context::color(args.color) {
+                true => {
+                    let bold = anstyle::Style::new().bold();
+                    out.push_str(&format!("{}{}{}\n", bold.render(), header.trim_end(), bold.render_reset()));
+                }
+                false => out.push_str(&format!("{header}\n")),
+            }
             for p in &scan.parts {
                 out.push_str(&format!(
                     "{:<width$}  {}  {}:{}-{}\n",
@@ -78,12 +90,24 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
 
 /// Makes the due list the arguments describe.
 fn make_due_list(args: &DueArgs) -> Result<DueList> {
-    let now = context::now(args.now.as_deref())?;
-    let scan = load_scan(args.workspace.manifest_path.as_deref())?;
+    due_list_from(&args.workspace, &args.usage, args.now.as_deref(), args.no_cache, Functions::Tracked)
+}
+
+/// Makes a due list of the tracked parts, or of every function (`heatmap --all`), from the
+/// workspace, usage, `--now` and `--no-cache` arguments.
+pub(crate) fn due_list_from(
+    workspace: &WorkspaceArgs,
+    usage: &UsageArgs,
+    now: Option<&str>,
+    no_cache: bool,
+    which: Functions,
+) -> Result<DueList> {
+    let now = context::now(now)?;
+    let scan = load_scan(workspace.manifest_path.as_deref(), which)?;
     let policy = load_policy(&scan.root)?;
     let logbook = Logbook::load(&logbook_path(&scan.root))?;
-    let usage = context::usage(&scan, &args.usage, now)?.usage();
-    let ages = ages(&scan.root, &file_ranges(&scan), &age_options(&scan, args.no_cache), now)?;
+    let usage = context::usage(&scan, usage, now)?.usage();
+    let ages = ages(&scan.root, &file_ranges(&scan), &age_options(&scan, no_cache), now)?;
     Ok(due_list(&Inputs { scan: &scan, ages: &ages, usage: &usage, policy: &policy, logbook: &logbook, now }))
 }
 
@@ -173,7 +197,7 @@ fn ingest_fleet(args: &IngestArgs, path: &Path) -> Result<Outcome> {
 
 fn inspect(args: &InspectArgs) -> Result<Outcome> {
     let date = context::now(args.now.as_deref())?;
-    let scan = load_scan(args.workspace.manifest_path.as_deref())?;
+    let scan = load_scan(args.workspace.manifest_path.as_deref(), Functions::Tracked)?;
     let Some(part) = scan.parts.iter().find(|p| p.path == args.part) else {
         let close: Vec<_> = scan
             .parts
@@ -231,7 +255,7 @@ fn init(args: &InitArgs) -> Result<Outcome> {
 }
 
 /// Writes `text` to the file atomically, or to standard output. A closed pipe is not an error.
-fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         Some(path) => write_atomically(path, text.as_bytes()),
         None => {

@@ -78,7 +78,7 @@ fn is_finding(status: Status) -> bool {
 /// `n` for people: exact below 10,000, then one decimal below 100 of a unit and whole units
 /// above (`9999`, `12.3k`, `456k`, `1.2M`, `3G`), trailing `.0` dropped. Integer arithmetic,
 /// so every platform prints the same.
-fn count(n: u64) -> String {
+pub(crate) fn count(n: u64) -> String {
     if n < 10_000 {
         return n.to_string();
     }
@@ -116,7 +116,7 @@ fn age(now: Secs, then: Option<Secs>) -> String {
 
 /// Busy time for people, to two units at most: `850ns`, `12us`, `340ms`, `4.2s`, `3m07s`,
 /// `2h05m`, `3d04h`; `-` when the part is not timed.
-fn busy(ns: Option<u64>) -> String {
+pub(crate) fn busy(ns: Option<u64>) -> String {
     let Some(ns) = ns else { return "-".to_owned() };
     const US: u64 = 1_000;
     const MS: u64 = 1_000_000;
@@ -133,7 +133,7 @@ fn busy(ns: Option<u64>) -> String {
 }
 
 /// The word for a limit in running text.
-fn limit_word(kind: LimitKind) -> &'static str {
+pub(crate) fn limit_word(kind: LimitKind) -> &'static str {
     match kind {
         LimitKind::Calls => "calls",
         LimitKind::Busy => "busy time",
@@ -157,7 +157,7 @@ fn nearest(item: &DueItem) -> String {
 }
 
 /// A limit as written in the policy, with a calls limit made readable (`1000000000` → `1G`).
-fn limit_text(kind: LimitKind, limit: &str) -> String {
+pub(crate) fn limit_text(kind: LimitKind, limit: &str) -> String {
     match (kind, limit.parse::<u64>()) {
         (LimitKind::Calls, Ok(n)) => count(n),
         _ => limit.to_owned(),
@@ -194,7 +194,7 @@ fn window_text(list: &DueList) -> String {
 
 /// `s` on one line with nothing a terminal would act on: line breaks and tabs become spaces,
 /// other control characters (an escape code in a remark, say) become U+FFFD.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.replace("\r\n", " ")
         .chars()
         .map(|c| match c {
@@ -262,7 +262,7 @@ fn status_phrase(status: Status) -> &'static str {
 /// function and without a leading type (a segment starting with an uppercase letter, as Rust
 /// names types), the self type's for a trait impl (`<shop::cart::Cart<T> as From<u8>>::from` →
 /// `shop::cart`). Best effort: a lowercase type name stays in the module path.
-fn module_path(part: &str) -> String {
+pub(crate) fn module_path(part: &str) -> String {
     let path = match trait_impl_self_type(part) {
         Some(self_ty) => self_ty,
         None => part.rsplit_once("::").map_or("", |(head, _)| head),

@@ -68,19 +68,40 @@ pub struct Scan {
     pub warnings: Vec<Warning>,
 }
 
+/// Which functions a scan makes parts of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Functions {
+    /// Tracked functions only: the parts the runtime counts.
+    Tracked,
+    /// Every function with a body (fn items, impl and trait methods, `const fn` too), tracked
+    /// or not, for a map of age alone (`heatmap --all`); untracked ones get no limits of their
+    /// own. Test-only modules are still left out.
+    Every,
+}
+
 /// Scans the workspace of `manifest_path` (or the one around the current directory).
 pub fn scan_workspace(manifest_path: Option<&Path>) -> Result<Scan> {
+    scan_workspace_for(manifest_path, Functions::Tracked)
+}
+
+/// Scans the workspace of `manifest_path` for the functions `which` asks for.
+pub fn scan_workspace_for(manifest_path: Option<&Path>, which: Functions) -> Result<Scan> {
     let workspace = load_workspace(manifest_path)?;
-    Ok(scan_targets(&workspace))
+    Ok(scan_targets_for(&workspace, which))
 }
 
 /// Scans the targets of an already loaded workspace.
 pub fn scan_targets(workspace: &Workspace) -> Scan {
+    scan_targets_for(workspace, Functions::Tracked)
+}
+
+/// Scans the targets of an already loaded workspace for the functions `which` asks for.
+pub fn scan_targets_for(workspace: &Workspace, which: Functions) -> Scan {
     let mut parts = Vec::new();
     let mut warnings = Vec::new();
     for target in &workspace.targets {
         for module in module_files(&target.root_file, &target.crate_name, &mut warnings) {
-            parts_of_module(workspace, target, &module, &mut parts, &mut warnings);
+            parts_of_module(workspace, target, &module, which, &mut parts, &mut warnings);
         }
     }
     parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
@@ -94,17 +115,20 @@ fn parts_of_module(
     workspace: &Workspace,
     target: &Target,
     module: &ModuleFile,
+    which: Functions,
     parts: &mut Vec<Part>,
     warnings: &mut Vec<Warning>,
 ) {
+    let every = which == Functions::Every;
     let rel_file = relative(&workspace.root, &module.file);
     for site in sites_in_file(&module.syntax) {
-        if module.is_test_only(&site.inline_modules) || site.is_const {
+        if module.is_test_only(&site.inline_modules) || (site.is_const && !every) {
             continue;
         }
-        let args = match site.tracked {
+        let limits = match site.tracked {
+            Some(Ok(args)) => args.limits,
+            None if every => Limits::default(),
             None => continue,
-            Some(Ok(args)) => args,
             Some(Err(message)) => {
                 warnings.push(Warning {
                     file: module.file.clone(),
@@ -125,7 +149,7 @@ fn parts_of_module(
             rel_file: rel_file.clone(),
             lines: (site.lines.0 as u32, site.lines.1 as u32),
             serial: site.serial,
-            limits: args.limits,
+            limits,
             package: target.package.clone(),
         });
     }

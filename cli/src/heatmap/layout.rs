@@ -1,0 +1,339 @@
+//! Where each part goes on the heatmap: which parts are shown (`--filter`, then `--top`), how
+//! they are grouped (by module or by file), the order of groups and cells (highest value
+//! first, so the hottest group is on top and each group starts with its hottest part), and how
+//! cells and words wrap to the width.
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::filter::PartFilter;
+use super::measure::Measure;
+use crate::due::{DueItem, DueList};
+use crate::report::{module_path, one_line};
+
+/// How parts are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Grouping {
+    /// By the module that holds the part.
+    Module,
+    /// By the source file that holds the part.
+    File,
+}
+
+impl Grouping {
+    /// `module` or `file`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grouping::Module => "module",
+            Grouping::File => "file",
+        }
+    }
+}
+
+/// One part on the map.
+#[derive(Clone, Debug)]
+pub struct Cell<'a> {
+    /// The part.
+    pub item: &'a DueItem,
+    /// Its value for the measure, if known.
+    pub value: Option<f64>,
+    /// Its name within its group (the part path without the module).
+    pub label: String,
+}
+
+/// The cells of one module or file.
+#[derive(Clone, Debug)]
+pub struct Group<'a> {
+    /// The module path or file.
+    pub name: String,
+    /// Its cells, highest value first, unknown last.
+    pub cells: Vec<Cell<'a>>,
+}
+
+impl Group<'_> {
+    /// The highest value in the group.
+    pub fn max(&self) -> Option<f64> {
+        self.cells.first().and_then(|c| c.value)
+    }
+}
+
+/// What the heatmap shows.
+#[derive(Clone, Debug)]
+pub struct Selection<'a> {
+    /// The groups, highest first.
+    pub groups: Vec<Group<'a>>,
+    /// The parts that pass the filter (before `--top`).
+    pub matched: Vec<&'a DueItem>,
+}
+
+impl Selection<'_> {
+    /// How many cells are shown.
+    pub fn shown(&self) -> usize {
+        self.groups.iter().map(|g| g.cells.len()).sum()
+    }
+}
+
+/// Descending by value, unknown last.
+pub fn by_value_desc(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.total_cmp(&a),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// The parts of `list` that pass `filter`, the `top` of them by value if asked, grouped.
+pub fn select<'a>(
+    list: &'a DueList,
+    by: Measure,
+    grouping: Grouping,
+    filter: Option<&PartFilter>,
+    top: Option<usize>,
+) -> Selection<'a> {
+    let matched: Vec<&DueItem> = list.parts.iter().filter(|p| filter.is_none_or(|f| f.matches(p))).collect();
+    let mut cells: Vec<Cell<'a>> = matched
+        .iter()
+        .map(|item| Cell { item, value: by.value(item, list.now), label: String::new() })
+        .collect();
+    cells.sort_by(|a, b| by_value_desc(a.value, b.value).then_with(|| a.item.part.cmp(&b.item.part)));
+    if let Some(top) = top {
+        cells.truncate(top);
+    }
+    let mut groups: BTreeMap<String, Vec<Cell<'a>>> = BTreeMap::new();
+    for mut cell in cells {
+        let module = module_path(&cell.item.part);
+        cell.label = label(&cell.item.part, &module);
+        let name = match grouping {
+            Grouping::Module if module.is_empty() => "(crate root)".to_owned(),
+            Grouping::Module => module,
+            Grouping::File => cell.item.file.clone(),
+        };
+        groups.entry(one_line(&name)).or_default().push(cell);
+    }
+    let mut groups: Vec<Group<'a>> = groups.into_iter().map(|(name, cells)| Group { name, cells }).collect();
+    groups.sort_by(|a, b| by_value_desc(a.max(), b.max()).then_with(|| a.name.cmp(&b.name)));
+    Selection { groups, matched }
+}
+
+/// A part's name within its module: `Cart::add_item` for `shop::cart::Cart::add_item`,
+/// `<Cart as From<u8>>::from` for `<shop::cart::Cart as From<u8>>::from`.
+pub fn label(part: &str, module: &str) -> String {
+    let short = if module.is_empty() {
+        part.to_owned()
+    } else if let Some(rest) = part.strip_prefix(module).and_then(|r| r.strip_prefix("::")) {
+        rest.to_owned()
+    } else if let Some(rest) = part.strip_prefix('<').and_then(|p| p.strip_prefix(module)) {
+        format!("<{}", rest.strip_prefix("::").unwrap_or(rest))
+    } else {
+        part.to_owned()
+    };
+    one_line(&short)
+}
+
+/// How many cells `cell_width` wide, `gap` apart, fit in `width` columns (at least one).
+pub fn per_row(width: usize, cell_width: usize, gap: usize) -> usize {
+    ((width + gap) / (cell_width + gap).max(1)).max(1)
+}
+
+/// `text` cut to `width` characters, ending in `…` when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out: String = text.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
+
+/// `text` cut to `width` characters from the left, starting with `…` when cut, so the end of a
+/// long module path or file stays.
+pub fn fit_left(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let tail: String = text.chars().skip(n - (width - 1)).collect();
+    format!("…{tail}")
+}
+
+/// `items` in order, `gap` spaces apart, flowed onto lines of at most `width` characters after
+/// an `indent`; an item longer than a line is cut.
+pub fn flow(items: &[String], width: usize, indent: usize, gap: usize) -> Vec<String> {
+    let avail = width.saturating_sub(indent).max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for item in items {
+        let item = fit(item, avail);
+        let n = item.chars().count();
+        if used > 0 && used + gap + n > avail {
+            lines.push(format!("{}{}", " ".repeat(indent), line.trim_end()));
+            line.clear();
+            used = 0;
+        }
+        if used > 0 {
+            line.push_str(&" ".repeat(gap));
+            used += gap;
+        }
+        line.push_str(&item);
+        used += n;
+    }
+    if used > 0 {
+        lines.push(format!("{}{}", " ".repeat(indent), line.trim_end()));
+    }
+    lines
+}
+
+/// The words of `text` flowed onto lines of at most `width` characters; lines after the first
+/// start with `indent` spaces.
+pub fn wrap_words(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let limit = if lines.is_empty() { width } else { width.saturating_sub(indent) };
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
+            lines.push(line);
+            line = String::new();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        let limit = if lines.is_empty() { width } else { width.saturating_sub(indent) };
+        line.push_str(&fit(word, limit.max(1)));
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { l } else { format!("{}{l}", " ".repeat(indent)) })
+        .collect()
+}
+
+/// Due-list items for unit tests of the pictures.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use crate::due::{DueItem, LimitKind, LimitUse, Status};
+
+    /// A serviceable part in `file` with wear `percent` and nothing else known.
+    pub(crate) fn item_in(part: &str, file: &str, percent: Option<f64>) -> DueItem {
+        DueItem {
+            part: part.to_owned(),
+            status: Status::Serviceable,
+            serial: "0".repeat(16),
+            file: file.to_owned(),
+            lines: [1, 2],
+            calls_since_overhaul: None,
+            calls_since_new: None,
+            busy_ns: None,
+            failures: None,
+            overhauled_at: None,
+            oldest_line_at: None,
+            signed_off_at: None,
+            commits: 0,
+            authors: Vec::new(),
+            nearest: percent.map(|p| LimitUse { kind: LimitKind::Calls, limit: "100".into(), percent: p }),
+            projected_due: None,
+            remarks: Vec::new(),
+        }
+    }
+
+    /// A part with nothing known.
+    pub(crate) fn item(part: &str) -> DueItem {
+        item_in(part, "src/lib.rs", None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::item_in as item;
+    use super::*;
+
+    fn list(parts: Vec<DueItem>) -> DueList {
+        DueList { schema: "wear-report/1", now: 0, head: None, shallow: false, usage_window: None, parts }
+    }
+
+    fn names(sel: &Selection<'_>) -> Vec<(String, Vec<String>)> {
+        sel.groups
+            .iter()
+            .map(|g| (g.name.clone(), g.cells.iter().map(|c| c.label.clone()).collect()))
+            .collect()
+    }
+
+    fn fleet() -> DueList {
+        list(vec![
+            item("shop::cart::Cart::add", "src/cart.rs", Some(20.0)),
+            item("shop::cart::Cart::remove", "src/cart.rs", None),
+            item("shop::cart::total", "src/cart.rs", Some(70.0)),
+            item("shop::pricing::quote", "src/pricing.rs", Some(90.0)),
+            item("<shop::pricing::Price as From<u8>>::from", "src/pricing.rs", Some(5.0)),
+            item("shop::main", "src/main.rs", Some(40.0)),
+        ])
+    }
+
+    #[test]
+    fn groups_and_cells_are_highest_first_unknown_last() {
+        let fleet = fleet();
+        let sel = select(&fleet, Measure::Wear, Grouping::Module, None, None);
+        assert_eq!(
+            names(&sel),
+            [
+                (
+                    "shop::pricing".to_owned(),
+                    vec!["quote".to_owned(), "<Price as From<u8>>::from".to_owned()]
+                ),
+                ("shop::cart".to_owned(), vec!["total".into(), "Cart::add".into(), "Cart::remove".into()]),
+                ("shop".to_owned(), vec!["main".into()]),
+            ]
+        );
+        assert_eq!(sel.shown(), 6);
+        let by_file = select(&fleet, Measure::Wear, Grouping::File, None, None);
+        let files: Vec<&str> = by_file.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(files, ["src/pricing.rs", "src/cart.rs", "src/main.rs"]);
+    }
+
+    #[test]
+    fn top_keeps_the_highest_parts_and_the_filter_comes_first() {
+        let fleet = fleet();
+        let sel = select(&fleet, Measure::Wear, Grouping::Module, None, Some(2));
+        assert_eq!(
+            names(&sel),
+            [
+                ("shop::pricing".to_owned(), vec!["quote".to_owned()]),
+                ("shop::cart".into(), vec!["total".into()])
+            ]
+        );
+        let filter = PartFilter::new("shop::cart").expect("a prefix");
+        let sel = select(&fleet, Measure::Wear, Grouping::Module, Some(&filter), Some(1));
+        assert_eq!(names(&sel), [("shop::cart".to_owned(), vec!["total".to_owned()])]);
+        assert_eq!(sel.matched.len(), 3);
+        let glob = PartFilter::new("src/p*.rs").expect("a glob");
+        assert_eq!(select(&fleet, Measure::Wear, Grouping::Module, Some(&glob), None).shown(), 2);
+        let not_a_prefix = PartFilter::new("shop::ca").expect("a prefix");
+        assert_eq!(select(&fleet, Measure::Wear, Grouping::Module, Some(&not_a_prefix), None).shown(), 0);
+        assert!(PartFilter::new("src/[").is_err());
+        assert!(PartFilter::new("  ").is_err());
+    }
+
+    #[test]
+    fn rows_fit_the_width() {
+        assert_eq!(per_row(40, 2, 0), 20);
+        assert_eq!(per_row(41, 12, 3), 2);
+        assert_eq!(per_row(5, 12, 3), 1, "at least one cell per row");
+        assert_eq!(fit("Cart::add_item", 8), "Cart::a…");
+        assert_eq!(fit("add", 8), "add");
+        assert_eq!(fit_left("crates/engine/src/fuel.rs", 10), "…c/fuel.rs");
+        let items: Vec<String> = ["aaaa", "bbbb", "cccc"].map(String::from).to_vec();
+        assert_eq!(flow(&items, 12, 2, 1), ["  aaaa bbbb", "  cccc"]);
+        let lines = wrap_words("hottest: shop::cart::Cart::add, 1.2M calls (src/cart.rs:10)", 24, 2);
+        assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
+        assert_eq!(lines.join(" ").split_whitespace().count(), 5, "no word is lost");
+    }
+}

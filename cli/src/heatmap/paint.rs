@@ -1,0 +1,72 @@
+//! How a picture's characters get their colour: 24-bit colour, the 256-colour cube for
+//! terminals without it, or none at all (a pipe, `NO_COLOR`, `--color never`), in which case
+//! not a single escape code is written and the shade characters carry the scale. Shared by the
+//! heatmap and the wear map.
+use anstyle::{Ansi256Color, Color, RgbColor, Style};
+
+use super::scale::{ansi256, color};
+
+/// Which colours a terminal shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Palette {
+    /// No colour: plain text.
+    Plain,
+    /// The xterm 256-colour palette.
+    Ansi256,
+    /// 24-bit colour.
+    TrueColor,
+}
+
+impl Palette {
+    /// The palette for a terminal: none without colour, 24-bit when `COLORTERM` says
+    /// `truecolor` or `24bit` (as terminals that have it announce), else 256 colours.
+    pub fn detect(color: bool, colorterm: Option<&str>) -> Palette {
+        match (color, colorterm) {
+            (false, _) => Palette::Plain,
+            (true, Some("truecolor" | "24bit")) => Palette::TrueColor,
+            (true, _) => Palette::Ansi256,
+        }
+    }
+
+    /// Whether anything is coloured.
+    pub fn is_color(self) -> bool {
+        self != Palette::Plain
+    }
+
+    /// The foreground style of the viridis colour at position `t`.
+    pub fn scale_style(self, t: f64) -> Option<Style> {
+        let rgb = color(t);
+        self.rgb_style(rgb)
+    }
+
+    /// A foreground style for an RGB colour, as near as the palette goes.
+    pub fn rgb_style(self, (r, g, b): (u8, u8, u8)) -> Option<Style> {
+        match self {
+            Palette::Plain => None,
+            Palette::Ansi256 => {
+                Some(Style::new().fg_color(Some(Color::Ansi256(Ansi256Color(ansi256((r, g, b)))))))
+            }
+            Palette::TrueColor => Some(Style::new().fg_color(Some(Color::Rgb(RgbColor(r, g, b))))),
+        }
+    }
+
+    /// `style` when colouring.
+    pub fn style(self, style: Style) -> Option<Style> {
+        self.is_color().then_some(style)
+    }
+}
+
+/// Appends `text`, wrapped in `style` when there is one.
+pub fn push_styled(out: &mut String, text: &str, style: Option<Style>) {
+    match style {
+        Some(style) => {
+            out.push_str(&style.render().to_string());
+            out.push_str(text);
+            out.push_str(&style.render_reset().to_string());
+        }
+        None => out.push_str(text),
+    }
+}
+
+/// The grey of unknown cells and of rules.
+pub const GREY: (u8, u8, u8) = (128, 128, 128);

@@ -1,0 +1,143 @@
+//! The wear map's canvas: a grid of characters where each part is a point (`●`, or how many
+//! parts share the spot, `2`..`9`, `+`), the median split drawn as rules, and parts labelled
+//! beside their point where the characters are free, the most urgent quadrant first.
+use super::quadrant::{Point, Quadrant, Split};
+
+/// What one character of the canvas holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mark {
+    /// Nothing.
+    Empty,
+    /// Part of the median rules.
+    Rule(char),
+    /// Parts, by their index in the points, and the quadrant of the first.
+    Point(Vec<usize>, Quadrant),
+    /// A character of a label, and the quadrant of its point.
+    Label(char, Quadrant),
+}
+
+/// The plot area: `rows` rows of used parts (the top row has the most calls) and one row of
+/// unused parts under them, `columns` wide.
+#[derive(Clone, Debug)]
+pub struct Canvas {
+    /// Rows, top first; the last row is the unused row.
+    pub cells: Vec<Vec<Mark>>,
+    /// Parts left unlabelled, by index in the points.
+    pub unlabelled: Vec<usize>,
+}
+
+impl Canvas {
+    /// Plots `points` at their (column, row) `spots`, draws the rules at `split_at` (column,
+    /// row) and labels what fits.
+    pub fn draw(
+        points: &[Point<'_>],
+        spots: &[(usize, usize)],
+        labels: &[String],
+        split: &Split,
+        split_at: (usize, usize),
+        (columns, rows): (usize, usize),
+    ) -> Canvas {
+        let mut cells = vec![vec![Mark::Empty; columns]; rows + 1];
+        for (r, row) in cells.iter_mut().enumerate().take(rows) {
+            row[split_at.0] = Mark::Rule(if r == split_at.1 { '┼' } else { '│' });
+        }
+        if split_at.1 < rows {
+            for (c, cell) in cells[split_at.1].iter_mut().enumerate() {
+                if c != split_at.0 {
+                    *cell = Mark::Rule('─');
+                }
+            }
+        }
+        cells[rows][split_at.0] = Mark::Rule('│');
+        for (i, (point, &(c, r))) in points.iter().zip(spots).enumerate() {
+            match &mut cells[r][c] {
+                Mark::Point(parts, _) => parts.push(i),
+                cell => *cell = Mark::Point(vec![i], split.quadrant(point)),
+            }
+        }
+        let mut canvas = Canvas { cells, unlabelled: Vec::new() };
+        let mut order: Vec<usize> = (0..points.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (pa, pb) = (&points[a], &points[b]);
+            split
+                .quadrant(pa)
+                .cmp(&split.quadrant(pb))
+                .then(pb.calls.cmp(&pa.calls))
+                .then(pb.days.cmp(&pa.days))
+                .then_with(|| pa.item.part.cmp(&pb.item.part))
+        });
+        for i in order {
+            let (c, r) = spots[i];
+            let shared = matches!(&canvas.cells[r][c], Mark::Point(parts, _) if parts.len() > 1);
+            if shared || !canvas.place_label(&labels[i], c, r, split.quadrant(&points[i])) {
+                canvas.unlabelled.push(i);
+            }
+        }
+        canvas.unlabelled.sort_unstable();
+        canvas
+    }
+
+    /// Writes ` label` right of the point at (c, r), else `label ` left of it, when every
+    /// character it covers, and one beyond to keep labels apart, holds nothing or a rule.
+    fn place_label(&mut self, label: &str, c: usize, r: usize, quadrant: Quadrant) -> bool {
+        let n = label.chars().count();
+        let row = &self.cells[r];
+        let columns = row.len();
+        let free = |from: usize, to: usize| {
+            (from..to).all(|k| matches!(row.get(k), Some(Mark::Empty | Mark::Rule(_)) | None))
+        };
+        let start = if c + 2 + n <= columns && free(c + 1, c + 3 + n) {
+            c + 2
+        } else if c > n && free((c - n - 1).saturating_sub(1), c) {
+            c - n - 1
+        } else {
+            return false;
+        };
+        for (k, ch) in label.chars().enumerate() {
+            self.cells[r][start + k] = Mark::Label(ch, quadrant);
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::heatmap::layout::tests_support::item;
+
+    fn text(canvas: &Canvas) -> Vec<String> {
+        canvas
+            .cells
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|m| match m {
+                        Mark::Empty => ' ',
+                        Mark::Rule(c) | Mark::Label(c, _) => *c,
+                        Mark::Point(p, _) if p.len() == 1 => '●',
+                        Mark::Point(p, _) => char::from_digit(p.len() as u32, 10).unwrap_or('+'),
+                    })
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn points_rules_and_labels_share_the_canvas() {
+        let (a, b, c, d) = (item("m::a"), item("m::bb"), item("m::c"), item("m::d"));
+        let points = [
+            Point { item: &a, days: 400, calls: 900 },
+            Point { item: &b, days: 10, calls: 900 },
+            Point { item: &c, days: 400, calls: 0 },
+            Point { item: &d, days: 400, calls: 0 },
+        ];
+        let spots = [(8, 0), (1, 0), (8, 3), (8, 3)];
+        let labels: Vec<String> = ["a", "bb", "c", "d"].map(String::from).to_vec();
+        let split = Split { days: 100, calls: 10 };
+        let canvas = Canvas::draw(&points, &spots, &labels, &split, (5, 1), (12, 3));
+        assert_eq!(text(&canvas), [" ● bb│  ● a", "─────┼──────", "     │", "     │  2"]);
+        assert_eq!(canvas.unlabelled, [2, 3], "parts sharing a spot are listed, not labelled");
+    }
+}
