@@ -453,6 +453,12 @@ fn the_html_report_works_in_a_real_browser() {
         (Some("fleet::odd::probe"), Some(&*format!("src/{IMG_FILE}:2")))
     );
 
+    // A link to a part: `#part=PATH` shows its history.
+    let go = "new Promise(done => { addEventListener('hashchange', () => done(1), { once: true }); \
+              location.hash = 'part=' + encodeURIComponent('fleet::ship::dispatch'); })";
+    tab.evaluate(go, true).expect("hash");
+    assert_eq!(history(&tab)["Part"], "fleet::ship::dispatch");
+
     // Nothing ran that the sources wrote, nothing was fetched, the console stayed quiet.
     assert_eq!(js::<String>(&tab, "typeof window.pwned"), "undefined");
     assert_eq!(js::<usize>(&tab, "document.images.length + document.querySelectorAll('img').length"), 0);

@@ -252,5 +252,19 @@
     }
   });
 
+  // `report.html#part=PATH` opens with that part's history shown, as a link to it would.
+  function pinFromHash() {
+    const match = /^#part=(.+)$/.exec(location.hash);
+    if (!match) return;
+    const i = parts.findIndex((p) => p.part === decodeURIComponent(match[1]));
+    if (i >= 0) {
+      state.pinned = i;
+      show(i);
+      markSelected();
+    }
+  }
+  window.addEventListener("hashchange", pinFromHash);
+
   drawTreemap();
+  pinFromHash();
 })();
