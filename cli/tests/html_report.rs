@@ -541,3 +541,37 @@ fn hostile_remarks_and_authors_show_as_text() {
     assert_eq!(requests.len(), 1, "{requests:?}");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Runs a command that must fail with exit 2, naming `needle`, and change no file.
+fn fails_cleanly(fx: &Fixture, args: &[&str], needle: &str) {
+    let before = support::tree_bytes(fx.root());
+    let out = fx.wear(args).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.contains(needle), "{args:?}: expected {needle:?} in:\n{stderr}");
+    assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+    assert_eq!(support::tree_bytes(fx.root()), before, "{args:?} changed files");
+}
+
+#[test]
+fn bad_input_writes_no_page() {
+    let fx = workspace();
+    usage(&fx);
+    let html = ["report", "--now", NOW, "--format", "html"];
+    fails_cleanly(&fx, &[&html[..], &["--output", "no/such/folder/wear.html"]].concat(), "wear.html");
+    std::fs::create_dir(fx.path("a-folder")).expect("mkdir");
+    fails_cleanly(&fx, &[&html[..], &["--output", "a-folder"]].concat(), "a-folder");
+
+    // A report already there stays whole when the next one cannot be made.
+    let ok =
+        fx.wear(&[&html[..], &["--usage", "usage/fleet.json", "--output", "wear.html"]].concat()).output();
+    assert!(ok.expect("runs").status.success());
+    fx.write("usage/broken.json", "{\"format\": \"wear-snapshot/1\",\n  \"process\": ");
+    fails_cleanly(
+        &fx,
+        &[&html[..], &["--usage", "usage/broken.json", "--output", "wear.html"]].concat(),
+        "broken.json:2",
+    );
+    fails_cleanly(&fx, &["report", "--now", "soon", "--format", "html", "--output", "wear.html"], "`soon`");
+    assert!(fx.read("wear.html").ends_with("</html>\n"));
+}
