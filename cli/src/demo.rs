@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::heatmap::{self, Grouping, HeatmapOptions, Measure, resolve_palette, resolve_width};
 use crate::policy::{Logbook, load_policy, logbook_path};
 use crate::report::{Format, RenderOptions, render};
-use crate::run::{Outcome, age_options, file_ranges, load_scan};
+use crate::run::{Outcome, age_options, file_ranges, load_scan, write_atomically};
 use crate::scan::{Functions, Scan};
 
 /// The package of the example the demo runs.
@@ -64,6 +64,11 @@ pub fn run(args: &DemoArgs) -> Result<Outcome> {
         compact: false,
     };
     print!("{}", heatmap::render(&list, &heat));
+
+    let page = dir.join("report.html");
+    let plain = RenderOptions { color: false, ..opts };
+    write_atomically(&page, render(&list, Format::Html, &plain).as_bytes())?;
+    println!("\n== the HTML report (treemap, wear map, due list): {}", page.display());
     Ok(Outcome::Clean)
 }
 

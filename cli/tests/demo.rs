@@ -64,6 +64,13 @@ fn assert_demo_output(root: &Path, out: &Output, orders: &str) -> String {
     let snapshot =
         std::fs::read_to_string(target_dir().join("wear-demo/shop.json")).expect("the demo's snapshot");
     assert!(snapshot.contains("wear-snapshot/1"), "a snapshot: {}", &snapshot[..200.min(snapshot.len())]);
+    assert!(stdout.contains("heatmap of"), "the heatmap: {stdout}");
+    let page = target_dir().join("wear-demo/report.html");
+    assert!(stdout.contains(&page.display().to_string()), "the page's path is printed: {stdout}");
+    let html = std::fs::read_to_string(&page).expect("the HTML report");
+    for part in parts.iter().filter(|p| !p.contains('<')) {
+        assert!(html.contains(part.as_str()), "{part} missing from the HTML report");
+    }
     stdout
 }
 

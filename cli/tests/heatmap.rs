@@ -226,3 +226,28 @@ fn the_same_input_draws_the_same_bytes() {
     let args = ["--color", "always", "--width", "90"];
     assert_eq!(stdout(&draw(&fx, "heatmap", &args)), stdout(&draw(&fx, "heatmap", &args)));
 }
+
+#[test]
+fn html_writes_the_same_page_as_report_format_html() {
+    let fx = fleet();
+    let args = ["--usage", "usage/fleet.json", "--now", pictures::NOW];
+    let mut heat = vec!["heatmap", "--html", "heat.html", "--color", "never"];
+    heat.extend_from_slice(&args);
+    let out = fx.wear(&heat).output().expect("heatmap runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("heatmap of 6 parts"), "the terminal picture too");
+    let mut report = vec!["report", "--format", "html", "--output", "report.html"];
+    report.extend_from_slice(&args);
+    let out = fx.wear(&report).output().expect("report runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = fx.read("heat.html");
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("fleet::pricing::quote"), "a page");
+    assert_eq!(page, fx.read("report.html"), "one HTML report, whichever command writes it");
+
+    // A file that cannot be written is an error, and the picture is not printed half-way.
+    let mut bad = vec!["heatmap", "--html", "missing/dir/heat.html"];
+    bad.extend_from_slice(&args);
+    let out = fx.wear(&bad).output().expect("heatmap runs");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "nothing printed");
+}

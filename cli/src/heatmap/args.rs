@@ -35,6 +35,9 @@ pub struct HeatmapArgs {
     /// anything is instrumented.
     #[arg(long)]
     pub all: bool,
+    /// Also write the HTML report (treemap, wear map, due list) to this file, atomically.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
 }
 
 /// `--top`: a whole number of parts, 1 or more.

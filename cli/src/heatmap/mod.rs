@@ -21,8 +21,10 @@ pub use measure::Measure;
 pub use paint::Palette;
 
 use crate::due::DueList;
+use crate::due::Status;
 use crate::error::{Error, Result};
-use crate::run::{Outcome, due_list_from, emit};
+use crate::report::{self, Format, RenderOptions};
+use crate::run::{Outcome, due_list_from, emit, write_atomically};
 use crate::scan::Functions;
 
 /// The narrowest picture drawn; narrower widths are refused.
@@ -97,6 +99,14 @@ pub fn run(args: &HeatmapArgs) -> Result<Outcome> {
         filter,
         compact: args.compact,
     };
+    if let Some(path) = &args.html {
+        let page =
+            RenderOptions { color: false, fail_on: Status::Overdue, tool_version: env!("CARGO_PKG_VERSION") };
+        write_atomically(path, report::render(&list, Format::Html, &page).as_bytes())?;
+    }
     emit(&render(&list, &opts), None)?;
+    if let Some(path) = &args.html {
+        eprintln!("the HTML report is in {}", path.display());
+    }
     Ok(Outcome::Clean)
 }

@@ -9,6 +9,7 @@ use crate::due::{DueItem, DueList, LimitKind, Status};
 use crate::time::{DAY, Secs, format_date};
 
 mod github;
+mod html;
 mod json;
 mod junit;
 mod markdown;
@@ -36,6 +37,8 @@ pub enum Format {
     Github,
     /// JUnit XML for GitLab and Jenkins: a test case per part.
     Junit,
+    /// One self-contained HTML page: a treemap, the wear map and a sortable due list.
+    Html,
 }
 
 /// What the caller decides for every format.
@@ -61,6 +64,7 @@ pub fn render(list: &DueList, format: Format, opts: &RenderOptions) -> String {
         Format::Sarif => sarif::render(list, opts),
         Format::Github => github::render(list, opts),
         Format::Junit => junit::render(list, opts),
+        Format::Html => html::render(list, opts),
     }
 }
 

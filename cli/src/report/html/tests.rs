@@ -1,0 +1,188 @@
+//! The HTML page as text: hostile strings from sources, usage and the logbook never become
+//! markup, the embedded data reads back to the same strings, the page names nothing to fetch,
+//! its policy runs only its own script, every part gets a cell in both layouts, and the same
+//! list gives the same bytes.
+use serde_json::Value;
+
+use super::*;
+use crate::due::{LimitKind, LimitUse, SCHEMA, Status};
+use crate::time::parse_instant;
+
+const HOSTILE: &str =
+    "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">&amp;\u{2028}\u{2029}'";
+
+fn at(text: &str) -> i64 {
+    parse_instant(text).expect("fixture instants are valid")
+}
+
+fn item(part: &str, status: Status) -> DueItem {
+    DueItem {
+        part: part.to_owned(),
+        status,
+        serial: "0123456789abcdef".to_owned(),
+        file: "shop/src/cart.rs".to_owned(),
+        lines: [10, 24],
+        calls_since_overhaul: Some(1_234_567),
+        calls_since_new: Some(3_456_789),
+        busy_ns: Some(3_723_000_000_000),
+        failures: Some(3),
+        overhauled_at: Some(at("2025-01-14T09:30:00Z")),
+        oldest_line_at: Some(at("2023-06-01T12:00:00Z")),
+        signed_off_at: None,
+        commits: 7,
+        authors: vec!["Ada <ada@example.com>".to_owned()],
+        nearest: Some(LimitUse { kind: LimitKind::Age, limit: "365d".to_owned(), percent: 112.6 }),
+        projected_due: Some(at("2026-01-14T09:30:00Z")),
+        remarks: vec![],
+    }
+}
+
+fn list() -> DueList {
+    let hostile_part = DueItem {
+        file: format!("shop/src/{HOSTILE}.rs"),
+        authors: vec![HOSTILE.to_owned()],
+        remarks: vec![HOSTILE.to_owned(), "plain remark".to_owned()],
+        ..item(&format!("shop::evil::{HOSTILE}"), Status::DueSoon)
+    };
+    let unused = DueItem {
+        calls_since_overhaul: Some(0),
+        calls_since_new: Some(0),
+        lines: [30, 90],
+        nearest: None,
+        ..item("shop::stock::Stock::restock", Status::InStorage)
+    };
+    let unknown = DueItem {
+        calls_since_overhaul: None,
+        calls_since_new: None,
+        overhauled_at: None,
+        oldest_line_at: None,
+        ..item("<shop::cart::Cart<T> as From<(u8, u16)>>::from", Status::Unknown)
+    };
+    let mut list = DueList {
+        schema: SCHEMA,
+        now: at("2026-03-02T00:00:00Z"),
+        head: Some("4f1c2e9a0b7d3c5e6f8091a2b3c4d5e6f708192a".to_owned()),
+        shallow: false,
+        usage_window: Some([at("2026-01-01T00:00:00Z"), at("2026-03-01T18:00:00Z")]),
+        parts: vec![item("shop::cart::Cart::add_item", Status::Overdue), hostile_part, unused, unknown],
+    };
+    list.sort();
+    list
+}
+
+fn page(list: &DueList) -> String {
+    render(list, &RenderOptions { color: false, fail_on: Status::Overdue, tool_version: "0.1.0" })
+}
+
+/// The text of the `<script type="application/json">` element.
+fn embedded_json(page: &str) -> &str {
+    let open = "<script type=\"application/json\" id=\"wear-data\">";
+    let start = page.find(open).expect("data element") + open.len();
+    &page[start..start + page[start..].find("</script>").expect("data element closes")]
+}
+
+#[test]
+fn hostile_strings_never_become_markup() {
+    let page = page(&list());
+    // The only elements are the page's own: two scripts (the data and the code), no <img>.
+    assert_eq!(page.matches("<script").count(), 2, "only the page's own scripts");
+    assert_eq!(page.matches("</script>").count(), 2);
+    assert!(!page.contains("<img"), "an <img> from a part path or remark");
+    assert!(!page.contains("onerror=\""), "an attribute from a remark");
+    // In the wear map's tooltip the path is escaped as HTML.
+    assert!(page.contains("shop::evil::&lt;script&gt;window.pwned=1&lt;/script&gt;&lt;img"));
+    // In the data it is escaped as JSON and reads back unchanged.
+    let json = embedded_json(&page);
+    assert!(!json.contains('<') && !json.contains('>') && !json.contains('&'), "{json}");
+    assert!(json.contains("\\u003cscript\\u003ewindow.pwned=1\\u003c/script\\u003e"));
+    assert!(json.contains("\\u2028\\u2029") && !json.contains('\u{2028}') && !json.contains('\u{2029}'));
+    let data: Value = serde_json::from_str(json).expect("the embedded data is JSON");
+    let hostile = data["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .find(|p| p["status"] == "due-soon")
+        .expect("the hostile part");
+    assert_eq!(hostile["part"], format!("shop::evil::{HOSTILE}"));
+    assert_eq!(hostile["remarks"][0], HOSTILE);
+    assert_eq!(hostile["authors"][0], HOSTILE);
+    assert_eq!(hostile["location"], format!("shop/src/{HOSTILE}.rs:10"));
+}
+
+#[test]
+fn escaping_covers_html_and_script_data() {
+    assert_eq!(escape_html("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    let json = json_for_script(&serde_json::json!({ "k": "</script><!-- & \u{2028}" }));
+    assert_eq!(json, r#"{"k":"\u003c/script\u003e\u003c!-- \u0026 \u2028"}"#);
+    let back: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(back["k"], "</script><!-- & \u{2028}");
+}
+
+#[test]
+fn the_page_fetches_nothing_and_runs_only_its_own_script() {
+    let mut benign = list();
+    benign.parts.retain(|p| !p.part.contains("evil"));
+    let page = page(&benign);
+    let csp_start = page.find("Content-Security-Policy\" content=\"").expect("a policy") + 34;
+    let csp = &page[csp_start..csp_start + page[csp_start..].find('"').expect("policy ends")];
+    assert!(csp.starts_with("default-src 'none'; "), "{csp}");
+    let hash = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, Sha256::digest(SCRIPT));
+    assert!(csp.contains(&format!("script-src 'sha256-{hash}';")), "{csp}");
+    assert!(!csp.contains("unsafe-eval") && !csp.contains("script-src 'unsafe-inline'"));
+    assert!(page.contains(&format!("<script>{SCRIPT}</script>")), "the hashed text is the script as inlined");
+    for fetching in ["src=", "href=\"http", "@import", "url(", "fetch(", "XMLHttpRequest", "//cdn"] {
+        assert!(!page.contains(fetching), "{fetching} in the page");
+    }
+    assert!(
+        !SCRIPT.contains("</script") && !STYLE.contains("</style"),
+        "the inlined files cannot close early"
+    );
+}
+
+#[test]
+fn every_part_has_a_cell_in_both_layouts() {
+    let list = list();
+    let page = page(&list);
+    let data: Value = serde_json::from_str(embedded_json(&page)).expect("json");
+    for mode in ["calls", "lines"] {
+        let cells = data["layout"][mode]["parts"].as_array().expect("cells");
+        assert_eq!(cells.len(), list.parts.len(), "{mode}");
+        for cell in cells {
+            assert!(
+                cell[2].as_f64().expect("w") > 0.0 && cell[3].as_f64().expect("h") > 0.0,
+                "{mode}: {cell}"
+            );
+        }
+    }
+    assert_ne!(data["layout"]["calls"], data["layout"]["lines"], "the area switch changes the layout");
+    let groups: Vec<&str> = data["layout"]["calls"]["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["name"].as_str().expect("name"))
+        .collect();
+    assert!(groups.contains(&"shop::cart::Cart<T>"), "a trait impl sits in its self type: {groups:?}");
+    assert!(groups.contains(&"shop::stock::Stock"), "{groups:?}");
+    // Wear and age colour the cells differently.
+    let p = &data["parts"][0];
+    assert_ne!(p["fill"]["wear"], p["fill"]["age"]);
+}
+
+#[test]
+fn the_same_list_gives_the_same_bytes() {
+    assert_eq!(page(&list()), page(&list()));
+    let empty =
+        DueList { schema: SCHEMA, now: 0, head: None, shallow: true, usage_window: None, parts: vec![] };
+    let text = page(&empty);
+    assert!(
+        text.contains("0 parts: 0 overdue") && text.contains("no usage data") && text.contains("Shallow")
+    );
+    assert!(text.ends_with("</html>\n") && !text.contains("NaN"));
+}
+
+#[test]
+fn module_frames_follow_the_part_path() {
+    assert_eq!(module_segments("shop::cart::Cart::add_item"), ["shop", "cart", "Cart"]);
+    assert_eq!(module_segments("<shop::Map<K, V> as Index<&K>>::index"), ["shop", "Map<K, V>"]);
+    assert_eq!(module_segments("main"), Vec::<String>::new());
+}
