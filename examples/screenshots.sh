@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates the README's picture of the HTML report, docs/html-report.png: runs the demo
-# (examples/demo.sh writes the shop's usage to target/wear-demo/shop.json) unless its usage is
-# there already, renders the demo's HTML report, and has Debian's headless Chromium take a
-# 1280x900 screenshot of it with the most urgent part's history open.
+# Regenerates the README's pictures with Debian's headless Chromium:
+# - docs/heatmap.png: the demo's terminal heatmap (24-bit colour), drawn as a dark terminal page;
+# - docs/html-report.png: the demo's HTML report, 1280x900, with the most urgent part's history
+#   open.
+# Runs `cargo wear demo` first (the shop's workload, its usage and the HTML report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,19 +12,46 @@ if ! command -v chromium >/dev/null; then
   exit 2
 fi
 
-snapshot=target/wear-demo/shop.json
-report=target/wear-demo/report.html
-if [ ! -f "$snapshot" ]; then
-  bash examples/demo.sh > /dev/null
-fi
-cargo run -q -p cargo-wear -- wear report --usage "$snapshot" --format html --output "$report"
-
-# The first part of the due list is the most urgent: show its history in the picture.
-first=$(cargo run -q -p cargo-wear -- wear report --usage "$snapshot" --format json |
-  python3 -c 'import json, sys, urllib.parse; print(urllib.parse.quote(json.load(sys.stdin)["parts"][0]["part"]))')
-
+cargo wear demo --color never > /dev/null
+target=$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+snapshot=$target/wear-demo/shop.json
+report=$target/wear-demo/report.html
 mkdir -p docs
 # --no-sandbox: CI and this machine run as root, where Chromium's sandbox cannot start.
-chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,900 \
-  --screenshot="$PWD/docs/html-report.png" "file://$PWD/$report#part=$first" 2>/dev/null
-echo "wrote docs/html-report.png ($(wc -c < docs/html-report.png) bytes) from $report"
+shot() { # FILE WIDTH HEIGHT URL
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$2,$3" \
+    --screenshot="$PWD/$1" "$4" 2>/dev/null
+  echo "wrote $1 ($(wc -c < "$1") bytes)"
+}
+
+# The heatmap, as a terminal with 24-bit colour shows it.
+heat=$target/wear-demo/heatmap.html
+COLORTERM=truecolor cargo wear heatmap --usage "$snapshot" --by calls --filter wear_example_shop \
+  --color always --width 110 2>/dev/null | python3 -c '
+import html, re, sys
+out, style = [], ""
+for part in re.split(r"(\x1b\[[0-9;]*m)", sys.stdin.read()):
+    m = re.fullmatch(r"\x1b\[([0-9;]*)m", part)
+    if not m:
+        out.append(f"<span style=\"{style}\">{html.escape(part)}</span>" if style else html.escape(part))
+        continue
+    codes = [int(c) for c in m.group(1).split(";") if c] or [0]
+    if codes[:2] == [38, 2]:
+        style += "color:rgb({},{},{});".format(*codes[2:5])
+    elif 1 in codes:
+        style += "font-weight:bold;"
+    elif 0 in codes:
+        style = ""
+print("<!DOCTYPE html><meta charset=utf-8><body style=\"margin:0;background:#1e1e1e;color:#d4d4d4\">"
+      "<pre style=\"font:14px/1.25 DejaVu Sans Mono,monospace;padding:12px;margin:0\">"
+      + "".join(out) + "</pre>")
+' > "$heat"
+lines=$(COLORTERM=truecolor cargo wear heatmap --usage "$snapshot" --by calls --filter wear_example_shop \
+  --width 110 2>/dev/null | wc -l)
+shot docs/heatmap.png 1000 $((lines * 18 + 30)) "file://$heat"
+
+# The HTML report, with the most urgent part (the first of the due list) open.
+first=$(cargo wear report --usage "$snapshot" --format json |
+  python3 -c 'import json, sys, urllib.parse; print(urllib.parse.quote(json.load(sys.stdin)["parts"][0]["part"]))')
+shot docs/html-report.png 1280 900 "file://$report#part=$first"
