@@ -108,6 +108,8 @@ fn due_item(inputs: &Inputs<'_>, part: &Part) -> DueItem {
         overhauled_at,
         oldest_line_at: age.map(|a| a.oldest),
         signed_off_at: signoff.map(|s| s.date),
+        signed_off_by: signoff.map(|s| s.by.clone()),
+        signoff_note: signoff.map(|s| s.note.clone()),
         commits: age.map_or(0, |a| a.commits),
         authors: age.map(|a| a.authors.clone()).unwrap_or_default(),
         nearest: assessment.nearest,

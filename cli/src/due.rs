@@ -89,6 +89,10 @@ pub struct DueItem {
     pub oldest_line_at: Option<Secs>,
     /// The latest sign-off for the current serial, if any.
     pub signed_off_at: Option<Secs>,
+    /// Who signed that sign-off.
+    pub signed_off_by: Option<String>,
+    /// What that sign-off says was looked at and found.
+    pub signoff_note: Option<String>,
     /// Distinct commits that touched its lines.
     pub commits: u32,
     /// Who wrote its lines, most lines first.

@@ -306,11 +306,15 @@ fn two_ingests_at_once_lose_and_double_nothing() {
         let spawn = |files: &[String]| {
             let mut args = vec!["ingest", "--ledger", &ledger_arg];
             args.extend(files.iter().map(String::as_str));
-            wear(d, &args).spawn().expect("spawns")
+            let mut cmd = wear(d, &args);
+            cmd.stderr(Stdio::piped()).spawn().expect("spawns")
         };
-        let (mut one, mut two) = (spawn(&a), spawn(second));
-        assert!(one.wait().expect("wait").success(), "round {round}: the first ingest failed");
-        assert!(two.wait().expect("wait").success(), "round {round}: the second ingest failed");
+        let (one, two) = (spawn(&a), spawn(second));
+        for (which, child) in [("first", one), ("second", two)] {
+            let out = child.wait_with_output().expect("wait");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "round {round}: the {which} ingest failed: {stderr}");
+        }
         let expected = if same { (sum_a, 6) } else { (sum_a + sum_b, 12) };
         assert_eq!(ledger_totals(&ledger), expected, "round {round} (same files: {same})");
     }

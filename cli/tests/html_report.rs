@@ -301,6 +301,21 @@ fn sorted_by<K: PartialOrd>(keys: &[Option<K>], ascending: bool) -> Vec<usize> {
 fn the_html_report_works_in_a_real_browser() {
     let fx = workspace();
     usage(&fx);
+    // A sign-off whose note is markup: the page shows it as text.
+    let note = "<script>window.pwned=3</script> looked <b>fine</b>";
+    let out = fx
+        .wear(&[
+            "inspect",
+            "fleet::ship::dispatch",
+            "--now",
+            NOW,
+            "--by",
+            "<img src=x onerror=window.pwned=4>",
+        ])
+        .args(["--usage", "usage/fleet.json", "--note", note])
+        .output()
+        .expect("inspect runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let args = ["report", "--now", NOW, "--usage", "usage/fleet.json"];
     let out = fx.wear(&[&args[..], &["--format", "json"]].concat()).output().expect("report runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -457,7 +472,13 @@ fn the_html_report_works_in_a_real_browser() {
     let go = "new Promise(done => { addEventListener('hashchange', () => done(1), { once: true }); \
               location.hash = 'part=' + encodeURIComponent('fleet::ship::dispatch'); })";
     tab.evaluate(go, true).expect("hash");
-    assert_eq!(history(&tab)["Part"], "fleet::ship::dispatch");
+    let h = history(&tab);
+    assert_eq!(h["Part"], "fleet::ship::dispatch");
+    assert_eq!(
+        h["Last sign-off"],
+        format!("{} by <img src=x onerror=window.pwned=4>: {note}", &NOW[..10]).as_str(),
+        "the logbook's note and signer, as text"
+    );
 
     // Nothing ran that the sources wrote, nothing was fetched, the console stayed quiet.
     assert_eq!(js::<String>(&tab, "typeof window.pwned"), "undefined");
@@ -502,6 +523,8 @@ fn hostile_remarks_and_authors_show_as_text() {
         overhauled_at: Some(0),
         oldest_line_at: Some(0),
         signed_off_at: None,
+        signed_off_by: None,
+        signoff_note: None,
         commits: 1,
         authors: vec![img.to_owned()],
         nearest: None,

@@ -40,6 +40,8 @@ fn part(path: &str, status: Status) -> DueItem {
         overhauled_at: Some(at("2025-01-14T09:30:00Z")),
         oldest_line_at: Some(at("2023-06-01T12:00:00Z")),
         signed_off_at: None,
+        signed_off_by: None,
+        signoff_note: None,
         commits: 7,
         authors: vec!["Ada <ada@example.com>".to_owned(), "Linus".to_owned()],
         nearest: Some(LimitUse { kind: LimitKind::Age, limit: "365d".to_owned(), percent: 112.6 }),
@@ -86,6 +88,8 @@ fn fixture() -> DueList {
         calls_since_new: Some(10_000),
         busy_ns: Some(340_000_000),
         signed_off_at: Some(at("2025-12-01T10:00:00Z")),
+        signed_off_by: Some("Ops Team".to_owned()),
+        signoff_note: Some("looked at the retry loop; fine".to_owned()),
         projected_due: Some(at("2026-09-30T06:00:00Z")),
         nearest: Some(LimitUse { kind: LimitKind::Age, limit: "365d".to_owned(), percent: 25.0 }),
         ..part("shop::stock::Stock::reserve", Status::Serviceable)

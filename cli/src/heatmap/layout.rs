@@ -237,6 +237,8 @@ pub(crate) mod tests_support {
             overhauled_at: None,
             oldest_line_at: None,
             signed_off_at: None,
+            signed_off_by: None,
+            signoff_note: None,
             commits: 0,
             authors: Vec::new(),
             nearest: percent.map(|p| LimitUse { kind: LimitKind::Calls, limit: "100".into(), percent: p }),

@@ -134,7 +134,10 @@ impl Ledger {
             Error::in_file(&self.path, format!("this is not a wear ledger: {why}"))
                 .help(format!("{ELSEWHERE}; cargo-wear leaves this file as it is"))
         };
-        let header = self.conn.query_row(
+        // One read transaction, so that the header and the tables are of the same moment: another
+        // cargo-wear may be creating the ledger meanwhile.
+        let read = self.conn.unchecked_transaction().map_err(|e| self.error("cannot read the ledger", &e))?;
+        let header = read.query_row(
             "SELECT (SELECT application_id FROM pragma_application_id),
                     (SELECT user_version FROM pragma_user_version)",
             [],
@@ -148,6 +151,7 @@ impl Ledger {
             Err(e) => return Err(self.error("cannot read the ledger", &e)),
         };
         let tables = self.tables()?;
+        read.finish().map_err(|e| self.error("cannot read the ledger", &e))?;
         if application_id == 0 && version == 0 && tables.is_empty() {
             return self.create_schema();
         }

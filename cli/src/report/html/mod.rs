@@ -260,7 +260,7 @@ fn part_data<'a>(list: &DueList, item: &'a DueItem, oldest_days: f64) -> PartDat
         age: age(list.now, item.overhauled_at),
         overhauled: when(item.overhauled_at),
         oldest: when(item.oldest_line_at),
-        signed_off: item.signed_off_at.map_or_else(|| "never".to_owned(), format_date),
+        signed_off: signed_off(item),
         due: due_date(item),
         commits: item.commits,
         authors: &item.authors,
@@ -331,3 +331,17 @@ fn escape_html(text: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The latest sign-off in words: its date, who signed and the note (text the page shows with
+/// `textContent`, never as markup).
+fn signed_off(item: &DueItem) -> String {
+    let Some(at) = item.signed_off_at else { return "never".to_owned() };
+    let mut text = format_date(at);
+    if let Some(by) = &item.signed_off_by {
+        text.push_str(&format!(" by {by}"));
+    }
+    if let Some(note) = &item.signoff_note {
+        text.push_str(&format!(": {note}"));
+    }
+    text
+}

@@ -29,6 +29,8 @@ fn item(part: &str, status: Status) -> DueItem {
         overhauled_at: Some(at("2025-01-14T09:30:00Z")),
         oldest_line_at: Some(at("2023-06-01T12:00:00Z")),
         signed_off_at: None,
+        signed_off_by: None,
+        signoff_note: None,
         commits: 7,
         authors: vec!["Ada <ada@example.com>".to_owned()],
         nearest: Some(LimitUse { kind: LimitKind::Age, limit: "365d".to_owned(), percent: 112.6 }),
