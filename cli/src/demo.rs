@@ -10,15 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::age::{Ages, ages};
-use crate::assemble::{Inputs, due_list};
 use crate::cli::{DemoArgs, FleetArgs, UsageArgs};
 use crate::context;
 use crate::due::{DueList, Status};
 use crate::error::{Error, Result};
 use crate::heatmap::{self, Grouping, HeatmapOptions, Measure, resolve_palette, resolve_width};
-use crate::policy::{Logbook, load_policy, logbook_path};
 use crate::report::{Format, RenderOptions, render};
-use crate::run::{Outcome, age_options, file_ranges, load_scan, write_atomically};
+use crate::run::{Outcome, age_options, assemble, file_ranges, load_scan, write_atomically};
 use crate::scan::{Functions, Scan};
 
 /// The package of the example the demo runs.
@@ -108,27 +106,25 @@ fn run_shop(root: &Path, orders: u32, snapshot: &Path) -> Result<()> {
 /// The due list of the shop's run: its snapshot only (no ledger, no fleet), ages from git when
 /// there is a repository.
 fn due_list_of(scan: &Scan, snapshot: &Path, no_cache: bool, now: i64) -> Result<DueList> {
-    let policy = load_policy(&scan.root)?;
-    let logbook = Logbook::load(&logbook_path(&scan.root))?;
-    let usage_args = UsageArgs {
+    let usage = UsageArgs {
         usage: vec![snapshot.display().to_string()],
         ledger: None,
         no_ledger: true,
         fleet: FleetArgs::none(),
     };
-    let usage = context::usage(scan, &usage_args, now)?.usage();
-    let ages = if git2::Repository::discover(&scan.root).is_ok() {
-        ages(&scan.root, &file_ranges(scan), &age_options(scan, no_cache), now)?
-    } else {
+    let list = assemble(scan, &usage, now, || {
+        if git2::Repository::discover(&scan.root).is_ok() {
+            return ages(&scan.root, &file_ranges(scan), &age_options(scan, no_cache), now);
+        }
         println!(
             "note: {} is not in a git repository (a download without history?): the parts have no \
              age, so the due list goes by calls alone",
             scan.root.display()
         );
-        Ages { head: None, shallow: false, repo_root: scan.root.clone(), by_range: HashMap::new() }
-    };
-    if ages.shallow {
+        Ok(Ages { head: None, shallow: false, repo_root: scan.root.clone(), by_range: HashMap::new() })
+    })?;
+    if list.shallow {
         println!("note: this clone's history is shallow: ages at its boundary are lower bounds");
     }
-    Ok(due_list(&Inputs { scan, ages: &ages, usage: &usage, policy: &policy, logbook: &logbook, now }))
+    Ok(list)
 }

@@ -2,7 +2,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::age::{AgeOptions, FileRanges, ages};
+use crate::age::{AgeOptions, Ages, FileRanges, ages};
 use crate::assemble::{Inputs, current_usage, due_list};
 use crate::cli::{
     CheckArgs, Cli, Command, DueArgs, IngestArgs, InitArgs, InspectArgs, ScanArgs, ScanFormat, UsageArgs,
@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::policy::{Logbook, SignOff, append_signoff, load_policy, logbook_path, write_starter};
 use crate::report::{Format, RenderOptions, render};
 use crate::scan::{Functions, Scan, scan_workspace, scan_workspace_for};
+use crate::time::Secs;
 use crate::usage::Ledger;
 
 /// How a command ended, when it did not fail.
@@ -104,11 +105,22 @@ pub(crate) fn due_list_from(
 ) -> Result<DueList> {
     let now = context::now(now)?;
     let scan = load_scan(workspace.manifest_path.as_deref(), which)?;
+    assemble(&scan, usage, now, || ages(&scan.root, &file_ranges(&scan), &age_options(&scan, no_cache), now))
+}
+
+/// The due list of `scan`: policy and logbook from its root, usage as `usage` says, ages from
+/// `ages`, which runs last so that a bad usage file is reported before the walk over history.
+pub(crate) fn assemble(
+    scan: &Scan,
+    usage: &UsageArgs,
+    now: Secs,
+    ages: impl FnOnce() -> Result<Ages>,
+) -> Result<DueList> {
     let policy = load_policy(&scan.root)?;
     let logbook = Logbook::load(&logbook_path(&scan.root))?;
-    let usage = context::usage(&scan, usage, now)?.usage();
-    let ages = ages(&scan.root, &file_ranges(&scan), &age_options(&scan, no_cache), now)?;
-    Ok(due_list(&Inputs { scan: &scan, ages: &ages, usage: &usage, policy: &policy, logbook: &logbook, now }))
+    let usage = context::usage(scan, usage, now)?.usage();
+    let ages = ages()?;
+    Ok(due_list(&Inputs { scan, ages: &ages, usage: &usage, policy: &policy, logbook: &logbook, now }))
 }
 
 pub(crate) fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
