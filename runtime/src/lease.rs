@@ -1,10 +1,9 @@
 //! Each thread's leased blocks and the biases the hot path reads.
 //!
-//! The biases are `const`-initialised thread-locals with no destructor, so reading one is a
-//! single load from the thread pointer with no "initialised yet?" check. The lease itself has
+//! The biases are thread-locals with no destructor and a const initial value (the call bias in
+//! `call_bias`), so reading one needs no "initialised yet?" check. The lease itself has
 //! a destructor (to give the blocks back at thread exit) and is only touched on the cold path.
 use std::cell::Cell;
-use std::thread::LocalKey;
 
 use crate::counter::CallSlot;
 use crate::registry::{CALLS, TIMINGS};
@@ -15,9 +14,7 @@ pub(crate) static CALL_SHARDS: Shards<CallSlot> = Shards::new();
 pub(crate) static TIMING_SHARDS: Shards<TimingSlot> = Shards::new();
 
 thread_local! {
-    /// `block address - CALLS address` for this thread's call block; 0 when it has none.
-    pub(crate) static CALL_BIAS: Cell<usize> = const { Cell::new(0) };
-    /// The same for this thread's timing block.
+    /// `block address - TIMINGS address` for this thread's timing block; 0 when it has none.
     pub(crate) static TIMING_BIAS: Cell<usize> = const { Cell::new(0) };
     static LEASE: Lease = const { Lease { calls: Cell::new(None), timings: Cell::new(None) } };
 }
@@ -31,7 +28,7 @@ impl Drop for Lease {
     fn drop(&mut self) {
         // Clear the biases first: a tracked call from a later thread-local destructor must
         // take the cold path and count in the shared slot, not in a block given away.
-        CALL_BIAS.set(0);
+        crate::call_bias::set(0);
         TIMING_BIAS.set(0);
         if let Some(block) = self.calls.take() {
             Shards::release(block);
@@ -46,12 +43,12 @@ impl Drop for Lease {
 /// count in the shared slot (no memory, or thread-locals already destroyed).
 pub(crate) fn lease_calls() -> Option<usize> {
     crate::process::touch();
-    lease_in(&CALL_SHARDS, &CALLS, |lease| &lease.calls, &CALL_BIAS)
+    lease_in(&CALL_SHARDS, &CALLS, |lease| &lease.calls, crate::call_bias::set)
 }
 
 /// The same as [`lease_calls`] for timing blocks.
 pub(crate) fn lease_timings() -> Option<usize> {
-    lease_in(&TIMING_SHARDS, &TIMINGS, |lease| &lease.timings, &TIMING_BIAS)
+    lease_in(&TIMING_SHARDS, &TIMINGS, |lease| &lease.timings, |bias| TIMING_BIAS.set(bias))
 }
 
 /// This thread's block of `shards` (leased now if it has none), its bias stored in `bias`.
@@ -59,7 +56,7 @@ fn lease_in<T: Slot>(
     shards: &'static Shards<T>,
     slice: &'static [T],
     held: fn(&Lease) -> &Cell<Option<&'static Block<T>>>,
-    bias: &'static LocalKey<Cell<usize>>,
+    set_bias: fn(usize),
 ) -> Option<usize> {
     LEASE
         .try_with(|lease| {
@@ -72,7 +69,7 @@ fn lease_in<T: Slot>(
                 }
             };
             let value = bias_of(block, slice);
-            bias.set(value);
+            set_bias(value);
             Some(value)
         })
         .ok()

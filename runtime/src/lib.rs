@@ -54,10 +54,13 @@
 #![deny(missing_docs)]
 
 pub mod build;
+mod call_bias;
 mod clock;
 mod counter;
 pub mod export;
 mod failure;
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+mod fast_hit;
 mod lease;
 #[cfg(feature = "otel")]
 pub mod otel;
