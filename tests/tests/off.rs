@@ -7,7 +7,7 @@ use std::process::Command;
 #[test]
 fn with_off_tracked_functions_work_and_nothing_is_registered() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("off").join("Cargo.toml");
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("off");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("external");
     let out = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--locked", "--manifest-path"])
         .arg(&manifest)
