@@ -7,11 +7,20 @@
 # crates and the median is shown.
 #
 # Usage: benches/compile_time.sh [REPETITIONS]   (default 5)
+#        benches/compile_time.sh --instructions
+#   counts the instructions of one non-incremental debug rustc run of each crate under
+#   callgrind instead: exact and repeatable, unlike time on a shared machine (the proc macro
+#   runs inside rustc, so its work is counted too).
 # The crates and their target dir go under target/wear-compile-time (WEAR_COMPILE_DIR to move).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
+instructions=false
+if [[ ${1:-} == --instructions ]]; then
+    instructions=true
+    shift
+fi
 reps=${1:-5}
 modules=10
 per_module=100
@@ -28,7 +37,11 @@ case " $* " in
 *) exec "$@" ;;
 esac
 start=$EPOCHREALTIME
-"$@"
+if [[ -n ${WEAR_COMPILE_CALLGRIND:-} ]]; then
+    valgrind --tool=callgrind --callgrind-out-file="$WEAR_COMPILE_CALLGRIND/$(printf '%s\n' "$@" | grep -m1 '^wear_compile_').out" "$@" 2>/dev/null
+else
+    "$@"
+fi
 rc=$?
 end=$EPOCHREALTIME
 name=$(printf '%s\n' "$@" | grep -m1 '^wear_compile_')
@@ -111,6 +124,27 @@ build() {
 median() {
     sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+if $instructions; then
+    command -v valgrind >/dev/null || {
+        echo "error: valgrind is not installed (apt-get install valgrind)" >&2
+        exit 2
+    }
+    export CARGO_INCREMENTAL=0 WEAR_COMPILE_CALLGRIND="$work/callgrind"
+    mkdir -p "$WEAR_COMPILE_CALLGRIND"
+    declare -A ir
+    for kind in plain tracked; do
+        (unset WEAR_COMPILE_CALLGRIND; cargo build --quiet --manifest-path "$work/$kind/Cargo.toml")
+        echo "counting the instructions of rustc on wear_compile_$kind (a minute or two)..." >&2
+        build "$kind" >/dev/null
+        ir[$kind]=$(awk '/^(summary|totals):/ { print $2; exit }' "$WEAR_COMPILE_CALLGRIND/wear_compile_$kind.out")
+    done
+    echo
+    echo "instructions of one debug rustc run of $((modules * per_module)) functions (callgrind, not incremental)"
+    awk -v a="${ir[plain]}" -v b="${ir[tracked]}" \
+        'BEGIN { printf "plain %.0f\ntracked %.0f\nadded %+.1f%%\n", a, b, (b - a) / a * 100 }'
+    exit 0
+fi
 
 declare -A result
 for profile in debug release; do

@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 pub mod args;
+pub mod hollow;
 pub mod owner;
 pub mod render;
 pub mod serial;

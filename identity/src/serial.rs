@@ -61,11 +61,14 @@ pub fn serial_of_tokens(tokens: TokenStream) -> Serial {
 ///
 /// `attrs` are the function's outer attributes as written; doc comments and wear's own
 /// attributes are dropped here, so callers pass them unfiltered.
+///
+/// `body` is the braced body: a parsed `syn::Block`, or its tokens as written (the macro reads
+/// a function's body without parsing it); both give the same tokens.
 pub fn serial_of_fn(
     attrs: &[syn::Attribute],
     vis: &syn::Visibility,
     sig: &syn::Signature,
-    body: &syn::Block,
+    body: &(impl ToTokens + ?Sized),
 ) -> Serial {
     let mut tokens = TokenStream::new();
     for attr in attrs.iter().filter(|a| counts_for_serial(a)) {

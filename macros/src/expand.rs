@@ -1,5 +1,6 @@
 //! Writing the instrumented code.
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::extra::DelimSpan;
+use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit::Visit;
 use wear_identity::serial::serial_of_fn;
@@ -33,7 +34,7 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
         return item;
     }
     let expanded = match target {
-        Target::Fn(mut f) => {
+        Target::Fn(f) => {
             if let Err(e) = valid::check_fn(&f.sig) {
                 errors.push(e);
             }
@@ -41,7 +42,22 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
                 return errors.with_item(item);
             }
             let owner = locate::owner_of(&f.sig.ident);
-            *f.block = instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args);
+            let body = Body { braces: f.body.delim_span(), stmts: f.body.stream(), whole: &f.body };
+            let mut body =
+                Group::new(Delimiter::Brace, instrument(&f.attrs, &f.vis, &f.sig, &body, &owner, &args));
+            body.set_span(f.body.span());
+            let (attrs, vis, sig) = (&f.attrs, &f.vis, &f.sig);
+            quote!(#(#attrs)* #vis #sig #body)
+        }
+        Target::ParsedFn(mut f) => {
+            if let Err(e) = valid::check_fn(&f.sig) {
+                errors.push(e);
+            }
+            if errors.0.is_some() {
+                return errors.with_item(item);
+            }
+            let owner = locate::owner_of(&f.sig.ident);
+            *f.block = instrumented_block(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args);
             f.into_token_stream()
         }
         Target::Container(mut container) => {
@@ -137,7 +153,7 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
                 if let syn::ImplItem::Fn(f) = item
                     && let Some(track) = to_track(&mut f.attrs, &f.sig, args, errors)
                 {
-                    f.block = instrument(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &track.args);
+                    f.block = instrumented_block(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &track.args);
                 }
             }
         }
@@ -149,7 +165,8 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
                 match &f.default {
                     Some(body) => {
                         let vis = syn::Visibility::Inherited;
-                        f.default = Some(instrument(&f.attrs, &vis, &f.sig, body, &owner, &track.args));
+                        f.default =
+                            Some(instrumented_block(&f.attrs, &vis, &f.sig, body, &owner, &track.args));
                     }
                     None if track.explicit => errors.push(valid::no_body(&f.sig)),
                     None => {}
@@ -162,8 +179,14 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
                 match item {
                     syn::Item::Fn(f) => {
                         if let Some(track) = to_track(&mut f.attrs, &f.sig, args, errors) {
-                            *f.block =
-                                instrument(&f.attrs, &f.vis, &f.sig, &f.block, &Owner::Free, &track.args);
+                            *f.block = instrumented_block(
+                                &f.attrs,
+                                &f.vis,
+                                &f.sig,
+                                &f.block,
+                                &Owner::Free,
+                                &track.args,
+                            );
                         }
                     }
                     syn::Item::Impl(syn::ItemImpl { attrs, .. })
@@ -191,22 +214,23 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
 //             body                                   (or, with `failures`, see `catch_failures`)
 //         }
 // An `async fn` keeps its signature: the counting runs when its body starts (first poll).
+// Returns what goes between the body's braces.
 fn instrument(
     attrs: &[syn::Attribute],
     vis: &syn::Visibility,
     sig: &syn::Signature,
-    block: &syn::Block,
+    body: &Body<'_>,
     owner: &Owner,
     args: &TrackedArgs,
-) -> syn::Block {
-    let serial = serial_of_fn(attrs, vis, sig, block).0;
+) -> TokenStream {
+    let serial = serial_of_fn(attrs, vis, sig, body.whole).0;
     let (before, after) = owner.around_module(&sig.ident.to_string());
     let first = match vis {
         syn::Visibility::Inherited => first_span_of_sig(sig),
         _ => vis_span(vis),
     };
     let start = u32::try_from(first.start().line).unwrap_or(0);
-    let end = u32::try_from(block.brace_token.span.close().end().line).unwrap_or(0);
+    let end = u32::try_from(body.braces.close().end().line).unwrap_or(0);
     let limit_calls = args.limits.calls.unwrap_or(0);
     let limit_busy = args.limits.busy.map_or(0, |d| d.as_secs().max(1));
     let interval = args.limits.interval.map_or(0, |d| d.as_secs().max(1));
@@ -233,11 +257,7 @@ fn instrument(
         (TokenStream::new(), quote!(::core::option::Option::None), TokenStream::new())
     };
 
-    let body = if counts_failures {
-        catch_failures(sig, block, &part)
-    } else {
-        block.stmts.iter().map(ToTokens::to_token_stream).collect()
-    };
+    let body = if counts_failures { catch_failures(sig, &body.stmts, &part) } else { body.stmts.clone() };
 
     let calls_static = in_slice(
         "CALLS",
@@ -264,14 +284,36 @@ fn instrument(
             };
         },
     );
-    let generated = quote! {
+    quote! {
         #calls_static
         #timing_static
         #part_static
         ::wear::__private::hit(&#calls);
         #start_timer
         #body
-    };
+    }
+}
+
+/// A function body as `instrument` needs it: where its braces are, what is between them, and
+/// the whole braced body for the serial.
+struct Body<'a> {
+    braces: DelimSpan,
+    stmts: TokenStream,
+    whole: &'a dyn ToTokens,
+}
+
+/// `instrument` for a parsed body (methods inside an `impl`, `trait` or `mod`).
+fn instrumented_block(
+    attrs: &[syn::Attribute],
+    vis: &syn::Visibility,
+    sig: &syn::Signature,
+    block: &syn::Block,
+    owner: &Owner,
+    args: &TrackedArgs,
+) -> syn::Block {
+    let stmts = block.stmts.iter().map(ToTokens::to_token_stream).collect();
+    let body = Body { braces: block.brace_token.span, stmts, whole: block };
+    let generated = instrument(attrs, vis, sig, &body, owner, args);
     syn::Block {
         brace_token: block.brace_token,
         stmts: vec![syn::Stmt::Item(syn::Item::Verbatim(generated))],
@@ -284,26 +326,25 @@ fn instrument(
 //         __wear_failure.settle(is_failure(&__wear_out));                  counts an `Err`
 //         __wear_out
 // A `-> !` function has no value to look at: only unwinding counts.
-fn catch_failures(sig: &syn::Signature, block: &syn::Block, part: &syn::Ident) -> TokenStream {
+fn catch_failures(sig: &syn::Signature, stmts: &TokenStream, part: &syn::Ident) -> TokenStream {
     let guard = format_ident!("__wear_failure", span = Span::mixed_site());
     let out = format_ident!("__wear_out", span = Span::mixed_site());
-    let stmts = &block.stmts;
     let arm = quote!(let #guard = ::wear::__private::FailureGuard::arm(&#part.failures););
     let ret: Option<TokenStream> = match &sig.output {
         syn::ReturnType::Default => Some(quote!(())),
         syn::ReturnType::Type(_, ty) if matches!(**ty, syn::Type::Never(_)) => {
-            return quote! { #arm #(#stmts)* };
+            return quote! { #arm #stmts };
         }
         syn::ReturnType::Type(_, ty) if mentions_impl_trait(ty) => None,
         syn::ReturnType::Type(_, ty) => Some(ty.to_token_stream()),
     };
     let call = match (sig.asyncness.is_some(), &ret) {
-        (true, Some(ty)) => quote!(let #out: #ty = async move { #(#stmts)* }.await;),
-        (true, None) => quote!(let #out = async move { #(#stmts)* }.await;),
+        (true, Some(ty)) => quote!(let #out: #ty = async move { #stmts }.await;),
+        (true, None) => quote!(let #out = async move { #stmts }.await;),
         (false, Some(ty)) => {
-            quote!(let #out = ::wear::__private::run::<#ty, _>(move || { #(#stmts)* });)
+            quote!(let #out = ::wear::__private::run::<#ty, _>(move || { #stmts });)
         }
-        (false, None) => quote!(let #out = ::wear::__private::run(move || { #(#stmts)* });),
+        (false, None) => quote!(let #out = ::wear::__private::run(move || { #stmts });),
     };
     let settle = quote_spanned! {Span::mixed_site()=>
         {

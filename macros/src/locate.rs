@@ -3,7 +3,9 @@
 //! An attribute on a single method only receives that method, not its `impl` header, so it
 //! cannot know `Type` in `Type::method`. It reads the source file the method's name comes from
 //! (`Span::local_file`), lists the file's functions with `wear_identity::site` — the same
-//! listing `cargo wear` uses — and takes the owner of the function with this name on this line.
+//! listing `cargo wear` uses, with function bodies left unread (`sites_for_owners`: most of
+//! the parse, and none of the owners) — and takes the owner of the function with this name on
+//! this line.
 //! Files are parsed once per compilation and re-read when they change (rust-analyzer keeps its
 //! macro server running). Anything unreadable means [`Owner::Free`], the honest fallback.
 use std::cell::RefCell;
@@ -13,7 +15,7 @@ use std::rc::Rc;
 use std::time::SystemTime;
 
 use wear_identity::Owner;
-use wear_identity::site::{FnSite, owner_at, sites_in_source};
+use wear_identity::site::{FnSite, owner_at, sites_for_owners};
 
 /// When a file was last seen changed, and its length: a changed file is parsed again.
 type Stamp = (Option<SystemTime>, u64);
@@ -52,7 +54,7 @@ fn sites_of(path: PathBuf) -> Option<Rc<Vec<FnSite>>> {
     // Parse with proc-macro2's own implementation: text handed to the compiler's would get
     // spans without this file's line numbers.
     proc_macro2::fallback::force();
-    let sites = sites_in_source(&source);
+    let sites = sites_for_owners(&source);
     proc_macro2::fallback::unforce();
     let sites = Rc::new(sites.ok()?);
     FILES.with(|files| files.borrow_mut().insert(path, (stamp, Rc::clone(&sites))));
