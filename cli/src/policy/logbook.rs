@@ -250,7 +250,8 @@ fn appended(existing: &str, entry: &SignOff) -> String {
     text
 }
 
-/// A TOML basic string on one line: quotes, backslashes and control characters escaped.
+/// A TOML basic string on one line: quotes, backslashes, control characters and bidi overrides
+/// escaped, so that the logbook reads in review as it parses (no "Trojan Source" signer).
 fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
@@ -261,7 +262,7 @@ fn quote(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if crate::safe_text::is_unsafe(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
