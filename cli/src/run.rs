@@ -86,7 +86,7 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
                     })
                 })
                 .collect();
-            out = serde_json::to_string_pretty(&parts).unwrap_or_default();
+            out = safe_text::json(serde_json::to_string_pretty(&parts).unwrap_or_default());
             out.push('\n');
         }
     }

@@ -56,6 +56,24 @@ pub fn path(path: &Path) -> String {
     escape(&path.display().to_string()).into_owned()
 }
 
+/// Serialized JSON with every unsafe character that `serde_json` leaves as it is (bidi
+/// overrides, line and paragraph separators; it already escapes control characters) written as
+/// a `\uXXXX` escape. Lossless: such characters only occur inside strings, and a JSON reader
+/// gets the same values back; a person who prints the file sees no reordered text.
+pub fn json(text: String) -> String {
+    if !text.chars().any(|c| is_unsafe(c) && !c.is_control()) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            c if is_unsafe(c) && !c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Appends the visible escape of one unsafe character.
 pub fn push_escape(out: &mut String, c: char) {
     match c {
@@ -78,6 +96,14 @@ mod tests {
         assert_eq!(escape("admin\u{202E}gnp.exe\u{2066}\u{2069}"), "admin\\u{202e}gnp.exe\\u{2066}\\u{2069}");
         assert_eq!(escape("a\u{2028}b"), "a\\u{2028}b");
         assert_eq!(escape_lines("one\ntwo\x1b[1m\r"), "one\ntwo\\u{1b}[1m\\r");
+    }
+
+    #[test]
+    fn json_keeps_its_values_and_shows_no_bidi_override() {
+        let value = serde_json::json!({"author": "Eve \u{202e}\u{2066}x\u{2029}\x1b[2J"});
+        let text = json(serde_json::to_string(&value).expect("serializes"));
+        assert_eq!(text, r#"{"author":"Eve \u202e\u2066x\u2029\u001b[2J"}"#);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).expect("parses"), value);
     }
 
     #[test]

@@ -187,8 +187,10 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
             },
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log)
-        .expect("the SARIF log has string keys only, so it always serializes");
+    let mut text = crate::safe_text::json(
+        serde_json::to_string_pretty(&log)
+            .expect("the SARIF log has string keys only, so it always serializes"),
+    );
     text.push('\n');
     text
 }
