@@ -54,7 +54,7 @@ pub fn usage(scan: &Scan, args: &UsageArgs, now: Secs) -> Result<UsageSet> {
                     let live = fleet.as_ref().map(|q| q.backend.identity());
                     let (readings, notes) = prometheus::supersede(ledger.latest_readings()?, live.as_deref());
                     for note in notes {
-                        eprintln!("note: {note}");
+                        eprintln!("note: {}", crate::safe_text::escape(&note));
                     }
                     readings.into_iter().for_each(|reading| set.add_reading(reading));
                 }
@@ -92,5 +92,5 @@ pub fn fleet_query(args: &FleetArgs, end: Secs) -> Result<Option<FleetQuery>> {
 
 /// Runs a fleet query, printing its warnings (retries, the backend's own) to standard error.
 pub fn read_fleet(query: &FleetQuery) -> Result<Reading> {
-    prometheus::read_fleet(query, &mut |warning| eprintln!("warning: {warning}"))
+    prometheus::read_fleet(query, &mut |warning| eprintln!("warning: {}", crate::safe_text::escape(&warning)))
 }

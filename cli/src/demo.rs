@@ -89,12 +89,10 @@ fn run_shop(root: &Path, orders: u32, snapshot: &Path) -> Result<()> {
                 .help("cargo wear demo needs cargo on the PATH to build and run the example shop")
         })?;
     if !output.status.success() {
-        return Err(Error::new(format!(
-            "the example shop failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim_end()
-        ))
-        .help(format!("try `cargo run -p {SHOP}` to see why")));
+        // Its output has several lines, and an error is shown on one: print it first.
+        eprintln!("{}", crate::safe_text::escape_lines(String::from_utf8_lossy(&output.stderr).trim_end()));
+        return Err(Error::new(format!("the example shop failed ({}); its output is above", output.status))
+            .help(format!("try `cargo run -p {SHOP}` to see why")));
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     if let Some(summary) = stdout.lines().next() {

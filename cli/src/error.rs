@@ -1,10 +1,15 @@
 //! One error type for every bad input: it names the file and line when there is one, says
-//! what to do, and always means exit code 2.
+//! what to do, and always means exit code 2. It is shown through [`crate::safe_text`]: a
+//! message quotes outside values (a file name, a label from a backend, a line of a usage
+//! file), and none of them may act on the terminal or start a line of its own.
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::safe_text::escape;
+
 /// A failure that stops the command. Printed as
-/// `error: FILE:LINE: MESSAGE` followed by `  help: HINT`.
+/// `error: FILE:LINE: MESSAGE` followed by `  help: HINT`, each on one line with control
+/// characters and bidi overrides as visible escapes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     /// The file at fault, when the error is about a file.
@@ -49,14 +54,15 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.line) {
-            (Some(file), Some(line)) => write!(f, "{}:{line}: ", file.display())?,
-            (Some(file), None) => write!(f, "{}: ", file.display())?,
+        let file = self.file.as_ref().map(|file| file.display().to_string());
+        match (&file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{}:{line}: ", escape(file))?,
+            (Some(file), None) => write!(f, "{}: ", escape(file))?,
             _ => {}
         }
-        f.write_str(&self.message)?;
+        f.write_str(&escape(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escape(help))?;
         }
         Ok(())
     }
@@ -73,5 +79,7 @@ mod tests {
         let e = Error::in_file("wear.toml", "unknown key `cals`").at_line(3).help("did you mean `calls`?");
         assert_eq!(e.to_string(), "wear.toml:3: unknown key `cals`\n  help: did you mean `calls`?");
         assert_eq!(Error::new("no repository").to_string(), "no repository");
+        let hostile = Error::in_file("src/\x1b[2J.rs", "part `a\n::error::x`").help("see \u{202e}");
+        assert_eq!(hostile.to_string(), "src/\\u{1b}[2J.rs: part `a\\n::error::x`\n  help: see \\u{202e}");
     }
 }

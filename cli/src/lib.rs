@@ -5,7 +5,7 @@
 //! [`scan`] (sources → parts) → [`age`] (git → line ages) → [`usage`] (snapshots, ledger →
 //! calls) → [`policy`] (limits, logbook → status, forecast) → [`due`] (the joined due list)
 //! → [`report`] (table, JSON, Markdown, SARIF, GitHub, JUnit), [`heatmap`] and [`map`]
-//! (pictures for a terminal).
+//! (pictures for a terminal). Every writer shows outside text through [`safe_text`].
 
 pub mod age;
 pub mod assemble;
@@ -19,6 +19,7 @@ pub mod map;
 pub mod policy;
 pub mod report;
 pub mod run;
+pub mod safe_text;
 pub mod scan;
 pub mod time;
 pub mod usage;

@@ -13,6 +13,7 @@ use crate::due::{DueList, Status};
 use crate::error::{Error, Result};
 use crate::policy::{Logbook, SignOff, append_signoff, load_policy, logbook_path, write_starter};
 use crate::report::{Format, RenderOptions, render};
+use crate::safe_text::{self, escape};
 use crate::scan::{Functions, Scan, scan_workspace, scan_workspace_for};
 use crate::time::Secs;
 use crate::usage::Ledger;
@@ -44,7 +45,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 pub(crate) fn load_scan(manifest_path: Option<&Path>, which: Functions) -> Result<Scan> {
     let scan = scan_workspace_for(manifest_path, which)?;
     for warning in &scan.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {warning}"); // `Warning` shows itself escaped
     }
     Ok(scan)
 }
@@ -54,7 +55,7 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
     let mut out = String::new();
     match args.format {
         ScanFormat::Table => {
-            let width = scan.parts.iter().map(|p| p.path.len()).max().unwrap_or(4).max(4);
+            let width = scan.parts.iter().map(|p| escape(&p.path).chars().count()).max().unwrap_or(4).max(4);
             let header = format!("{:<width$}  {:<16}  location", "part", "serial");
             match context::color(args.color) {
                 true => {
@@ -66,7 +67,11 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
             for p in &scan.parts {
                 out.push_str(&format!(
                     "{:<width$}  {}  {}:{}-{}\n",
-                    p.path, p.serial, p.rel_file, p.lines.0, p.lines.1
+                    escape(&p.path),
+                    p.serial,
+                    escape(&p.rel_file),
+                    p.lines.0,
+                    p.lines.1
                 ));
             }
         }
@@ -81,7 +86,7 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
                     })
                 })
                 .collect();
-            out = serde_json::to_string_pretty(&parts).unwrap_or_default();
+            out = safe_text::json(serde_json::to_string_pretty(&parts).unwrap_or_default());
             out.push('\n');
         }
     }
@@ -174,7 +179,7 @@ fn ingest(args: &IngestArgs) -> Result<Outcome> {
     eprintln!(
         "ingested {} files into {}: {} new readings, {} already known, {} series in all",
         summary.files,
-        path.display(),
+        safe_text::path(&path),
         summary.new_readings,
         summary.already_known,
         summary.series
@@ -196,11 +201,11 @@ fn ingest_fleet(args: &IngestArgs, path: &Path) -> Result<Outcome> {
     eprintln!(
         "ingested the fleet totals of {} ({parts} parts, processes that reported in the {} before {}){} \
          into {}: {} new readings, {} already known",
-        query.backend.url,
-        args.fleet.window,
+        escape(&query.backend.url),
+        escape(&args.fleet.window),
         crate::time::format_instant(end),
         if files.is_empty() { String::new() } else { format!(" and {} files", files.len()) },
-        path.display(),
+        safe_text::path(path),
         summary.new_readings,
         summary.already_known,
     );
@@ -245,7 +250,7 @@ fn inspect(args: &InspectArgs) -> Result<Outcome> {
     };
     let path = logbook_path(&scan.root);
     append_signoff(&path, &entry)?;
-    eprintln!("signed off {} (serial {}) in {}", entry.part, entry.serial, path.display());
+    eprintln!("signed off {} (serial {}) in {}", escape(&entry.part), entry.serial, safe_text::path(&path));
     Ok(Outcome::Clean)
 }
 
@@ -262,7 +267,7 @@ fn default_signer() -> Result<String> {
 fn init(args: &InitArgs) -> Result<Outcome> {
     let workspace = crate::scan::load_workspace(args.workspace.manifest_path.as_deref())?;
     let path = write_starter(&workspace.root)?;
-    eprintln!("wrote {}: edit its limits, then run `cargo wear report`", path.display());
+    eprintln!("wrote {}: edit its limits, then run `cargo wear report`", safe_text::path(&path));
     Ok(Outcome::Clean)
 }
 

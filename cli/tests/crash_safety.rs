@@ -60,7 +60,8 @@ struct Tally {
     killed_after: usize,
     /// The command finished before the kill came.
     finished: usize,
-    /// Temporary files left next to the target by a killed run (harmless, but counted).
+    /// Temporary files left next to the target by a killed run (harmless, but counted; the
+    /// next `inspect` removes the logbook's).
     leftovers: usize,
     /// The largest leftover journal, in bytes.
     journal_bytes: u64,
@@ -112,18 +113,17 @@ fn ledger_rows(path: &Path) -> Vec<String> {
     all
 }
 
-/// Removes `name`'s leftover temporary files (`.name.*.tmp`) in `dir` and says how many there were.
-fn remove_leftovers(dir: &Path, name: &str) -> usize {
+/// `name`'s leftover temporary files (`.name.*.tmp`) in `dir`.
+fn leftovers(dir: &Path, name: &str) -> Vec<String> {
     let prefix = format!(".{name}.");
-    let mut n = 0;
-    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
-        let file = entry.file_name().to_string_lossy().into_owned();
-        if file.starts_with(&prefix) && file.ends_with(".tmp") {
-            std::fs::remove_file(entry.path()).expect("remove leftover");
-            n += 1;
-        }
-    }
-    n
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|file| file.starts_with(&prefix) && file.ends_with(".tmp"))
+        .collect();
+    found.sort();
+    found
 }
 
 /// Writes `files` snapshots of `parts` parts each, one series per file, into `dir/sub`.
@@ -252,6 +252,7 @@ fn inspect_killed_at_random_points_leaves_the_logbook_before_or_after() {
 
     let mut rng = fastrand::Rng::with_seed(0x5197_0ff5);
     let mut tally = Tally::default();
+    let mut orphans = std::collections::BTreeSet::new();
     let limit = normal.mul_f64(1.2);
     let start = Instant::now();
     for run in 0..RUNS {
@@ -263,15 +264,23 @@ fn inspect_killed_at_random_points_leaves_the_logbook_before_or_after() {
         assert!(is_before || now == after, "run {run} (killed after {delay:?}): the logbook is neither");
         wear_cli::policy::Logbook::parse(&logbook, std::str::from_utf8(&now).expect("utf-8"))
             .expect("the logbook reads");
-        tally.leftovers += remove_leftovers(&root, "wear-logbook.toml");
+        // Left in place: the next run, holding the folder's lock, removes them.
+        orphans.extend(leftovers(&root, "wear-logbook.toml"));
         match (killed, is_before) {
             (false, _) => tally.finished += 1,
             (true, true) => tally.killed_before += 1,
             (true, false) => tally.killed_after += 1,
         }
     }
+    tally.leftovers = orphans.len();
     println!("inspect: {RUNS} runs in {:?}, delays 0..{limit:?}: {tally:?}", start.elapsed());
     assert!(tally.killed_before > 0, "some kills land before the write: {tally:?}");
+    assert!(inspect().status().expect("runs").success());
+    assert_eq!(
+        leftovers(&root, "wear-logbook.toml"),
+        Vec::<String>::new(),
+        "the next inspect removes orphans"
+    );
 }
 
 /// Total calls of every part in the ledger, and the number of series it holds.

@@ -304,7 +304,11 @@ fn github_commands_match_expected_and_read_back() {
         let message = unescape(message);
         assert!(message.starts_with(&item.part), "{message}");
     }
-    assert!(lines[2].contains("line one line two ::error::injected"), "messages are one line: {}", lines[2]);
+    assert!(
+        lines[2].contains(r"line one\nline two\r\n::error::injected"),
+        "messages are one line: {}",
+        lines[2]
+    );
     assert!(lines[2].contains("file=shop/src/odd dir/a%2Cb%3Ac 100%25.rs,"), "{}", lines[2]);
     assert_eq!(render(&empty(), Format::Github, &opts(false, Status::Overdue)).lines().count(), 1);
 }
@@ -344,7 +348,10 @@ fn junit_matches_expected_and_parses_back() {
             .filter(|n| n.is_text())
             .map(|n| n.text().unwrap_or(""))
             .collect::<String>();
-        assert!(odd_out.contains("line one\nline two\r\n::error::injected | `tick`"), "{odd_out:?}");
+        assert!(
+            odd_out.contains(r"line one\nline two\r\n::error::injected | `tick`"),
+            "one line: {odd_out:?}"
+        );
         assert!(odd_out.contains(r#"50% <b>"bold"</b> & 'quoted'"#), "{odd_out:?}");
     }
     let empty = render(&empty(), Format::Junit, &opts(false, Status::Overdue));

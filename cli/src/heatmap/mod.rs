@@ -106,7 +106,7 @@ pub fn run(args: &HeatmapArgs) -> Result<Outcome> {
     }
     emit(&render(&list, &opts), None)?;
     if let Some(path) = &args.html {
-        eprintln!("the HTML report is in {}", path.display());
+        eprintln!("the HTML report is in {}", crate::safe_text::path(path));
     }
     Ok(Outcome::Clean)
 }

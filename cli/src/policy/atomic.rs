@@ -1,8 +1,20 @@
 //! Writing a file all at once or not at all: a temporary file in the same folder, flushed to
 //! disk, then renamed over the target, so a crash or a full disk never leaves a half-written
 //! policy or logbook (contract 6).
+//!
+//! Writers hold an exclusive advisory lock on the folder ([`FolderLock`], `flock` through
+//! `fs4`) from before they read the file until the rename: two `cargo wear inspect` at once
+//! then append one after the other instead of one losing the other's sign-off, and a writer
+//! holding the lock knows that no other writer is between creating and renaming its temporary
+//! file. So it removes the temporary files left by a writer that was killed (`SIGKILL`, power
+//! loss) before writing its own: any `.NAME.XXXXXX.tmp` it finds can only be an orphan. The lock
+//! is taken on the folder itself rather than on a lock file, so nothing new appears in the
+//! user's tree; where the folder cannot be locked (not Unix, or a file system without `flock`)
+//! files are still written atomically but orphans are left alone.
+use std::fs::File;
 use std::io::Write;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
@@ -15,20 +27,102 @@ pub(super) enum Existing {
     Refuse,
 }
 
-/// Writes `bytes` to `path` atomically. With [`Existing::Refuse`], an existing file is left
-/// untouched and the error says so.
-pub(super) fn write_atomically(path: &Path, bytes: &[u8], existing: Existing) -> Result<()> {
+/// How long a writer waits for another one to finish with the folder.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// The exclusive lock on the folder of a file wear writes, released when dropped (or when the
+/// process dies, however it dies).
+#[derive(Debug)]
+pub(super) struct FolderLock {
+    /// The open folder holding the lock; `None` where the folder cannot be locked.
+    folder: Option<File>,
+}
+
+impl FolderLock {
+    /// Locks the folder `path` is in, waiting up to [`LOCK_WAIT`] for another writer.
+    pub(super) fn acquire(path: &Path) -> Result<FolderLock> {
+        let Some(folder) = open_folder(folder_of(path)) else { return Ok(FolderLock { folder: None }) };
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            match fs4::FileExt::try_lock(&folder) {
+                Ok(()) => return Ok(FolderLock { folder: Some(folder) }),
+                // A file system without `flock`: write without the lock, as before it existed.
+                Err(fs4::TryLockError::Error(_)) => return Ok(FolderLock { folder: None }),
+                Err(fs4::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                Err(fs4::TryLockError::WouldBlock) => {
+                    return Err(Error::in_file(
+                        path,
+                        format!("another process kept its folder locked for {} s", LOCK_WAIT.as_secs()),
+                    )
+                    .help("another `cargo wear` is writing next to it: let it finish, then try again; nothing was changed"));
+                }
+            }
+        }
+    }
+
+    /// Removes the temporary files a killed writer of `path` left (`.NAME.XXXXXX.tmp`, as
+    /// [`write_atomically`] names them), if the lock is held; says how many went.
+    fn remove_orphans(&self, path: &Path) -> usize {
+        let (Some(_), Some(name)) = (&self.folder, path.file_name().and_then(|n| n.to_str())) else {
+            return 0;
+        };
+        let Ok(entries) = std::fs::read_dir(folder_of(path)) else { return 0 };
+        let prefix = format!(".{name}.");
+        entries
+            .flatten()
+            .filter(|entry| {
+                let file = entry.file_name();
+                let random = file.to_str().and_then(|f| f.strip_prefix(&prefix)?.strip_suffix(".tmp"));
+                random
+                    .is_some_and(|r| r.len() == RANDOM_CHARS && r.bytes().all(|b| b.is_ascii_alphanumeric()))
+                    && entry.file_type().is_ok_and(|t| t.is_file())
+            })
+            .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+            .count()
+    }
+}
+
+/// The random characters in a temporary file's name (`tempfile`'s default).
+const RANDOM_CHARS: usize = 6;
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+#[cfg(unix)]
+fn open_folder(folder: &Path) -> Option<File> {
+    File::open(folder).ok()
+}
+
+#[cfg(not(unix))]
+fn open_folder(_folder: &Path) -> Option<File> {
+    None
+}
+
+/// Writes `bytes` to `path` atomically, under `lock` (taken on `path` by the caller, before it
+/// read what it changes), first removing the temporary files of writers that were killed. With
+/// [`Existing::Refuse`], an existing file is left untouched and the error says so.
+pub(super) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    existing: Existing,
+    lock: &FolderLock,
+) -> Result<()> {
+    lock.remove_orphans(path);
     let failed = |what: &str, e: std::io::Error| {
         Error::in_file(path, format!("cannot {what}: {e}"))
             .help("check that the folder exists, is writable and has free space; nothing was changed")
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
+        .rand_bytes(RANDOM_CHARS)
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| failed("create a temporary file next to it", e))?;
@@ -55,21 +149,21 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8], existing: Existing) ->
         })?,
     }
     // Make the rename itself durable; failing here changes nothing already written.
-    if let Ok(dir) = std::fs::File::open(dir) {
+    if let Ok(dir) = File::open(dir) {
         let _ = dir.sync_all();
     }
     Ok(())
 }
 
 #[cfg(unix)]
-fn default_permissions(file: &std::fs::File) -> Result<std::fs::Permissions> {
+fn default_permissions(file: &File) -> Result<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
     let _ = file;
     Ok(std::fs::Permissions::from_mode(0o644))
 }
 
 #[cfg(not(unix))]
-fn default_permissions(file: &std::fs::File) -> Result<std::fs::Permissions> {
+fn default_permissions(file: &File) -> Result<std::fs::Permissions> {
     file.metadata()
         .map(|m| m.permissions())
         .map_err(|e| Error::new(format!("cannot read the permissions of a temporary file: {e}")))

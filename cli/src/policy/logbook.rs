@@ -22,7 +22,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use wear_identity::Serial;
 
-use super::atomic::{Existing, write_atomically};
+use super::atomic::{Existing, FolderLock, write_atomically};
 use super::file::{line_of, read_optional};
 use crate::error::{Error, Result};
 use crate::time::{Secs, format_instant, parse_instant};
@@ -191,6 +191,8 @@ fn parse_date(text: &str) -> Option<Secs> {
 /// atomically. The existing text is kept byte for byte and the entry added as one new block.
 /// A malformed logbook or an invalid entry is an error, and nothing is written.
 pub fn append_signoff(path: &Path, entry: &SignOff) -> Result<()> {
+    // Held from the read to the rename, so a concurrent sign-off is never lost.
+    let lock = FolderLock::acquire(path)?;
     let existing = read_optional(path)?;
     let before = match &existing {
         Some(text) => Logbook::parse(path, text)?.entries.len(),
@@ -218,7 +220,7 @@ pub fn append_signoff(path: &Path, entry: &SignOff) -> Result<()> {
         )
         .help("please report this as a bug in cargo wear"));
     }
-    write_atomically(path, text.as_bytes(), Existing::Replace)
+    write_atomically(path, text.as_bytes(), Existing::Replace, &lock)
 }
 
 /// `existing` followed by a blank line and the new block, in the file's own line endings.
@@ -250,7 +252,8 @@ fn appended(existing: &str, entry: &SignOff) -> String {
     text
 }
 
-/// A TOML basic string on one line: quotes, backslashes and control characters escaped.
+/// A TOML basic string on one line: quotes, backslashes, control characters and bidi overrides
+/// escaped, so that the logbook reads in review as it parses (no "Trojan Source" signer).
 fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
@@ -261,7 +264,7 @@ fn quote(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if crate::safe_text::is_unsafe(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }

@@ -2,7 +2,7 @@
 //! shows a rule, so that the first policy is edited rather than written from memory.
 use std::path::{Path, PathBuf};
 
-use super::atomic::{Existing, write_atomically};
+use super::atomic::{Existing, FolderLock, write_atomically};
 use super::file::{POLICY_FILE, load_policy};
 use crate::error::{Error, Result};
 
@@ -15,6 +15,7 @@ pub const STARTER: &str = include_str!("starter.toml");
 /// policy cannot be read.
 pub fn write_starter(workspace_root: &Path) -> Result<PathBuf> {
     let path = workspace_root.join(POLICY_FILE);
+    let lock = FolderLock::acquire(&path)?;
     if path.exists() {
         return Err(Error::in_file(&path, format!("`{POLICY_FILE}` already exists; it was left as it is"))
             .help("edit it, or remove it first to start over"));
@@ -27,6 +28,6 @@ pub fn write_starter(workspace_root: &Path) -> Result<PathBuf> {
         )
         .help(format!("edit it there, or move it into `{POLICY_FILE}`; a workspace keeps one policy")));
     }
-    write_atomically(&path, STARTER.as_bytes(), Existing::Refuse)?;
+    write_atomically(&path, STARTER.as_bytes(), Existing::Refuse, &lock)?;
     Ok(path)
 }

@@ -4,7 +4,8 @@
 //!
 //! GitHub reads a command up to the end of its line and splits properties on `,` and `:`, so
 //! messages have `%`, `\r` and `\n` percent-encoded, and properties `:` and `,` as well; a
-//! part path (`<S as Trait<T, U>>::f`) in a title therefore cannot end the command early.
+//! part path (`<S as Trait<T, U>>::f`) in a title therefore cannot end the command early, and
+//! a file name holding `\n::error::` cannot start a command of its own.
 use super::{RenderOptions, counts_text, finding_text, is_finding, parts_text, window_text};
 use crate::due::{DueList, Status};
 
@@ -29,18 +30,21 @@ pub(super) fn render(list: &DueList, _opts: &RenderOptions) -> String {
     out
 }
 
-/// A command's message, escaped as GitHub's runner unescapes it; other control characters
-/// (an escape code the log viewer would act on) become U+FFFD.
+/// A command's message, escaped as GitHub's runner unescapes it (`%`, `\r`, `\n`), so it stays
+/// one command on one line; other control characters and bidi overrides (an escape code the log
+/// viewer would act on) become visible escapes such as `\u{1b}`.
 pub(super) fn data(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '%' => "%25".to_owned(),
-            '\r' => "%0D".to_owned(),
-            '\n' => "%0A".to_owned(),
-            c if c.is_control() && c != '\t' => '\u{FFFD}'.to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if crate::safe_text::is_unsafe(c) => crate::safe_text::push_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A command's property value, escaped as GitHub's runner unescapes it.
@@ -65,7 +69,7 @@ mod tests {
     fn data_escapes_percent_and_line_breaks_only() {
         assert_eq!(data("100% done\r\nnext: a, b"), "100%25 done%0D%0Anext: a, b");
         assert_eq!(data("%0A"), "%250A");
-        assert_eq!(data("\x1b[31mred\u{7}"), "\u{FFFD}[31mred\u{FFFD}");
+        assert_eq!(data("\x1b[31mred\u{7}\t\u{202e}"), "\\u{1b}[31mred\\u{7}\\t\\u{202e}");
     }
 
     #[test]

@@ -95,8 +95,10 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
         counts: Counts { total: list.parts.len(), overdue, due_soon, serviceable, in_storage, unknown },
         parts: list.parts.iter().map(part).collect(),
     };
-    let mut text = serde_json::to_string_pretty(&report)
-        .expect("the report has string keys only, so it always serializes");
+    let mut text = crate::safe_text::json(
+        serde_json::to_string_pretty(&report)
+            .expect("the report has string keys only, so it always serializes"),
+    );
     text.push('\n');
     text
 }

@@ -3,10 +3,12 @@
 //! `--fail-on` are failures; parts of unknown status (no usage data) that do not fail are
 //! skipped, since nothing was measured; every other part passes, with its figures as output.
 //!
-//! Every attribute and text is escaped for XML 1.0, and characters XML 1.0 cannot carry at
-//! all (control characters other than tab, line feed and carriage return) become U+FFFD.
+//! Every attribute and text is escaped for XML 1.0; control characters other than tab, line
+//! feed and carriage return (which XML 1.0 cannot carry) and bidi overrides become visible
+//! escapes such as `\u{1b}`, and the few other characters XML 1.0 cannot carry become U+FFFD.
 use super::{
-    RenderOptions, age, busy, due_date, fails, finding_text, module_path, nearest, opt_count, remarks,
+    RenderOptions, age, busy, due_date, fails, finding_text, module_path, nearest, one_line, opt_count,
+    remarks,
 };
 use crate::due::{DueItem, DueList, Status};
 use crate::time::format_instant;
@@ -93,9 +95,9 @@ fn details(item: &DueItem, now: i64) -> String {
         format!("nearest limit: {}", nearest(item)),
         format!("projected due: {}", due_date(item)),
         format!("serial: {}", item.serial),
-        format!("location: {}:{}-{}", item.file, item.lines[0], item.lines[1]),
+        format!("location: {}:{}-{}", one_line(&item.file), item.lines[0], item.lines[1]),
     ];
-    lines.extend(remarks(item).into_iter().map(|r| format!("remark: {r}")));
+    lines.extend(remarks(item).into_iter().map(|r| format!("remark: {}", one_line(&r))));
     lines.join("\n")
 }
 
@@ -123,6 +125,7 @@ fn escape(s: &str, attribute: bool) -> String {
             '\n' if attribute => out.push_str("&#10;"),
             '\t' if attribute => out.push_str("&#9;"),
             '\t' | '\n' => out.push(c),
+            c if crate::safe_text::is_unsafe(c) => crate::safe_text::push_escape(&mut out, c),
             c if is_xml_char(c) => out.push(c),
             _ => out.push('\u{FFFD}'),
         }
@@ -151,7 +154,8 @@ mod tests {
 
     #[test]
     fn characters_xml_cannot_hold_are_replaced() {
-        assert_eq!(text("bell\u{7} nul\u{0} ok\u{1F600}"), "bell\u{FFFD} nul\u{FFFD} ok\u{1F600}");
+        assert_eq!(text("bell\u{7} nul\u{0} ok\u{1F600}"), "bell\\u{7} nul\\u{0} ok\u{1F600}");
+        assert_eq!(attr("a\u{202e}b\x1b[2J"), "a\\u{202e}b\\u{1b}[2J");
         assert_eq!(attr("\u{FFFE}"), "\u{FFFD}");
     }
 }

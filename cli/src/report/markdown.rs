@@ -91,7 +91,8 @@ fn push_table(out: &mut String, parts: &[&DueItem], now: i64) {
 
 /// `s` as an inline code span inside a table cell: the fence is one backtick longer than the
 /// longest run inside, padded with a space when `s` starts or ends with a backtick, `|` is
-/// escaped for the table, and line breaks become spaces.
+/// escaped for the table, and line breaks, control characters and bidi overrides are visible
+/// escapes (`\n`, `\u{1b}`), so a cell stays one table row.
 pub(super) fn code(s: &str) -> String {
     let longest_run = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
@@ -101,7 +102,8 @@ pub(super) fn code(s: &str) -> String {
 }
 
 /// `s` as literal text in a table cell: Markdown punctuation backslash-escaped, HTML
-/// characters as entities, line breaks as spaces.
+/// characters as entities, line breaks, control characters and bidi overrides as visible
+/// escapes.
 pub(super) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in one_line(s).chars() {
@@ -135,7 +137,7 @@ mod tests {
         assert_eq!(code("a|b"), "`a\\|b`");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x``"), "``` `x`` ```");
-        assert_eq!(code("a\nb"), "`a b`");
+        assert_eq!(code("a\nb\x1b[2J\u{202e}"), "`a\\nb\\u{1b}[2J\\u{202e}`");
     }
 
     #[test]

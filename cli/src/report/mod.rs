@@ -196,17 +196,11 @@ fn window_text(list: &DueList) -> String {
     }
 }
 
-/// `s` on one line with nothing a terminal would act on: line breaks and tabs become spaces,
-/// other control characters (an escape code in a remark, say) become U+FFFD.
+/// `s` on one line with nothing a terminal, a log viewer or a CI runner would act on: line
+/// breaks, escape codes, other control characters and bidi overrides become visible escapes
+/// (`\n`, `\u{1b}`, `\u{202e}`), as [`crate::safe_text::escape`] writes them.
 pub(crate) fn one_line(s: &str) -> String {
-    s.replace("\r\n", " ")
-        .chars()
-        .map(|c| match c {
-            '\r' | '\n' | '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
+    crate::safe_text::escape(s).into_owned()
 }
 
 /// The note printed when the history is shallow.
@@ -388,7 +382,7 @@ mod tests {
 
     #[test]
     fn one_line_leaves_nothing_for_a_terminal_to_act_on() {
-        assert_eq!(one_line("a\r\nb\nc\td\x1b[31me\u{7}"), "a b c d\u{FFFD}[31me\u{FFFD}");
+        assert_eq!(one_line("a\r\nb\tc\x1b[31md\u{7}\u{202e}"), "a\\r\\nb\\tc\\u{1b}[31md\\u{7}\\u{202e}");
         assert_eq!(one_line("<S as T<'a>>::f"), "<S as T<'a>>::f");
     }
 

@@ -187,8 +187,10 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
             },
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log)
-        .expect("the SARIF log has string keys only, so it always serializes");
+    let mut text = crate::safe_text::json(
+        serde_json::to_string_pretty(&log)
+            .expect("the SARIF log has string keys only, so it always serializes"),
+    );
     text.push('\n');
     text
 }
@@ -201,7 +203,7 @@ fn result(item: &DueItem, now: i64) -> Option<SarifResult<'_>> {
         rule_id: RULES[rule_index].1,
         rule_index,
         level: level(item.status),
-        message: Message { text: finding_text(item, now) },
+        message: Message { text: plain_text(&finding_text(item, now)) },
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation { uri: uri(&item.file), uri_base_id: "%SRCROOT%" },
@@ -222,6 +224,24 @@ fn level(status: Status) -> &'static str {
     }
 }
 
+/// A result's message as SARIF plain text (§3.11.6): `[` and `]` (and a backslash before one)
+/// backslash-escaped, so no part of it reads as an embedded link `[text](id)` in a SARIF viewer
+/// or as a Markdown link or image where the text is shown as Markdown. Control characters and
+/// bidi overrides are already visible escapes ([`finding_text`] is one line).
+fn plain_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' | ']' => out.push('\\'),
+            '\\' if matches!(chars.peek(), Some('[' | ']')) => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A relative path as a URI reference: `/` kept, unreserved characters kept, everything else
 /// (spaces, `%`, `:` that would read as a scheme, non-ASCII) percent-encoded as UTF-8.
 pub(super) fn uri(path: &str) -> String {
@@ -240,6 +260,15 @@ pub(super) fn uri(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_have_no_embedded_links() {
+        assert_eq!(
+            plain_text("<[u8; 3] as T>::f [x](1) ![i](http://h/p.png)"),
+            "<\\[u8; 3\\] as T>::f \\[x\\](1) !\\[i\\](http://h/p.png)"
+        );
+        assert_eq!(plain_text("a\\[b \\u{1b}"), "a\\\\\\[b \\u{1b}");
+    }
 
     #[test]
     fn uris_are_percent_encoded_relative_references() {

@@ -13,6 +13,7 @@ use wear_identity::serial::Serial;
 use wear_identity::site::sites_in_file;
 
 use crate::error::Result;
+use crate::safe_text::escape;
 pub use modules::{ModuleFile, module_files};
 pub use workspace::{Target, Workspace, load_workspace};
 
@@ -35,7 +36,8 @@ pub struct Part {
     pub package: String,
 }
 
-/// A problem that does not stop the scan: the file is skipped or the function left out.
+/// A problem that does not stop the scan: the file is skipped or the function left out. Shown
+/// on one line, with outside text (the file name, the quoted code) escaped by [`escape`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warning {
     /// The file at fault.
@@ -49,8 +51,10 @@ pub struct Warning {
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
+            Some(line) => {
+                write!(f, "{}:{line}: {}", escape(&self.file.display().to_string()), escape(&self.message))
+            }
+            None => write!(f, "{}: {}", escape(&self.file.display().to_string()), escape(&self.message)),
         }
     }
 }

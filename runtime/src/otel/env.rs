@@ -41,7 +41,9 @@ pub(crate) fn settings(get: impl Fn(&str) -> Option<String>) -> (Settings, Vec<S
     if let Some(url) = get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") {
         match check_url(&url) {
             Ok(()) => endpoint = Some(url),
-            Err(why) => warnings.push(ignored("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", &url, &why)),
+            Err(why) => {
+                warnings.push(ignored("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", &scrub(&url, &url), &why))
+            }
         }
     }
     if endpoint.is_none()
@@ -49,7 +51,7 @@ pub(crate) fn settings(get: impl Fn(&str) -> Option<String>) -> (Settings, Vec<S
     {
         match check_url(&base) {
             Ok(()) => endpoint = Some(format!("{}/v1/metrics", base.trim_end_matches('/'))),
-            Err(why) => warnings.push(ignored("OTEL_EXPORTER_OTLP_ENDPOINT", &base, &why)),
+            Err(why) => warnings.push(ignored("OTEL_EXPORTER_OTLP_ENDPOINT", &scrub(&base, &base), &why)),
         }
     }
     let endpoint = endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
@@ -97,6 +99,24 @@ fn ignored(name: &str, value: &str, why: &str) -> String {
     format!("ignoring {name}={value:?}: {why}")
 }
 
+/// The user information of an `http(s)://user:password@host` URL (everything between `://`
+/// and the last `@` before the path), if there is any.
+fn userinfo(url: &str) -> Option<&str> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = rest.split(['?', '#']).next().unwrap_or("");
+    let at = authority.rfind('@')?;
+    Some(&rest[..at]).filter(|info| !info.is_empty())
+}
+
+/// `text` with the user information of `url` (a password, a token) replaced by `***`, for a
+/// message that quotes the URL or an error about it.
+pub(crate) fn scrub(text: &str, url: &str) -> String {
+    match userinfo(url) {
+        Some(info) => text.replace(info, "***"),
+        None => text.to_owned(),
+    }
+}
+
 /// A positive whole number of milliseconds.
 fn millis(value: &str) -> Result<Duration, String> {
     match value.parse::<u64>() {
@@ -128,7 +148,9 @@ fn check_url(url: &str) -> Result<(), String> {
     if let Some(port) = port
         && port.parse::<u16>().is_err()
     {
-        return Err(format!("port {port:?} is not a number from 0 to 65535; using the default endpoint"));
+        // The port is not quoted: in a URL such as `http://user:pass/word@host` it is part of
+        // the password.
+        return Err("the port is not a number from 0 to 65535; using the default endpoint".to_owned());
     }
     Ok(())
 }
@@ -179,6 +201,22 @@ mod tests {
         ]);
         assert_eq!(s.endpoint, "http://collector:4318/v1/metrics");
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn warnings_never_quote_a_password() {
+        for bad in
+            ["http://ops:s3cr3t@h:99999", "http://ops:s3/cr3t@h", "http://ops:s3cr3t@h b", "http://:s3cr3t@"]
+        {
+            let (s, warnings) = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", bad)]);
+            assert_eq!(s.endpoint, DEFAULT_ENDPOINT, "{bad}");
+            assert_eq!(warnings.len(), 1, "{bad}");
+            assert!(!warnings[0].contains("s3"), "{}", warnings[0]);
+            assert!(warnings[0].contains("***"), "{}", warnings[0]);
+        }
+        assert_eq!(scrub("cannot use 'http://u:p@h/x'", "http://u:p@h/x"), "cannot use 'http://***@h/x'");
+        assert_eq!(scrub("http://h/a@b?c@d", "http://h/a@b?c@d"), "http://***@b?c@d");
+        assert_eq!(scrub("http://h:1", "http://h:1"), "http://h:1");
     }
 
     #[test]

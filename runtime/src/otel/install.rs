@@ -59,10 +59,11 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
     let exporter = match exporter(&settings.endpoint, settings.timeout, tls.clone()) {
         Ok(exporter) => exporter,
         Err(error) if settings.endpoint != DEFAULT_ENDPOINT => {
-            eprintln!(
+            let message = format!(
                 "wear: cannot export to {:?} ({error}); using the default endpoint {DEFAULT_ENDPOINT}",
                 settings.endpoint
             );
+            eprintln!("{}", env::scrub(&message, &settings.endpoint));
             exporter(DEFAULT_ENDPOINT, settings.timeout, tls).map_err(InstallError)?
         }
         Err(error) => return Err(InstallError(error)),

@@ -52,7 +52,7 @@ fn append_keeps_existing_bytes_and_adds_one_block() {
     write(root.path(), "wear-logbook.toml", HAND_WRITTEN);
     let mut new = entry("shop::cart::\"odd\"", SERIAL_B, "2026-03-01T10:00:00Z");
     new.busy_ns = None;
-    new.by = "Zoë \\ Ng".to_owned();
+    new.by = "Zoë \\ Ng \u{202E}".to_owned();
     new.note = "line one\nline two\t\"quoted\" \u{7}".to_owned();
     append_signoff(&path, &new).expect("append");
     let text = std::fs::read_to_string(&path).expect("written");
@@ -60,6 +60,7 @@ fn append_keeps_existing_bytes_and_adds_one_block() {
     assert!(added.starts_with("\n\n[[signoff]]\n"), "{added:?}");
     assert_eq!(added.matches("[[signoff]]").count(), 1, "one block: {added:?}");
     assert_eq!(added.lines().filter(|l| !l.is_empty()).count(), 7, "one line per key, no busy_ns: {added:?}");
+    assert!(added.contains("by = \"Zoë \\\\ Ng \\u202E\"\n"), "a bidi override is escaped: {added:?}");
     let book = Logbook::load(&path).expect("reads back");
     assert_eq!(book.entries().len(), 2);
     assert_eq!(book.entries()[0].note, "long\nnote");

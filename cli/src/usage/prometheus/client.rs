@@ -72,6 +72,14 @@ impl Auth {
         }
     }
 
+    /// The strings that must never be shown: the token, or the password and the encoded pair.
+    fn secrets(&self) -> Vec<String> {
+        match self {
+            Auth::Bearer(token) => vec![token.clone()],
+            Auth::Basic { password, .. } => vec![self.header(), password.clone()],
+        }
+    }
+
     fn header(&self) -> String {
         match self {
             Auth::Bearer(token) => format!("Bearer {token}"),
@@ -171,6 +179,26 @@ impl Backend {
         format!("{} [{}]", self.url, headers.join(", "))
     }
 
+    /// `text` from the backend (an error answer, a warning, a redirect target) with every
+    /// credential this client sends replaced by `<redacted>`: a backend or a proxy in front of it
+    /// may echo the request's headers back.
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for secret in self.auth.iter().flat_map(Auth::secrets) {
+            if !secret.is_empty() {
+                text = text.replace(&secret, "<redacted>");
+            }
+        }
+        text
+    }
+
+    /// [`redact`](Self::redact) applied to an error's message and help.
+    pub fn redact_error(&self, mut error: Error) -> Error {
+        error.message = self.redact(&error.message);
+        error.help = error.help.map(|help| self.redact(&help));
+        error
+    }
+
     /// Runs an instant query at `time` (seconds since the epoch) and returns the answer's body,
     /// retrying transient failures up to [`ATTEMPTS`] times in all. `on_retry` hears of each
     /// retry (what failed, the wait, the attempt about to be made).
@@ -232,14 +260,19 @@ impl Backend {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let location =
+            response.headers().get("location").and_then(|v| v.to_str().ok()).map(|l| self.redact(l));
         let body = response.body_mut().with_config().limit(MAX_BODY).read_to_string();
         let body = match body {
             Ok(body) => body,
             Err(e) if status == 200 => return Attempt::Transient(describe(&e, self.timeout), None),
             Err(_) => String::new(),
         };
-        let detail = api_error(&body).map(|e| format!(": {e}")).unwrap_or_default();
+        // Redacted before it is cut short, so no part of a secret is left at the cut.
+        let detail = match status {
+            200 => String::new(),
+            _ => api_error(&self.redact(&body)).map(|e| format!(": {e}")).unwrap_or_default(),
+        };
         match status {
             200 => Attempt::Answer(body),
             429 => Attempt::Transient(format!("it answered 429 Too Many Requests{detail}"), retry_after),
@@ -341,8 +374,11 @@ mod tests {
         assert_eq!(basic.header(), "Basic b3BzOmh1bnRlcjI=");
         assert!(!format!("{basic:?}").contains("hunter2"));
         let backend =
-            Backend::new("http://h:9090/", Some(basic), Vec::new(), Duration::from_secs(1)).unwrap();
+            Backend::new("http://h:9090/", Some(basic.clone()), Vec::new(), Duration::from_secs(1)).unwrap();
         assert!(!format!("{backend:?}").contains("hunter2"));
+        let echoed = format!("you sent {} and user ops", basic.header());
+        assert_eq!(backend.redact(&echoed), "you sent <redacted> and user ops");
+        assert_eq!(backend.redact("hunter2 again"), "<redacted> again");
         assert_eq!(Auth::from_env(env(&[])).unwrap(), None);
         for bad in
             [&[(TOKEN_VAR, "t"), (USER_VAR, "u")][..], &[(USER_VAR, "u")][..], &[(PASSWORD_VAR, "p")][..]]

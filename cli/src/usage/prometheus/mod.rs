@@ -104,21 +104,30 @@ pub fn series_key(url: &str, start: Secs) -> SeriesKey {
 /// Reads the fleet's totals: [`Metric::ALL`] then the resets check, four requests in all,
 /// each retried at most [`client::ATTEMPTS`] times. `say` hears warnings (retries, the
 /// backend's own warnings, counter resets) as whole sentences.
+/// Any error quoting the backend (a label value, an error answer) has the credentials sent to it
+/// redacted ([`Backend::redact`]), as have the warnings.
 pub fn read_fleet(query: &FleetQuery, say: &mut dyn FnMut(String)) -> Result<Reading> {
+    read_fleet_unredacted(query, say).map_err(|e| query.backend.redact_error(e))
+}
+
+fn read_fleet_unredacted(query: &FleetQuery, say: &mut dyn FnMut(String)) -> Result<Reading> {
     let FleetQuery { backend, window, end } = query;
     let url = backend.url.as_str();
     let identity = backend.identity();
     let ask = |promql: &str, say: &mut dyn FnMut(String)| -> Result<response::Answer> {
-        let body = backend.query(promql, *end, |why, wait, attempt| {
-            say(format!(
-                "the Prometheus API at {url}: {why}; retrying in {:.1} s (attempt {attempt} of {})",
-                wait.as_secs_f64(),
-                client::ATTEMPTS
-            ))
-        })?;
-        let answer = response::parse(url, promql, &body)?;
+        // Whatever the backend says is redacted: it may echo the credentials it was sent.
+        let body = backend
+            .query(promql, *end, |why, wait, attempt| {
+                say(backend.redact(&format!(
+                    "the Prometheus API at {url}: {why}; retrying in {:.1} s (attempt {attempt} of {})",
+                    wait.as_secs_f64(),
+                    client::ATTEMPTS
+                )))
+            })
+            .map_err(|e| backend.redact_error(e))?;
+        let answer = response::parse(url, promql, &body).map_err(|e| backend.redact_error(e))?;
         for warning in &answer.warnings {
-            say(format!("the Prometheus API at {url} warns: {}", client::shorten(warning)));
+            say(format!("the Prometheus API at {url} warns: {}", client::shorten(&backend.redact(warning))));
         }
         Ok(answer)
     };
