@@ -81,7 +81,7 @@ pub struct FleetArgs {
     pub window: String,
     /// With --prometheus: seconds each request may take before it is tried again (4 tries).
     #[arg(long, value_name = "SECS", default_value_t = crate::usage::prometheus::DEFAULT_TIMEOUT_SECS,
-          requires = "prometheus")]
+          requires = "prometheus", allow_negative_numbers = true)]
     pub prometheus_timeout: f64,
     /// With --prometheus: send this header with every query, e.g. a tenant for Mimir or Cortex
     /// (`'X-Scope-OrgID: team-a'`) or Thanos (`'THANOS-TENANT: team-a'`); repeatable. Not for

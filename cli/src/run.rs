@@ -294,7 +294,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     let fail = |e: std::io::Error| {
-        Error::in_file(path, format!("cannot write: {e}"))
+        // tempfile names its own temporary file in the message (` at path "dir/.tmpXXXX"`): a
+        // name the user never gave, and never the same twice.
+        let why = e.to_string();
+        let why = why.split(" at path \"").next().unwrap_or(&why).to_owned();
+        Error::in_file(path, format!("cannot write: {why}"))
             .help("check that the folder exists and is writable")
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;

@@ -101,6 +101,7 @@ fn a_missing_manifest_is_a_clear_error() {
     assert!(err.to_string().contains("no such manifest"), "{err}");
     fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \n").expect("write");
     let err = scan_workspace(Some(&dir.path().join("Cargo.toml"))).unwrap_err();
-    assert!(err.to_string().contains("cargo metadata failed"), "{err}");
+    assert!(err.to_string().contains("cargo cannot read the manifest"), "{err}");
+    assert_eq!(err.line, Some(2), "{err}");
     assert!(err.help.is_some());
 }

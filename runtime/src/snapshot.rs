@@ -276,7 +276,11 @@ pub struct WriteError {
 
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot write wear snapshot to {}: {}", self.path.display(), self.source)
+        // tempfile adds its temporary file's name (` at path "dir/.wear-snapshotXXXX"`), a name
+        // the user never gave.
+        let why = self.source.to_string();
+        let why = why.split(" at path \"").next().unwrap_or(&why);
+        write!(f, "cannot write wear snapshot to {}: {why}", self.path.display())
     }
 }
 
@@ -298,6 +302,15 @@ impl Snapshot {
     /// disk, then renamed over `path`, so a reader or a crash never sees half a file.
     pub fn write_to(&self, path: &Path) -> Result<(), WriteError> {
         let fail = |source| WriteError { path: path.to_owned(), source };
+        // The rename below would replace whatever is at `path`: as root, even `/dev/full`.
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            let what = if meta.is_dir() { "a folder" } else { "not a regular file (a device or a pipe?)" };
+            return Err(fail(std::io::Error::other(format!(
+                "it is {what}; give the path of a file to write, e.g. usage/{{service}}-{{instance}}.json"
+            ))));
+        }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),

@@ -60,10 +60,21 @@ pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warni
         let syntax = match syn::parse_file(&text) {
             Ok(syntax) => syntax,
             Err(e) => {
+                // proc-macro2's lexer gives one message for every way text fails to be tokens.
+                let why = match e.to_string() {
+                    lex if lex == "cannot parse string into token stream" => "it cannot be split into \
+                        tokens: a `(`, `[` or `{` that is not closed, a string or comment that does not \
+                        end, or a character Rust does not allow"
+                        .to_owned(),
+                    why => why,
+                };
                 warnings.push(Warning {
                     file,
                     line: Some(e.span().start().line),
-                    message: format!("does not parse ({e}); its parts are left out"),
+                    message: format!(
+                        "does not parse ({why}); its parts are left out until it does (`cargo check` shows \
+                         where)"
+                    ),
                 });
                 continue;
             }

@@ -41,10 +41,18 @@ pub fn load_workspace(manifest_path: Option<&Path>) -> Result<Workspace> {
         command.manifest_path(path);
     }
     let metadata = command.exec().map_err(|e| {
+        let help = "run inside a cargo workspace, or point --manifest-path at its Cargo.toml";
+        if let cargo_metadata::Error::CargoMetadata { stderr } = &e
+            && let Some(error) = cargo_error(stderr)
+        {
+            return match error.file {
+                Some(_) => error.help("fix the manifest at that line (cargo check says the same)"),
+                None => error.help(help),
+            };
+        }
         let shown =
             manifest_path.map_or_else(|| "the current directory".to_owned(), |p| p.display().to_string());
-        Error::new(format!("cargo metadata failed for {shown}: {}", one_line(&e.to_string())))
-            .help("run inside a cargo workspace, or point --manifest-path at its Cargo.toml")
+        Error::new(format!("cargo metadata failed for {shown}: {}", one_line(&e.to_string()))).help(help)
     })?;
     let mut targets = Vec::new();
     for package in metadata.workspace_packages() {
@@ -74,6 +82,24 @@ pub fn load_workspace(manifest_path: Option<&Path>) -> Result<Workspace> {
         root: metadata.workspace_root.into_std_path_buf(),
         target_dir: metadata.target_directory.into_std_path_buf(),
         targets,
+    })
+}
+
+/// Cargo's own error, with the manifest and line it points at (` --> Cargo.toml:3:9`) when it
+/// gives one, so the message names the file and line like every other.
+fn cargo_error(stderr: &str) -> Option<Error> {
+    let message = stderr.lines().find_map(|l| l.strip_prefix("error: "))?.trim();
+    let location = stderr.lines().find_map(|l| l.trim_start().strip_prefix("--> "));
+    let Some((file, rest)) = location.and_then(|l| l.trim().split_once(':')) else {
+        let causes: Vec<&str> =
+            stderr.lines().skip_while(|l| !l.starts_with("Caused by:")).skip(1).map(str::trim).collect();
+        let cause = causes.iter().rev().find(|l| !l.is_empty()).map(|c| format!(": {c}")).unwrap_or_default();
+        return Some(Error::new(format!("cargo cannot read the workspace: {message}{cause}")));
+    };
+    let error = Error::in_file(file, format!("cargo cannot read the manifest: {message}"));
+    Some(match rest.split(':').next().and_then(|line| line.parse().ok()) {
+        Some(line) => error.at_line(line),
+        None => error,
     })
 }
 

@@ -33,6 +33,8 @@ pub enum Reply {
     WithHeaders(u16, Vec<(String, String)>, String),
     /// Read the request and never answer (until the server is dropped, at most 30 s).
     Hang,
+    /// These bytes as the whole answer, status line and headers included, then close.
+    Raw(Vec<u8>),
 }
 
 type Handler = dyn Fn(&Request, usize) -> Reply + Send + Sync;
@@ -112,6 +114,11 @@ fn serve(stream: TcpStream, recorded: &Mutex<Vec<Request>>, handler: &Handler, s
     let (status, extra, body) = match handler(&request, number) {
         Reply::Status(status, body) => (status, Vec::new(), body),
         Reply::WithHeaders(status, extra, body) => (status, extra, body),
+        Reply::Raw(bytes) => {
+            let mut out = stream;
+            let _ = out.write_all(&bytes);
+            return;
+        }
         Reply::Hang => {
             let until = Instant::now() + Duration::from_secs(30);
             while Instant::now() < until && !stop.load(Ordering::SeqCst) {

@@ -262,8 +262,39 @@ impl Backend {
             .map(Duration::from_secs);
         let location =
             response.headers().get("location").and_then(|v| v.to_str().ok()).map(|l| self.redact(l));
+        // A body above the limit is refused, not retried: the backend would send it again.
+        let too_big = |size: String| {
+            Attempt::Final(
+                Error::new(format!(
+                    "the Prometheus API at {} answered with {size}; cargo-wear reads at most {} MiB",
+                    self.url,
+                    MAX_BODY >> 20
+                ))
+                .help("check that --prometheus names a Prometheus-compatible query API (the base URL)"),
+            )
+        };
+        let declared = response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if let Some(length) = declared.filter(|&length| length > MAX_BODY) {
+            return too_big(format!("a body of {} MiB", length >> 20));
+        }
         let body = response.body_mut().with_config().limit(MAX_BODY).read_to_string();
         let body = match body {
+            Err(ureq::Error::BodyExceedsLimit(_)) => {
+                return too_big("a body that goes on past that".to_owned());
+            }
+            Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Attempt::Final(
+                    Error::new(format!(
+                        "the Prometheus API at {} answered with a body that is not UTF-8 text",
+                        self.url
+                    ))
+                    .help("check that --prometheus names a Prometheus-compatible query API (the base URL)"),
+                );
+            }
             Ok(body) => body,
             Err(e) if status == 200 => return Attempt::Transient(describe(&e, self.timeout), None),
             Err(_) => String::new(),
