@@ -58,6 +58,8 @@ mod clock;
 mod counter;
 pub mod export;
 mod failure;
+#[cfg(unix)]
+mod fork;
 mod lease;
 #[cfg(feature = "otel")]
 pub mod otel;

@@ -165,7 +165,7 @@ pub fn snapshot() -> Snapshot {
             service: service.name,
             version: service.version,
             revision: service.revision,
-            instance: crate::process::instance().to_owned(),
+            instance: crate::process::instance(),
             pid: std::process::id(),
             started_at: rfc3339(crate::process::started_at()),
             taken_at: rfc3339(taken),
@@ -294,20 +294,46 @@ impl Snapshot {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    fn to_json_line(&self) -> String {
+        let mut text = self.to_json();
+        text.push('\n');
+        text
+    }
+
     /// Writes the snapshot to `path` atomically: into a temporary file beside it, flushed to
-    /// disk, then renamed over `path`, so a reader or a crash never sees half a file.
+    /// disk, then renamed over `path`, so a reader or a crash never sees half a file. A `path`
+    /// that exists and is not a regular file (`/dev/stdout`, a pipe, `/dev/full`) is written
+    /// into directly, never replaced.
     pub fn write_to(&self, path: &Path) -> Result<(), WriteError> {
+        use std::io::Write;
         let fail = |source| WriteError { path: path.to_owned(), source };
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path).map_err(fail)?;
+            return file.write_all(self.to_json_line().as_bytes()).map_err(fail);
+        }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let mut file = tempfile::Builder::new().prefix(".wear-snapshot").tempfile_in(dir).map_err(fail)?;
-        use std::io::Write;
-        file.write_all(self.to_json().as_bytes()).map_err(fail)?;
-        file.write_all(b"\n").map_err(fail)?;
+        // Dropping the temporary file on an error deletes it: nothing is left half-written.
+        let mut file = tempfile::Builder::new()
+            .prefix(".wear-snapshot")
+            .tempfile_in(dir)
+            .map_err(|e| fail(without_temporary_name(e)))?;
+        file.write_all(self.to_json_line().as_bytes()).map_err(fail)?;
         file.as_file().sync_all().map_err(fail)?;
         file.persist(path).map_err(|e| fail(e.error))?;
         Ok(())
+    }
+}
+
+/// `tempfile` appends ` at path "<dir>/.wear-snapshotXXXXXX"` to its errors: a name that
+/// differs on every attempt and that the user never sees on disk. Without it, a recorder
+/// failing every interval reports the same error once (see `recorder::Reporter`).
+fn without_temporary_name(error: std::io::Error) -> std::io::Error {
+    let text = error.to_string();
+    match text.split_once(" at path ") {
+        Some((what, _)) => std::io::Error::new(error.kind(), what.to_owned()),
+        None => error,
     }
 }
