@@ -315,19 +315,19 @@ impl Snapshot {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
+        // `tempfile`'s errors name the temporary file: see `without_temporary_name`.
+        let fail_in_temporary = |e| fail(without_temporary_name(e));
         // Dropping the temporary file on an error deletes it: nothing is left half-written.
-        let mut file = tempfile::Builder::new()
-            .prefix(".wear-snapshot")
-            .tempfile_in(dir)
-            .map_err(|e| fail(without_temporary_name(e)))?;
-        file.write_all(self.to_json_line().as_bytes()).map_err(fail)?;
-        file.as_file().sync_all().map_err(fail)?;
-        file.persist(path).map_err(|e| fail(e.error))?;
+        let mut file =
+            tempfile::Builder::new().prefix(".wear-snapshot").tempfile_in(dir).map_err(fail_in_temporary)?;
+        file.write_all(self.to_json_line().as_bytes()).map_err(fail_in_temporary)?;
+        file.as_file().sync_all().map_err(fail_in_temporary)?;
+        file.persist(path).map_err(|e| fail_in_temporary(e.error))?;
         Ok(())
     }
 }
 
-/// `tempfile` appends ` at path "<dir>/.wear-snapshotXXXXXX"` to its errors: a name that
+/// `tempfile` appends (to some errors) ` at path "<dir>/.wear-snapshotXXXXXX"` to its errors: a name that
 /// differs on every attempt and that the user never sees on disk. Without it, a recorder
 /// failing every interval reports the same error once (see `recorder::Reporter`).
 fn without_temporary_name(error: std::io::Error) -> std::io::Error {
