@@ -1,7 +1,8 @@
 //! `wear::otel::install()` when the collector misbehaves: nothing listening, answering 500 or
-//! 429 (too many requests), hanging (accepts, never answers), closing the connection. In each, the instrumented
-//! program's own work is not slowed, nothing panics, shutdown at exit returns within its
-//! timeout (1 s in the probe), and memory stays flat over many export intervals.
+//! 429 (too many requests), hanging (accepts, never answers), closing the connection. In each,
+//! the instrumented program's own work is not slowed, nothing panics, shutdown at exit returns
+//! within its timeout (1 s in the probe), and memory stays flat over many export intervals.
+//! Minutes of each fault, against a run without wear: `benches/benches/faults.rs`.
 //!
 //! The tests take a lock so that their timings do not compete with each other for the CPU.
 mod otel_receiver;
