@@ -108,7 +108,7 @@ fn check(outcome: &Outcome) {
     for (i, child) in outcome.children.iter().enumerate() {
         let own = i as u64 + 1;
         assert_eq!(calls(child, "in_child"), own, "child {i} counts its own calls");
-        assert_eq!(failures(child, "in_child"), Some((0..own).filter(|n| n % 3 == 0).count() as u64));
+        assert_eq!(failures(child, "in_child"), Some((0..own).filter(|n| n.is_multiple_of(3)).count() as u64));
         assert_eq!(calls(child, "before"), 0, "child {i} does not inherit the parent's counts");
         assert_eq!(calls(child, "background"), 0, "child {i}: the background thread's block");
         let latency =

@@ -24,7 +24,7 @@ fn after(i: u64) -> u64 {
 
 #[wear::tracked(timed, failures)]
 fn in_child(i: u64) -> Result<u64, u64> {
-    if i % 3 == 0 { Err(i) } else { Ok(i) }
+    if i.is_multiple_of(3) { Err(i) } else { Ok(i) }
 }
 
 #[wear::tracked(timed)]
