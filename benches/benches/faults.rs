@@ -164,6 +164,16 @@ fn main() {
                 String::new()
             }
         );
+        // Fault runs are minutes long in full mode: show that memory levels off.
+        let chunk = if quick { rss.len().div_ceil(5).max(1) } else { 60 };
+        let maxima: Vec<String> =
+            rss.chunks(chunk).map(|c| c.iter().max().copied().unwrap_or(0).to_string()).collect();
+        println!(
+            "{:<22} VmRSS max per {}: {} kB",
+            "",
+            if quick { "fifth" } else { "minute" },
+            maxima.join(" / ")
+        );
         let lines = outcome.output.lines().filter(|l| l.starts_with("wear:")).count();
         if faulty.label.starts_with("snapshot") && lines != 1 {
             failed.push(format!("{}: {lines} stderr lines, expected one:\n{}", faulty.label, outcome.output));
