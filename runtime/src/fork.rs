@@ -6,9 +6,9 @@
 //! and its parent's instance id: the pre-fork calls would be reported by both processes.
 //! The `pthread_atfork` child handler runs in the one thread the child has, so it may write
 //! every block (no other thread can) and hand every block but its own back for reuse (their
-//! threads do not exist in the child). It stores atomics only and allocates nothing. It
-//! writes only counters that are not zero, so a child that goes on to `exec` copies no more
-//! pages than there were counts.
+//! threads do not exist in the child). It takes no lock: it stores atomics and reads the
+//! clock. It writes only counters that are not zero, so a child that goes on to `exec` copies
+//! no more pages of counters than held counts.
 //!
 //! A call in progress on the forking thread was counted in the parent; whatever it records
 //! after the fork (busy time, a failure) belongs to the child.
