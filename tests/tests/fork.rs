@@ -1,6 +1,7 @@
 //! A program that forks: each child is an instance of its own. It counts from zero under a
 //! new instance id, writes its own snapshot when it leaves `main` (the guards it inherited do
-//! not wait for the parent's recorder thread, which it does not have), and the parent's
+//! not wait for the parent's recorder thread, which it does not have; a file without `{pid}`
+//! or `{instance}` in its path is the parent's, and the child leaves it alone), and the parent's
 //! counts are neither doubled nor disturbed. Forks land while the parent's recorder (every
 //! 10 ms), its OTLP exporter (every 10 ms) and a counting thread are busy: no child hangs.
 //!
@@ -108,7 +109,10 @@ fn check(outcome: &Outcome) {
     for (i, child) in outcome.children.iter().enumerate() {
         let own = i as u64 + 1;
         assert_eq!(calls(child, "in_child"), own, "child {i} counts its own calls");
-        assert_eq!(failures(child, "in_child"), Some((0..own).filter(|n| n.is_multiple_of(3)).count() as u64));
+        assert_eq!(
+            failures(child, "in_child"),
+            Some((0..own).filter(|n| n.is_multiple_of(3)).count() as u64)
+        );
         assert_eq!(calls(child, "before"), 0, "child {i} does not inherit the parent's counts");
         assert_eq!(calls(child, "background"), 0, "child {i}: the background thread's block");
         let latency =
@@ -167,5 +171,34 @@ fn children_neither_export_nor_wait_for_the_parents_exporter() {
                 "an export from another instance: {id:?}"
             );
         }
+    }
+}
+
+#[test]
+fn children_leave_a_shared_snapshot_file_to_the_parent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_wear-fork-probe"))
+        .args(["5", "1000", &dir.path().display().to_string(), "shared"])
+        .output()
+        .expect("run wear-fork-probe");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let parent: u32 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("parent\t"))
+        .and_then(|p| p.trim().parse().ok())
+        .expect("a parent line");
+    let snapshot = read(&dir.path().join("fork.json"));
+    assert_eq!(snapshot.process.pid, parent, "the file is the parent's");
+    assert_eq!(calls(&snapshot, "before"), 1000);
+    assert_eq!(calls(&snapshot, "in_child"), 0);
+    let notes: Vec<&str> = stderr.lines().collect();
+    assert_eq!(notes.len(), 5, "one line per child: {stderr}");
+    for note in notes {
+        assert!(
+            note.starts_with("wear: process ") && note.contains("its parent's file; put {pid} or {instance}"),
+            "{note}"
+        );
     }
 }

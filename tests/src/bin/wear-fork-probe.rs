@@ -3,7 +3,8 @@
 //! and forks N children at whatever moment those threads are at, each of which counts calls
 //! of its own and exits through the normal end of `main` (dropping the inherited guards).
 //!
-//! Usage: `wear-fork-probe FORKS CALLS DIR [otlp]`. Snapshots go to `DIR/fork-{pid}.json`.
+//! Usage: `wear-fork-probe FORKS CALLS DIR [otlp|shared]`. Snapshots go to
+//! `DIR/fork-{pid}.json` (with `shared`: `DIR/fork.json`, no placeholder).
 //! The parent calls `before` CALLS times, forks FORKS children (child `i` calls `in_child`
 //! `i + 1` times), waits for each at most 10 s (killing it if it hangs: a deadlock), calls
 //! `after` CALLS times, stops its background thread, and prints what it counted itself:
@@ -45,9 +46,11 @@ fn main() {
     let calls: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100);
     let dir = args.get(2).cloned().unwrap_or_else(|| ".".to_owned());
     let otlp = args.get(3).is_some_and(|a| a == "otlp");
+    // One file for every process: the children must leave the parent's alone.
+    let shared = args.get(3).is_some_and(|a| a == "shared");
+    let path = if shared { format!("{dir}/fork.json") } else { format!("{dir}/fork-{{pid}}.json") };
 
-    let _snapshots =
-        wear::Recorder::to_file(format!("{dir}/fork-{{pid}}.json")).every(Duration::from_millis(10)).start();
+    let _snapshots = wear::Recorder::to_file(path).every(Duration::from_millis(10)).start();
     let _otel = otlp.then(|| wear::otel::install().expect("install the OTLP pipeline"));
     match run(forks, calls) {
         Role::Parent => println!("parent\t{}", std::process::id()),
