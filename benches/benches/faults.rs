@@ -57,6 +57,8 @@ struct Scenario {
 #[derive(Clone, Debug, Default)]
 struct Outcome {
     rate: f64,
+    /// Length of the workload, in seconds.
+    seconds: f64,
     threads: u64,
     hwm_kb: u64,
     rss_kb: Vec<u64>,
@@ -159,7 +161,12 @@ fn main() {
                 rss.iter().max().copied().unwrap_or(0)
             ),
             if faulty.workload == "churn" {
-                format!("  ({} threads vs {})", outcome.threads, (before.threads + after.threads) / 2)
+                let per_second = |o: &Outcome| o.threads as f64 / o.seconds;
+                format!(
+                    "  ({:.0} vs {:.0} threads/s)",
+                    per_second(&outcome),
+                    (per_second(&before) + per_second(&after)) / 2.0
+                )
             } else {
                 String::new()
             }
@@ -301,6 +308,7 @@ fn run(scenario: &Scenario) -> Outcome {
     let micros = field(&stdout, "micros").expect("a micros line");
     Outcome {
         rate: calls as f64 / (micros as f64 / 1e6),
+        seconds: micros as f64 / 1e6,
         threads: field(&stdout, "threads").unwrap_or(0),
         hwm_kb: field(&stdout, "hwm_kb").unwrap_or(0),
         rss_kb: stdout
