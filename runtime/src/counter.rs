@@ -13,7 +13,19 @@ use crate::shard::Slot;
 pub struct CallSlot(AtomicU64);
 
 // SAFETY: a single `AtomicU64`, valid when zero.
-unsafe impl Slot for CallSlot {}
+unsafe impl Slot for CallSlot {
+    fn zero(&self) {
+        zero(&self.0);
+    }
+}
+
+/// Sets a count to zero, without writing (and so copying a forked child's page) if it is.
+pub(crate) fn zero(count: &AtomicU64) {
+    // Relaxed: only called where no other thread writes (a forked child's only thread).
+    if count.load(Ordering::Relaxed) != 0 {
+        count.store(0, Ordering::Relaxed);
+    }
+}
 
 impl CallSlot {
     /// A new slot.

@@ -39,6 +39,21 @@ impl Drop for Lease {
     }
 }
 
+/// In a child process just forked: every count back to zero (blocks, the shared slots and
+/// the failure counts), every block but this thread's free for reuse.
+#[cfg(unix)]
+pub(crate) fn reset_after_fork() {
+    let (calls, timings) =
+        LEASE.try_with(|lease| (lease.calls.get(), lease.timings.get())).unwrap_or_default();
+    CALL_SHARDS.reset_after_fork(calls);
+    TIMING_SHARDS.reset_after_fork(timings);
+    CALLS.iter().for_each(Slot::zero);
+    TIMINGS.iter().for_each(Slot::zero);
+    for part in crate::registry::PARTS.iter() {
+        crate::counter::zero(&part.failures);
+    }
+}
+
 /// Leases a call block for this thread and returns its bias, or `None` when this thread must
 /// count in the shared slot (no memory, or thread-locals already destroyed).
 pub(crate) fn lease_calls() -> Option<usize> {

@@ -61,6 +61,8 @@ pub mod export;
 mod failure;
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 mod fast_hit;
+#[cfg(unix)]
+mod fork;
 mod lease;
 #[cfg(feature = "otel")]
 pub mod otel;

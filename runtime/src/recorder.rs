@@ -105,6 +105,8 @@ impl Recorder {
         };
         SnapshotGuard {
             path,
+            template: self.path,
+            pid: std::process::id(),
             stop: Some(stop_tx),
             done: done_rx,
             thread,
@@ -119,6 +121,10 @@ impl Recorder {
 #[must_use = "snapshots stop, and the final one is written, when this guard is dropped: bind it with `let _wear = ...`"]
 pub struct SnapshotGuard {
     path: PathBuf,
+    /// The path as given, placeholders and all: a forked child fills them in again.
+    template: PathBuf,
+    /// The process that started the recorder; another one is a forked child.
+    pid: u32,
     stop: Option<mpsc::Sender<()>>,
     done: mpsc::Receiver<()>,
     thread: Option<JoinHandle<()>>,
@@ -143,8 +149,37 @@ impl SnapshotGuard {
     }
 }
 
+impl SnapshotGuard {
+    /// Dropped in a forked child, which has a copy of the guard but not the recorder's thread:
+    /// nothing to stop or wait for. The child writes its own counts (see `fork`) to its own
+    /// file if the path has `{pid}` or `{instance}`; otherwise the file is the parent's, and
+    /// the child leaves it alone.
+    fn drop_in_forked_child(&mut self) {
+        // The thread exists only in the parent: detaching its handle here would act on a
+        // copy of the parent's thread record.
+        std::mem::forget(self.thread.take());
+        let template = self.template.to_string_lossy();
+        if template.contains("{pid}") || template.contains("{instance}") {
+            if let Err(error) = snapshot().write_to(&expand(&self.template)) {
+                eprintln!("wear: {error}");
+            }
+        } else {
+            eprintln!(
+                "wear: process {} (forked from {}) does not write its snapshot to {}, its parent's file; \
+                 put {{pid}} or {{instance}} in the path to give each process its own",
+                std::process::id(),
+                self.pid,
+                self.path.display()
+            );
+        }
+    }
+}
+
 impl Drop for SnapshotGuard {
     fn drop(&mut self) {
+        if std::process::id() != self.pid {
+            return self.drop_in_forked_child();
+        }
         drop(self.stop.take());
         match self.thread.take() {
             Some(handle) => {
@@ -200,7 +235,7 @@ fn expand(path: &Path) -> PathBuf {
         .collect();
     PathBuf::from(
         text.replace("{pid}", &std::process::id().to_string())
-            .replace("{instance}", crate::process::instance())
+            .replace("{instance}", &crate::process::instance())
             .replace("{service}", &service),
     )
 }

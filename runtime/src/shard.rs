@@ -23,7 +23,10 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 /// # Safety
 /// All-zero bytes must be a valid value and the type must be made of atomics only, since
 /// blocks are zero-allocated and read by other threads.
-pub(crate) unsafe trait Slot: Sync + 'static {}
+pub(crate) unsafe trait Slot: Sync + 'static {
+    /// Sets every count to zero, writing only those that are not (a forked child's reset).
+    fn zero(&self);
+}
 
 /// One thread's (or one past thread's) counters for every slot of a slice.
 pub(crate) struct Block<T: Slot> {
@@ -118,6 +121,19 @@ impl<T: Slot> Shards<T> {
             cursor = block.next as *mut Block<T>;
             Some(block)
         })
+    }
+
+    /// In a child process just forked, whose only thread holds `kept` (if anything): zeroes
+    /// every block and gives back all others, whose threads do not exist in the child.
+    #[cfg(unix)]
+    pub(crate) fn reset_after_fork(&self, kept: Option<&'static Block<T>>) {
+        for block in self.blocks() {
+            for slot in block.slots() {
+                slot.zero();
+            }
+            // Relaxed: the child has one thread, this one.
+            block.in_use.store(kept.is_some_and(|k| ptr::eq(k, block)), Ordering::Relaxed);
+        }
     }
 
     /// How many blocks exist: the peak number of threads that counted at once.

@@ -165,7 +165,7 @@ pub fn snapshot() -> Snapshot {
             service: service.name,
             version: service.version,
             revision: service.revision,
-            instance: crate::process::instance().to_owned(),
+            instance: crate::process::instance(),
             pid: std::process::id(),
             started_at: rfc3339(crate::process::started_at()),
             taken_at: rfc3339(taken),
@@ -276,11 +276,8 @@ pub struct WriteError {
 
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // tempfile adds its temporary file's name (` at path "dir/.wear-snapshotXXXX"`), a name
-        // the user never gave.
-        let why = self.source.to_string();
-        let why = why.split(" at path \"").next().unwrap_or(&why);
-        write!(f, "cannot write wear snapshot to {}: {why}", self.path.display())
+        // `write_to` has already taken tempfile's temporary file name out of the source.
+        write!(f, "cannot write wear snapshot to {}: {}", self.path.display(), self.source)
     }
 }
 
@@ -298,29 +295,78 @@ impl Snapshot {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    fn to_json_line(&self) -> String {
+        let mut text = self.to_json();
+        text.push('\n');
+        text
+    }
+
     /// Writes the snapshot to `path` atomically: into a temporary file beside it, flushed to
-    /// disk, then renamed over `path`, so a reader or a crash never sees half a file.
+    /// disk, then renamed over `path`, so a reader or a crash never sees half a file. A `path`
+    /// that exists and is a device or a pipe (`/dev/stdout`, `/dev/full`) is written into
+    /// directly, never replaced; a folder is an error.
     pub fn write_to(&self, path: &Path) -> Result<(), WriteError> {
+        use std::io::Write;
         let fail = |source| WriteError { path: path.to_owned(), source };
-        // The rename below would replace whatever is at `path`: as root, even `/dev/full`.
         if let Ok(meta) = std::fs::metadata(path)
             && !meta.is_file()
         {
-            let what = if meta.is_dir() { "a folder" } else { "not a regular file (a device or a pipe?)" };
-            return Err(fail(std::io::Error::other(format!(
-                "it is {what}; give the path of a file to write, e.g. usage/{{service}}-{{instance}}.json"
-            ))));
+            // The rename below would replace a folder's or a device's entry (as root, even
+            // `/dev/full`): a folder is refused, a device or a pipe is written into.
+            if meta.is_dir() {
+                return Err(fail(std::io::Error::other(
+                    "it is a folder; give the path of a file to write, e.g. usage/{service}-{instance}.json",
+                )));
+            }
+            return write_into(path, &self.to_json_line()).map_err(fail);
         }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let mut file = tempfile::Builder::new().prefix(".wear-snapshot").tempfile_in(dir).map_err(fail)?;
-        use std::io::Write;
-        file.write_all(self.to_json().as_bytes()).map_err(fail)?;
-        file.write_all(b"\n").map_err(fail)?;
-        file.as_file().sync_all().map_err(fail)?;
-        file.persist(path).map_err(|e| fail(e.error))?;
+        // `tempfile`'s errors name the temporary file: see `without_temporary_name`.
+        let fail_in_temporary = |e| fail(without_temporary_name(e));
+        // Dropping the temporary file on an error deletes it: nothing is left half-written.
+        let mut file =
+            tempfile::Builder::new().prefix(".wear-snapshot").tempfile_in(dir).map_err(fail_in_temporary)?;
+        file.write_all(self.to_json_line().as_bytes()).map_err(fail_in_temporary)?;
+        file.as_file().sync_all().map_err(fail_in_temporary)?;
+        file.persist(path).map_err(|e| fail_in_temporary(e.error))?;
         Ok(())
+    }
+}
+
+/// Writes `text` into an existing device or pipe. Opened non-blocking, so a pipe that no one
+/// reads is an error (`ENXIO`), not a program stuck at exit.
+fn write_into(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ENXIO) {
+            return std::io::Error::new(
+                e.kind(),
+                "it is a pipe that no program is reading, and wear does not wait for one",
+            );
+        }
+        e
+    })?;
+    file.write_all(text.as_bytes())
+}
+
+/// `tempfile` appends (to some errors) ` at path "<dir>/.wear-snapshotXXXXXX"` to its errors: a name that
+/// differs on every attempt and that the user never sees on disk. Without it, a recorder
+/// failing every interval reports the same error once (see `recorder::Reporter`).
+fn without_temporary_name(error: std::io::Error) -> std::io::Error {
+    let text = error.to_string();
+    match text.split_once(" at path ") {
+        Some((what, _)) => std::io::Error::new(error.kind(), what.to_owned()),
+        None => error,
     }
 }

@@ -23,7 +23,12 @@ pub struct TimingSlot {
 }
 
 // SAFETY: made of `AtomicU64`s only, all valid when zero.
-unsafe impl Slot for TimingSlot {}
+unsafe impl Slot for TimingSlot {
+    fn zero(&self) {
+        crate::counter::zero(&self.busy_ticks);
+        self.buckets.iter().for_each(crate::counter::zero);
+    }
+}
 
 impl TimingSlot {
     /// A new slot.

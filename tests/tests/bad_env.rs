@@ -36,7 +36,7 @@ struct Case {
 const CASES: &[Case] = &[
     Case { id: "R1", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/missing/usage.json")], says: "cannot write wear snapshot to {dir}/missing/usage.json: No such file" },
     Case { id: "R2", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}")], says: "it is a folder" },
-    Case { id: "R3", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/fifo")], says: "not a regular file" },
+    Case { id: "R3", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/fifo")], says: "a pipe that no program is reading" },
     Case { id: "R4", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/usage.json/deeper.json")], says: "cannot write wear snapshot" },
     Case { id: "R5", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/usage.json"), ("WEAR_SNAPSHOT_INTERVAL", "every so often")], says: "ignoring WEAR_SNAPSHOT_INTERVAL" },
     Case { id: "R6", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/usage.json"), ("WEAR_SNAPSHOT_INTERVAL", "1ms")], says: "at least 10ms" },

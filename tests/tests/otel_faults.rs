@@ -1,7 +1,8 @@
-//! `wear::otel::install()` when the collector misbehaves: nothing listening, answering 500,
-//! hanging (accepts, never answers), closing the connection. In each, the instrumented
-//! program's own work is not slowed, nothing panics, shutdown at exit returns within its
-//! timeout (1 s in the probe), and memory stays flat over many export intervals.
+//! `wear::otel::install()` when the collector misbehaves: nothing listening, answering 500 or
+//! 429 (too many requests), hanging (accepts, never answers), closing the connection. In each,
+//! the instrumented program's own work is not slowed, nothing panics, shutdown at exit returns
+//! within its timeout (1 s in the probe), and memory stays flat over many export intervals.
+//! Minutes of each fault, against a run without wear: `benches/benches/faults.rs`.
 //!
 //! The tests take a lock so that their timings do not compete with each other for the CPU.
 mod otel_receiver;
@@ -125,6 +126,14 @@ fn receiver_down() {
 fn receiver_answering_500() {
     let receiver = Receiver::start(Behaviour::Fail500);
     check("receiver answering 500", &receiver.addr);
+    assert!(*receiver.hits.lock().expect("hits") >= 20, "exports were attempted");
+}
+
+#[test]
+fn receiver_answering_429() {
+    let receiver = Receiver::start(Behaviour::Fail429);
+    check("receiver answering 429", &receiver.addr);
+    // Retry-After asks for 1 s; the exporter keeps to its own interval and drops each batch.
     assert!(*receiver.hits.lock().expect("hits") >= 20, "exports were attempted");
 }
 

@@ -79,6 +79,7 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
     Ok(OtlpGuard {
         pipeline: Arc::new(Mutex::new(Some((provider, registration)))),
         shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+        pid: std::process::id(),
     })
 }
 
@@ -161,6 +162,8 @@ pub fn view() -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static 
 pub struct OtlpGuard {
     pipeline: Arc<Mutex<Option<(SdkMeterProvider, Registration)>>>,
     shutdown_timeout: Duration,
+    /// The process that installed the pipeline; another one is a forked child.
+    pid: u32,
 }
 
 impl OtlpGuard {
@@ -222,6 +225,13 @@ impl OtlpGuard {
 
 impl Drop for OtlpGuard {
     fn drop(&mut self) {
+        if std::process::id() != self.pid {
+            // A forked child has a copy of the pipeline but none of the SDK's threads (and its
+            // lock may have been held at the fork): shutting it down would wait for threads
+            // that are not there. The child exports nothing; the parent's pipeline goes on.
+            std::mem::forget(std::mem::take(&mut self.pipeline));
+            return;
+        }
         if let Err(error) = self.shutdown_within() {
             eprintln!("wear: the last OpenTelemetry export at exit did not complete: {error}");
         }

@@ -33,5 +33,6 @@ pub fn render() -> String {
     let mut readings = crate::export::collect();
     readings.sort_by(|a, b| (a.path, a.file, a.line).cmp(&(b.path, b.file, b.line)));
     let service = crate::process::service();
-    text::render(&readings, &text::Identity { service: &service, instance: crate::process::instance() })
+    let instance = crate::process::instance();
+    text::render(&readings, &text::Identity { service: &service, instance: &instance })
 }

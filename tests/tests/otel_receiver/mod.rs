@@ -1,7 +1,7 @@
 //! A real OTLP/HTTP receiver on 127.0.0.1 for the OpenTelemetry tests: it accepts
 //! `POST /v1/metrics`, decodes the protobuf body with the official definitions
-//! (`opentelemetry-proto`) and records what arrived; or it misbehaves as told (answers 500,
-//! hangs, closes the connection), over plain HTTP or HTTPS (rustls). Also runs
+//! (`opentelemetry-proto`) and records what arrived; or it misbehaves as told (answers 500 or
+//! 429, hangs, closes the connection), over plain HTTP or HTTPS (rustls). Also runs
 //! `wear-otel-probe` against it.
 #![allow(dead_code, reason = "each test file uses part of it")]
 
@@ -26,6 +26,8 @@ pub enum Behaviour {
     Ok,
     /// Reads the request, answers 500.
     Fail500,
+    /// Reads the request, answers 429 Too Many Requests with `Retry-After: 1`.
+    Fail429,
     /// Reads the request and never answers (holds the connection until the receiver stops).
     Hang,
     /// Reads the request head and closes the connection.
@@ -168,6 +170,12 @@ fn serve(
             Behaviour::Fail500 => {
                 let _ = reader.get_mut().write_all(
                     b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain\r\ncontent-length: 4\r\n\r\nboom",
+                );
+                let _ = reader.get_mut().flush();
+            }
+            Behaviour::Fail429 => {
+                let _ = reader.get_mut().write_all(
+                    b"HTTP/1.1 429 Too Many Requests\r\nretry-after: 1\r\ncontent-length: 0\r\n\r\n",
                 );
                 let _ = reader.get_mut().flush();
             }
