@@ -1,0 +1,62 @@
+//! Replays the committed fuzz corpora (`fuzz/corpus/<target>/`) on stable Rust, through the
+//! very checks the libFuzzer targets run (`fuzz/src/checks.rs`, included by `#[path]`): every
+//! parser of outside input (snapshot JSON, OTLP JSON, Prometheus answers, `wear.toml`,
+//! `wear-logbook.toml`, Rust sources and their serials) must neither panic nor break an
+//! invariant on any input the fuzzer kept. CI runs this without nightly or cargo-fuzz.
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+#[allow(dead_code)]
+#[path = "../../fuzz/src/checks.rs"]
+mod checks;
+
+fn corpus_files(target: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus").join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_corpus_file_passes_its_check() {
+    let mut failed = Vec::new();
+    for (target, check) in checks::TARGETS {
+        let files = corpus_files(target);
+        assert!(!files.is_empty(), "the corpus of `{target}` holds {} files; was it committed?", files.len());
+        for file in files {
+            let data = std::fs::read(&file).expect("reads a corpus file");
+            if catch_unwind(AssertUnwindSafe(|| check(&data))).is_err() {
+                failed.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(failed.is_empty(), "these corpus files fail their check (messages above): {failed:#?}");
+}
+
+/// Found while writing the `source` target: a crate root whose `#[path]` names the root itself
+/// sent the module walk round for ever (each lap a longer module path, so never "seen"), and
+/// `cargo wear scan` hung while its memory grew. It is now a warning, like rustc's error.
+#[test]
+fn a_module_whose_path_leads_back_to_its_own_file_is_a_warning() {
+    let input = b"#[path = \"lib.rs\"]\nmod a;\n#[wear::tracked]\npub fn f() {}\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("lib.rs");
+    std::fs::write(&root, input).expect("writes lib.rs");
+    let (done, finished) = std::sync::mpsc::channel();
+    let walk_root = root.clone();
+    std::thread::spawn(move || {
+        let mut warnings = Vec::new();
+        let modules = wear_cli::scan::module_files(&walk_root, "cyc", &mut warnings);
+        done.send((modules.len(), warnings)).expect("sends");
+    });
+    let (modules, warnings) =
+        finished.recv_timeout(std::time::Duration::from_secs(20)).expect("the module walk ends");
+    assert_eq!(modules, 1, "only the root is a module file");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!((warnings[0].file.as_path(), warnings[0].line), (root.as_path(), Some(2)));
+    assert!(warnings[0].message.contains("module `a` is declared inside its own file"), "{}", warnings[0]);
+    checks::source(input);
+}
