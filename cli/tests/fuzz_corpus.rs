@@ -60,3 +60,21 @@ fn a_module_whose_path_leads_back_to_its_own_file_is_a_warning() {
     assert!(warnings[0].message.contains("module `a` is declared inside its own file"), "{}", warnings[0]);
     checks::source(input);
 }
+
+/// Found by the `logbook` check's append invariant: sign-offs written as an inline array read
+/// fine, but no `[[signoff]]` block can follow them, and `cargo wear inspect` blamed "line 3:
+/// duplicate key" of a text the user never saw. Now it says why, and still writes nothing.
+#[test]
+fn a_logbook_written_as_an_inline_array_refuses_an_appended_block_clearly() {
+    let input = "signoff = [{part = \"a\", serial = \"00000000000000aa\", date = 2026-11-21, calls = 1, by = \"x\"}]\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("wear-logbook.toml");
+    std::fs::write(&file, input).expect("writes");
+    let logbook = wear_cli::policy::Logbook::load(&file).expect("an inline array reads");
+    let error = wear_cli::policy::append_signoff(&file, &logbook.entries()[0]).expect_err("refused");
+    assert_eq!((error.file.as_deref(), error.line), (Some(file.as_path()), None));
+    assert!(error.message.contains("cannot be appended to this logbook"), "{error}");
+    assert!(error.help.as_deref().is_some_and(|h| h.contains("signoff = [...]")), "{error}");
+    assert_eq!(std::fs::read_to_string(&file).expect("reads"), input, "nothing was written");
+    checks::logbook(input.as_bytes());
+}

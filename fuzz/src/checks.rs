@@ -215,19 +215,30 @@ pub fn logbook(data: &[u8]) {
     let commented = format!("{text}\n# fuzz\n");
     let again = Logbook::parse(path, &commented).expect("a logbook with a comment added reads");
     assert_eq!(again, logbook, "a comment changed the logbook");
-    // `cargo wear inspect` can append to any logbook it reads: the first entry again, as a
-    // new block after the text, reads back as the old entries plus that one.
+    // `cargo wear inspect` appends to a logbook it reads: the first entry again, as a new block
+    // after the text, reads back as the old entries plus that one. Only sign-offs written as an
+    // inline array (`signoff = [...]`) take no block after them: then the error says so, names
+    // the file and leaves it as it was, and the entry alone still makes a logbook.
     let Some(entry) = logbook.entries().first().filter(|e| !e.by.trim().is_empty()) else { return };
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("wear-logbook.toml");
     std::fs::write(&file, text.as_bytes()).expect("writes the logbook");
-    if let Err(e) = append_signoff(&file, entry) {
-        panic!("cannot append {entry:?} to a logbook that reads: {e}");
+    match append_signoff(&file, entry) {
+        Ok(()) => {
+            let after = Logbook::load(&file).expect("the appended logbook reads");
+            assert_eq!(after.entries().len(), logbook.entries().len() + 1);
+            assert_eq!(&after.entries()[..logbook.entries().len()], logbook.entries());
+            assert_eq!(after.entries().last(), Some(entry));
+        }
+        Err(e) => {
+            assert!(e.message.contains("cannot be appended"), "cannot append {entry:?}: {e}");
+            assert_eq!(e.file.as_deref(), Some(file.as_path()), "{e}");
+            assert_eq!(std::fs::read(&file).expect("reads"), text.as_bytes(), "a refused append wrote");
+            let alone = dir.path().join("alone.toml");
+            append_signoff(&alone, entry).unwrap_or_else(|e| panic!("{entry:?} alone: {e}"));
+            assert_eq!(Logbook::load(&alone).expect("reads").entries(), std::slice::from_ref(entry));
+        }
     }
-    let after = Logbook::load(&file).expect("the appended logbook reads");
-    assert_eq!(after.entries().len(), logbook.entries().len() + 1);
-    assert_eq!(&after.entries()[..logbook.entries().len()], logbook.entries());
-    assert_eq!(after.entries().last(), Some(entry));
 }
 
 /// What a site says, for comparing two scans of the same code (the spans of the attribute's
