@@ -24,8 +24,11 @@ pub const FILE: &str = "fuzzed-input";
 /// The backend URL Prometheus answers are attributed to.
 pub const URL: &str = "http://prometheus.fuzz:9090";
 
+/// A check: panics when the parser panics or breaks an invariant on these bytes.
+pub type Check = fn(&[u8]);
+
 /// Every check by the name of its fuzz target (and corpus folder).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("snapshot", snapshot),
     ("otlp", otlp),
     ("prometheus", prometheus),
