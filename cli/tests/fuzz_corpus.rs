@@ -20,8 +20,17 @@ fn corpus_files(target: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The stack `cargo wear scan` gives its parsing (`SCAN_STACK` in `cli/src/scan/mod.rs`); a
+/// test thread's 2 MiB is not enough for the deepest corpus files in a debug build.
+const STACK: usize = 1 << 30;
+
 #[test]
 fn every_corpus_file_passes_its_check() {
+    let replay = std::thread::Builder::new().stack_size(STACK).spawn(replay_every_corpus).expect("spawns");
+    replay.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+}
+
+fn replay_every_corpus() {
     let mut failed = Vec::new();
     for (target, check) in checks::TARGETS {
         let files = corpus_files(target);
@@ -77,4 +86,39 @@ fn a_logbook_written_as_an_inline_array_refuses_an_appended_block_clearly() {
     assert!(error.help.as_deref().is_some_and(|h| h.contains("signoff = [...]")), "{error}");
     assert_eq!(std::fs::read_to_string(&file).expect("reads"), input, "nothing was written");
     checks::logbook(input.as_bytes());
+}
+
+/// Found replaying the source corpus (a file nesting brackets 106 deep overflowed a test
+/// thread's stack): `syn` recurses once per nested bracket, `!`, `&` or generic argument, and
+/// `cargo wear scan` aborted with a stack overflow on such a file. The scan now runs on a
+/// thread with a large stack; these files scan, and the tracked function beside them is found.
+#[test]
+fn deeply_nested_sources_scan_without_overflowing_the_stack() {
+    let nested = |open: &str, middle: &str, close: &str, n: usize| open.repeat(n) + middle + &close.repeat(n);
+    let bodies = [
+        format!("let x = {};", nested("(", "1", ")", 1500)),
+        format!("let x = {}1;", "!".repeat(20_000)),
+        format!("let x: {} = todo!();", nested("Vec<", "u8", ">", 3000)),
+    ];
+    for body in bodies {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("src")).expect("src");
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"deep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[workspace]\n",
+        )
+        .expect("Cargo.toml");
+        let source = format!("#[wear::tracked]\npub fn hot() {{}}\n\npub fn deep() {{ {body} }}\n");
+        std::fs::write(dir.path().join("src/lib.rs"), source).expect("lib.rs");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-wear"))
+            .current_dir(dir.path())
+            .args(["wear", "scan"])
+            .env("NO_COLOR", "1")
+            .env("CARGO_TARGET_DIR", dir.path().join("target"))
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}: {stderr}", &body[..40]);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("deep::hot"), "{stderr}");
+    }
 }
