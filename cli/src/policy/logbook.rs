@@ -211,8 +211,18 @@ pub fn append_signoff(path: &Path, entry: &SignOff) -> Result<()> {
     }
     let text = appended(existing.as_deref().unwrap_or(HEADER), entry);
     // The new text must read back as the old entries plus this one; anything else is a bug
-    // here, and must not reach the file.
-    let after = Logbook::parse(path, &text)?;
+    // here, and must not reach the file. A block cannot follow sign-offs written as an inline
+    // array (`signoff = [...]`, valid TOML that reads): say so, not where the new text broke.
+    let after = Logbook::parse(path, &text).map_err(|e| {
+        Error::in_file(
+            path,
+            format!(
+                "a new `[[signoff]]` block cannot be appended to this logbook ({}); nothing was written",
+                e.message
+            ),
+        )
+        .help("write its sign-offs as `[[signoff]]` blocks, one per entry, not as `signoff = [...]`")
+    })?;
     if after.entries.len() != before + 1 || after.entries.last() != Some(entry) {
         return Err(Error::in_file(
             path,

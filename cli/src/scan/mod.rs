@@ -99,8 +99,25 @@ pub fn scan_targets(workspace: &Workspace) -> Scan {
     scan_targets_for(workspace, Functions::Tracked)
 }
 
+/// The stack the scan runs on. `syn` parses, walks and drops nested code recursively: a file
+/// with a thousand nested brackets, or thousands of `!` or `&` in a row, overflowed the 8 MiB
+/// of the main thread and aborted `cargo wear scan` (found replaying the fuzz corpus). Only
+/// the pages a scan touches are committed.
+const SCAN_STACK: usize = 1 << 30;
+
 /// Scans the targets of an already loaded workspace for the functions `which` asks for.
 pub fn scan_targets_for(workspace: &Workspace, which: Functions) -> Scan {
+    std::thread::scope(|scope| {
+        let big = std::thread::Builder::new().name("scan".to_owned()).stack_size(SCAN_STACK);
+        match big.spawn_scoped(scope, || scan_on_this_thread(workspace, which)) {
+            Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No room for such a stack (a tight `ulimit -v`): scan here, as before.
+            Err(_) => scan_on_this_thread(workspace, which),
+        }
+    })
+}
+
+fn scan_on_this_thread(workspace: &Workspace, which: Functions) -> Scan {
     let mut parts = Vec::new();
     let mut warnings = Vec::new();
     for target in &workspace.targets {

@@ -37,15 +37,18 @@ impl ModuleFile {
 }
 
 /// Every file of the crate rooted at `root_file`, root first. Files that cannot be read or
-/// parsed, and modules whose file is missing, become warnings.
+/// parsed, modules whose file is missing and modules whose `#[path]` leads back to a file that
+/// declares them (rustc's "circular modules") become warnings.
 pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warning>) -> Vec<ModuleFile> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let mut pending = vec![(root_file.to_owned(), crate_name.to_owned(), true)];
-    while let Some((file, module_path, mod_rs)) = pending.pop() {
+    // Each pending file comes with the files that declare it, up to the root, canonical.
+    let mut pending = vec![(root_file.to_owned(), crate_name.to_owned(), true, Vec::new())];
+    while let Some((file, module_path, mod_rs, mut chain)) = pending.pop() {
         if !seen.insert((file.clone(), module_path.clone())) {
             continue;
         }
+        chain.push(canonical(&file));
         let text = match std::fs::read_to_string(&file) {
             Ok(text) => text,
             Err(e) => {
@@ -87,13 +90,15 @@ pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warni
             module_path: &module_path,
             inline: Vec::new(),
             test_only: Vec::new(),
+            chain: &chain,
             found: Vec::new(),
             warnings,
         };
         walk.items(&syntax.items, &children_dir);
         let Walk { test_only, found, .. } = walk;
         // Reverse so that the stack pops children in source order.
-        pending.extend(found.into_iter().rev());
+        pending
+            .extend(found.into_iter().rev().map(|(file, path, mod_rs)| (file, path, mod_rs, chain.clone())));
         out.push(ModuleFile { file, module_path, syntax, test_only });
     }
     out
@@ -105,6 +110,8 @@ struct Walk<'a> {
     module_path: &'a str,
     inline: Vec<String>,
     test_only: Vec<Vec<String>>,
+    /// This file and the files that declare it, up to the crate root, canonical.
+    chain: &'a [PathBuf],
     found: Vec<(PathBuf, String, bool)>,
     warnings: &'a mut Vec<Warning>,
 }
@@ -140,25 +147,40 @@ impl Walk<'_> {
         module_path.push_str("::");
         module_path.push_str(name);
         let line = m.ident.span().start().line;
-        if let Some(path) = path_attr(&m.attrs) {
-            let at = if self.inline.is_empty() { self.dir } else { base };
-            let file = at.join(path);
-            if file.is_file() {
-                self.found.push((file, module_path, true));
-            } else {
-                self.missing(line, name, &[file]);
+        let found = match path_attr(&m.attrs) {
+            Some(path) => {
+                let at = if self.inline.is_empty() { self.dir } else { base };
+                let file = at.join(path);
+                if !file.is_file() {
+                    return self.missing(line, name, &[file]);
+                }
+                (file, true)
             }
-            return;
+            None => {
+                let flat = base.join(format!("{name}.rs"));
+                let nested = base.join(name).join("mod.rs");
+                if flat.is_file() {
+                    (flat, false)
+                } else if nested.is_file() {
+                    (nested, true)
+                } else {
+                    return self.missing(line, name, &[flat, nested]);
+                }
+            }
+        };
+        // `#[path = "lib.rs"]` in lib.rs (or a link back) would be followed for ever.
+        if self.chain.contains(&canonical(&found.0)) {
+            return self.warnings.push(Warning {
+                file: self.file.to_owned(),
+                line: Some(line),
+                message: format!(
+                    "module `{name}` is declared inside its own file {} (rustc refuses such circular \
+                     modules); skipped",
+                    found.0.display()
+                ),
+            });
         }
-        let flat = base.join(format!("{name}.rs"));
-        let nested = base.join(name).join("mod.rs");
-        if flat.is_file() {
-            self.found.push((flat, module_path, false));
-        } else if nested.is_file() {
-            self.found.push((nested, module_path, true));
-        } else {
-            self.missing(line, name, &[flat, nested]);
-        }
+        self.found.push((found.0, module_path, found.1));
     }
 
     fn missing(&mut self, line: usize, name: &str, tried: &[PathBuf]) {
@@ -169,6 +191,12 @@ impl Walk<'_> {
             message: format!("module `{name}` has no file (looked for {}); skipped", tried.join(" and ")),
         });
     }
+}
+
+/// The path without `.`, `..` and symbolic links, to tell that two paths are one file; the
+/// path as it is when that cannot be worked out (the file is missing).
+fn canonical(file: &Path) -> PathBuf {
+    std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned())
 }
 
 /// `#[cfg(test)]`, exactly: other cfgs may well be on in production builds.

@@ -1,0 +1,4 @@
+#[path = "lib.rs"]
+mod a;
+#[wear::tracked]
+pub fn f() {}

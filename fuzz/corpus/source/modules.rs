@@ -1,0 +1,6 @@
+mod missing;
+#[path = "elsewhere.rs"]
+mod other;
+#[cfg(test)]
+mod tests;
+fn main() {}

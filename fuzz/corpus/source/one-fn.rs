@@ -1,0 +1,2 @@
+#[wear::tracked]
+fn f() -> &'static str { r#"raw"# }

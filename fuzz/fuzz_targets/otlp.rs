@@ -1,0 +1,5 @@
+//! libFuzzer target: arbitrary bytes through the otlp check of `wear_fuzz::checks`, which
+//! panics when a parser panics or an invariant it states does not hold.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| wear_fuzz::checks::otlp(data));
