@@ -66,6 +66,13 @@ impl Recorder {
     /// Starts recording; the final snapshot is written when the guard is dropped.
     pub fn start(self) -> SnapshotGuard {
         crate::process::touch();
+        if let Some(unknown) = unknown_placeholder(&self.path) {
+            eprintln!(
+                "wear: the snapshot path {} has {unknown}, which is not a placeholder ({{pid}}, \
+                 {{instance}}, {{service}}); it is written as it stands",
+                self.path.display()
+            );
+        }
         let path = expand(&self.path);
         let reporter = Arc::new(Reporter::default());
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
@@ -220,6 +227,22 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
         return Err("the interval must be at least 10ms".to_owned());
     }
     Ok(interval)
+}
+
+/// The first `{word}` in a path that [`expand`] does not fill, if any.
+fn unknown_placeholder(path: &Path) -> Option<String> {
+    let text = path.to_string_lossy();
+    let mut rest = text.as_ref();
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let word = &after[..close];
+        if !matches!(word, "pid" | "instance" | "service") {
+            return Some(format!("{{{word}}}"));
+        }
+        rest = &after[close + 1..];
+    }
+    None
 }
 
 /// Fills `{pid}`, `{instance}` and `{service}` in a path.

@@ -41,16 +41,16 @@ const CASES: &[Case] = &[
     Case { id: "R5", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/usage.json"), ("WEAR_SNAPSHOT_INTERVAL", "every so often")], says: "ignoring WEAR_SNAPSHOT_INTERVAL" },
     Case { id: "R6", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/usage.json"), ("WEAR_SNAPSHOT_INTERVAL", "1ms")], says: "at least 10ms" },
     Case { id: "R7", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/usage.json"), ("WEAR_SNAPSHOT_INTERVAL", "-5s")], says: "ignoring WEAR_SNAPSHOT_INTERVAL" },
-    Case { id: "R8", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/u-{bogus}.json")], says: "" },
+    Case { id: "R8", program: Program::Snapshot, env: &[("WEAR_SNAPSHOT", "{dir}/u-{bogus}.json")], says: "which is not a placeholder" },
     Case { id: "R9", program: Program::Otlp, env: &[("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318")], says: "ignoring OTEL_EXPORTER_OTLP_ENDPOINT" },
     Case { id: "R10", program: Program::Otlp, env: &[("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://h:99999/v1/metrics")], says: "is not a number from 0 to 65535" },
     Case { id: "R11", program: Program::Otlp, env: &[("OTEL_EXPORTER_OTLP_TIMEOUT", "soon")], says: "not a whole number of milliseconds" },
     Case { id: "R12", program: Program::Otlp, env: &[("OTEL_METRIC_EXPORT_INTERVAL", "0")], says: "more than 0 milliseconds" },
     Case { id: "R13", program: Program::Otlp, env: &[("OTEL_EXPORTER_OTLP_CERTIFICATE", "{dir}/none.pem")], says: "ignoring OTEL_EXPORTER_OTLP_CERTIFICATE" },
-    Case { id: "R14", program: Program::Otlp, env: &[("OTEL_EXPORTER_OTLP_HEADERS", "garbage without equals,=x")], says: "" },
-    Case { id: "R15", program: Program::Otlp, env: &[("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd-ultra")], says: "" },
-    Case { id: "R16", program: Program::Otlp, env: &[("OTEL_SERVICE_NAME", "   ")], says: "" },
-    Case { id: "R17", program: Program::Otlp, env: &[("OTEL_RESOURCE_ATTRIBUTES", "garbage,,=x,%zz=1")], says: "" },
+    Case { id: "R14", program: Program::Otlp, env: &[("OTEL_EXPORTER_OTLP_HEADERS", "garbage without equals,=x")], says: "ignoring 2 entries of OTEL_EXPORTER_OTLP_HEADERS" },
+    Case { id: "R15", program: Program::Otlp, env: &[("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd-ultra")], says: "expected `gzip` or `none`" },
+    Case { id: "R16", program: Program::Otlp, env: &[("OTEL_SERVICE_NAME", "   ")], says: "OTEL_SERVICE_NAME: it is blank" },
+    Case { id: "R17", program: Program::Otlp, env: &[("OTEL_RESOURCE_ATTRIBUTES", "garbage,,=x,%zz=1")], says: "ignoring 3 entries of OTEL_RESOURCE_ATTRIBUTES" },
 ];
 
 /// What one case came to.

@@ -1,7 +1,7 @@
 //! The standard `OTEL_*` variables [`install`](super::install) reads itself, so that a bad
 //! value is a warning and a default, never a failure: the endpoint, the export timeout, the
-//! export interval and the TLS files. (Headers, compression and resource attributes are read by the SDK,
-//! which skips what it cannot parse.)
+//! export interval and the TLS files. Headers, compression and resource attributes are read
+//! by the SDK, which skips what it cannot parse in silence; wear checks them too, only to warn.
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -33,9 +33,9 @@ pub(crate) struct Settings {
 
 /// Reads the settings through `get` (the process environment in [`install`](super::install);
 /// a map in tests), with one warning per value it ignored.
-pub(crate) fn settings(get: impl Fn(&str) -> Option<String>) -> (Settings, Vec<String>) {
-    let get = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let mut warnings = Vec::new();
+pub(crate) fn settings(raw: impl Fn(&str) -> Option<String>) -> (Settings, Vec<String>) {
+    let get = |name: &str| raw(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let mut warnings = read_by_the_sdk(&raw);
 
     let mut endpoint = None;
     if let Some(url) = get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") {
@@ -87,6 +87,83 @@ pub(crate) fn settings(get: impl Fn(&str) -> Option<String>) -> (Settings, Vec<S
         client_key: signal_or_generic(&get, "CLIENT_KEY").map(PathBuf::from),
     };
     (settings, warnings)
+}
+
+/// Warnings for the variables the OpenTelemetry SDK reads itself and, when they are wrong,
+/// ignores in silence (wholly or entry by entry). Header values are never quoted: they hold
+/// credentials.
+fn read_by_the_sdk(raw: &impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for name in ["OTEL_EXPORTER_OTLP_METRICS_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS"] {
+        if let Some(value) = raw(name) {
+            let bad = bad_pairs(&value);
+            if bad > 0 {
+                warnings.push(format!(
+                    "ignoring {bad} entr{} of {name} (not shown: headers may hold credentials): \
+                     write name=value pairs separated by commas",
+                    if bad == 1 { "y" } else { "ies" }
+                ));
+            }
+        }
+    }
+    for name in ["OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"] {
+        if let Some(value) = raw(name).map(|v| v.trim().to_owned())
+            && !["", "gzip", "none"].iter().any(|known| value.eq_ignore_ascii_case(known))
+        {
+            warnings.push(ignored(
+                name,
+                &value,
+                "expected `gzip` or `none`; the exporter goes on as if it were unset",
+            ));
+        }
+    }
+    if raw("OTEL_SERVICE_NAME").is_some_and(|v| !v.is_empty() && v.trim().is_empty()) {
+        warnings.push(
+            "ignoring OTEL_SERVICE_NAME: it is blank; the service name comes from \
+             OTEL_RESOURCE_ATTRIBUTES or wear::set_service"
+                .to_owned(),
+        );
+    }
+    if let Some(value) = raw("OTEL_RESOURCE_ATTRIBUTES") {
+        let bad = bad_pairs(&value);
+        if bad > 0 {
+            warnings.push(format!(
+                "ignoring {bad} entr{} of OTEL_RESOURCE_ATTRIBUTES: write key=value pairs separated \
+                 by commas, with %XX for other bytes",
+                if bad == 1 { "y" } else { "ies" }
+            ));
+        }
+    }
+    warnings
+}
+
+/// How many comma-separated entries of `value` are not `key=value` with a non-empty key and
+/// valid `%XX` escapes (the W3C baggage form both variables use).
+fn bad_pairs(value: &str) -> usize {
+    let valid_escapes = |text: &str| {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
+                if !(hex(bytes.get(i + 1)) && hex(bytes.get(i + 2))) {
+                    return false;
+                }
+                i += 3;
+            } else {
+                i += 1;
+            }
+        }
+        true
+    };
+    value
+        .split(',')
+        .filter(|entry| !entry.trim().is_empty())
+        .filter(|entry| match entry.split_once('=') {
+            Some((key, value)) => key.trim().is_empty() || !valid_escapes(key) || !valid_escapes(value),
+            None => true,
+        })
+        .count()
 }
 
 /// `OTEL_EXPORTER_OTLP_METRICS_<SUFFIX>`, else `OTEL_EXPORTER_OTLP_<SUFFIX>`.
@@ -239,5 +316,27 @@ mod tests {
         assert_eq!(s.timeout, DEFAULT_TIMEOUT);
         assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(warnings[2].contains("OTEL_METRIC_EXPORT_INTERVAL=\"5s\""), "{warnings:?}");
+    }
+
+    #[test]
+    fn what_the_sdk_would_ignore_in_silence_is_a_warning_that_quotes_no_header() {
+        let (_, warnings) = read(&[
+            ("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer s3cret,no-equals-s3cret,=x"),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd-ultra"),
+            ("OTEL_SERVICE_NAME", "   "),
+            ("OTEL_RESOURCE_ATTRIBUTES", "team=a,garbage,,=x,%zz=1"),
+        ]);
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(warnings[0].starts_with("ignoring 2 entries of OTEL_EXPORTER_OTLP_HEADERS"), "{warnings:?}");
+        assert!(warnings.iter().all(|w| !w.contains("s3cret")), "{warnings:?}");
+        assert!(warnings[1].contains("zstd-ultra"), "{warnings:?}");
+        assert!(warnings[2].contains("OTEL_SERVICE_NAME: it is blank"), "{warnings:?}");
+        assert!(warnings[3].starts_with("ignoring 3 entries of OTEL_RESOURCE_ATTRIBUTES"), "{warnings:?}");
+        let (_, fine) = read(&[
+            ("OTEL_EXPORTER_OTLP_HEADERS", "x-scope-orgid=a, api-key=%20b"),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "GZIP"),
+            ("OTEL_RESOURCE_ATTRIBUTES", "service.name=shop,deployment.environment=prod"),
+        ]);
+        assert!(fine.is_empty(), "{fine:?}");
     }
 }
