@@ -26,14 +26,13 @@
 //! `-- --quick` or `WEAR_BENCH_QUICK=1` for a smoke run.
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use wear_benches::helper::{Answer, Helper, ROLE, receiver, watch_stdin};
 
 /// What a child process of this bench does, set in its environment.
-const ROLE: &str = "WEAR_BENCH_ROLE";
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
@@ -71,7 +70,7 @@ struct Sample {
 
 fn main() {
     match std::env::var(ROLE).as_deref() {
-        Ok("receiver") => return receiver(),
+        Ok("receiver") => return receiver(Answer::Ok),
         Ok("scraper") => return scraper(),
         _ => {}
     }
@@ -93,7 +92,7 @@ fn main() {
         if quick { " (quick)" } else { "" }
     );
 
-    let mut receiver = Helper::start("receiver");
+    let receiver = Helper::start("receiver", &[]);
     set_otlp_env(&receiver.addr);
     let endpoint = wear::prometheus::serve("127.0.0.1:0").expect("serve on loopback");
 
@@ -160,7 +159,7 @@ fn sample(
 ) -> Sample {
     let otlp = (mode == Mode::Otlp).then(|| wear::otel::install().expect("install the OTLP pipeline"));
     let scraper = (mode == Mode::Scrape)
-        .then(|| Helper::start_with("scraper", &[("WEAR_BENCH_SCRAPE", endpoint.to_string())]));
+        .then(|| Helper::start("scraper", &[("WEAR_BENCH_SCRAPE", &endpoint.to_string())]));
     // Let the pipeline start before measuring.
     std::thread::sleep(Duration::from_millis(100));
 
@@ -202,7 +201,7 @@ fn sample(
     if let Some(guard) = otlp {
         guard.shutdown().expect("the OTLP pipeline shuts down");
     }
-    if let Some(mut scraper) = scraper {
+    if let Some(scraper) = scraper {
         *scrapes = scraper.finish();
     }
     let export_ns: u64 = after
@@ -242,68 +241,6 @@ fn median_of(values: &mut [f64]) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// A child process of this bench: it prints its address (or `ready`) on its first line, and
-/// its summary on the last when its standard input closes.
-struct Helper {
-    child: Child,
-    addr: String,
-}
-
-impl Helper {
-    fn start(role: &str) -> Helper {
-        Helper::start_with(role, &[])
-    }
-
-    fn start_with(role: &str, env: &[(&str, String)]) -> Helper {
-        let exe = std::env::current_exe().expect("this bench's executable");
-        let mut command = Command::new(exe);
-        command.env(ROLE, role).stdin(Stdio::piped()).stdout(Stdio::piped());
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let mut child = command.spawn().expect("start a helper process");
-        let mut first = String::new();
-        let stdout = child.stdout.as_mut().expect("the helper's stdout");
-        let mut reader = BufReader::new(stdout);
-        reader.read_line(&mut first).expect("the helper's first line");
-        Helper { child, addr: first.trim().to_owned() }
-    }
-
-    /// Closes the helper's input and returns its summary line.
-    fn finish(&mut self) -> String {
-        drop(self.child.stdin.take());
-        let mut rest = String::new();
-        if let Some(stdout) = self.child.stdout.as_mut() {
-            stdout.read_to_string(&mut rest).expect("the helper's summary");
-        }
-        self.child.wait().expect("the helper ends");
-        rest.trim().to_owned()
-    }
-}
-
-/// The OTLP/HTTP receiver: answers every export 200 with an empty body, counting requests
-/// and bytes, until its standard input closes.
-fn receiver() {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("listen on loopback");
-    println!("{}", server.server_addr().to_ip().expect("an IP address"));
-    let done = watch_stdin();
-    let (mut requests, mut bytes) = (0u64, 0u64);
-    while !done.load(Ordering::Relaxed) {
-        let Ok(Some(mut request)) = server.recv_timeout(Duration::from_millis(50)) else { continue };
-        let mut body = Vec::new();
-        if request.as_reader().read_to_end(&mut body).is_ok() {
-            requests += 1;
-            bytes += body.len() as u64;
-        }
-        let response = tiny_http::Response::empty(200).with_header(
-            "Content-Type: application/x-protobuf".parse::<tiny_http::Header>().expect("header"),
-        );
-        let _ = request.respond(response);
-    }
-    let per = bytes.checked_div(requests).unwrap_or(0);
-    println!("{requests} export(s), {per} bytes each on average (protobuf, gzip off)");
-}
-
 /// The scraper: `GET /metrics` every second until its standard input closes.
 fn scraper() {
     let addr: SocketAddr =
@@ -326,14 +263,4 @@ fn scraper() {
         std::thread::sleep(Duration::from_millis(10));
     }
     println!("{scrapes} scrape(s) of {bytes} bytes");
-}
-
-/// A flag set when standard input reaches its end (the parent closed it).
-fn watch_stdin() -> &'static AtomicBool {
-    static DONE: AtomicBool = AtomicBool::new(false);
-    std::thread::spawn(|| {
-        let _ = std::io::stdin().read_to_end(&mut Vec::new());
-        DONE.store(true, Ordering::Relaxed);
-    });
-    &DONE
 }

@@ -23,15 +23,15 @@
 //! thread churn, 30 s per run without wear, 3 minutes of load (about 17 minutes in all).
 //! `WEAR_BENCH_QUICK=1` (or `-- --quick`): about 1 s each, for CI's smoke run.
 use std::hint::black_box;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
+use wear_benches::helper::{Answer, Helper, ROLE, receiver};
 
 /// What a child process of this bench does, set in its environment.
-const ROLE: &str = "WEAR_BENCH_ROLE";
 /// How far VmRSS may rise after the warm-up (the first fifth of a run) before the bench fails.
 const RSS_BOUND_KB: u64 = 4 * 1024;
 /// Calls per short-lived thread in the churn workload.
@@ -69,7 +69,13 @@ struct Outcome {
 fn main() {
     match std::env::var(ROLE).as_deref() {
         Ok("host") => return host(),
-        Ok("receiver") => return receiver(),
+        Ok("receiver") => {
+            return receiver(match std::env::var("WEAR_BENCH_BEHAVIOUR").as_deref() {
+                Ok("hang") => Answer::Hang,
+                Ok("500") => Answer::Fail,
+                _ => Answer::Ok,
+            });
+        }
         _ => {}
     }
     let quick =
@@ -462,76 +468,5 @@ fn churn(work: fn(u64) -> u64, stop: &AtomicBool, calls: &AtomicU64, threads: &A
         }
         calls.fetch_add(CHURN_AT_ONCE as u64 * CHURN_CALLS, Ordering::Relaxed);
         threads.fetch_add(CHURN_AT_ONCE as u64, Ordering::Relaxed);
-    }
-}
-
-/// An OTLP/HTTP receiver that answers as `WEAR_BENCH_BEHAVIOUR` says (`ok`: 200, `500`, or
-/// `hang`: never, holding every request) until its standard input closes; prints its address
-/// first and a summary last.
-fn receiver() {
-    let behaviour = std::env::var("WEAR_BENCH_BEHAVIOUR").unwrap_or_default();
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("listen on loopback");
-    println!("{}", server.server_addr().to_ip().expect("an IP address"));
-    let done = Arc::new(AtomicBool::new(false));
-    {
-        let done = Arc::clone(&done);
-        std::thread::spawn(move || {
-            let _ = std::io::stdin().read_to_end(&mut Vec::new());
-            done.store(true, Ordering::Relaxed);
-        });
-    }
-    let (mut requests, mut bytes, mut held) = (0u64, 0u64, Vec::new());
-    while !done.load(Ordering::Relaxed) {
-        let Ok(Some(mut request)) = server.recv_timeout(Duration::from_millis(50)) else { continue };
-        let mut body = Vec::new();
-        if request.as_reader().read_to_end(&mut body).is_ok() {
-            requests += 1;
-            bytes += body.len() as u64;
-        }
-        match behaviour.as_str() {
-            // tiny_http answers 500 to a request dropped unanswered: keep it.
-            "hang" => held.push(request),
-            "500" => drop(request.respond(tiny_http::Response::empty(500))),
-            _ => drop(request.respond(tiny_http::Response::empty(200))),
-        }
-    }
-    let per = bytes.checked_div(requests).unwrap_or(0);
-    println!("{requests} export(s), {per} bytes each on average");
-}
-
-/// A receiver process: its address on its first line, its summary on its last.
-struct Helper {
-    child: Child,
-    addr: String,
-}
-
-impl Helper {
-    fn start(role: &str, env: &[(&str, &str)]) -> Helper {
-        let exe = std::env::current_exe().expect("this bench's executable");
-        let mut command = Command::new(exe);
-        command.env(ROLE, role).envs(env.iter().copied()).stdin(Stdio::piped()).stdout(Stdio::piped());
-        let mut child = command.spawn().expect("start a helper process");
-        let mut first = String::new();
-        let stdout = child.stdout.as_mut().expect("the helper's stdout");
-        BufReader::new(stdout).read_line(&mut first).expect("the helper's first line");
-        Helper { child, addr: first.trim().to_owned() }
-    }
-
-    /// Closes the helper's input and returns its summary line.
-    fn finish(mut self) -> String {
-        drop(self.child.stdin.take());
-        let mut rest = String::new();
-        if let Some(stdout) = self.child.stdout.as_mut() {
-            let _ = stdout.read_to_string(&mut rest);
-        }
-        let _ = self.child.wait();
-        rest.trim().to_owned()
-    }
-}
-
-impl Drop for Helper {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
     }
 }

@@ -13,6 +13,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 pub mod generated;
+pub mod helper;
 
 /// The work every variant does: a multiply, a rotate and a xor.
 #[inline(always)]
