@@ -93,7 +93,8 @@ pub struct ExportReading {
     /// Busy time in seconds, for `timed` parts.
     pub busy_seconds: Option<f64>,
     /// For `timed` parts: calls at or under each of [`LATENCY_BOUNDS`], then all calls
-    /// (`+Inf`), cumulative.
+    /// (`+Inf`), cumulative. Calls under about a microsecond are sampled (one in eight, at
+    /// random, weighing eight), so for them these and the busy time are unbiased estimates.
     pub latency: Option<[u64; LATENCY_BOUNDS.len() + 1]>,
 }
 

@@ -82,7 +82,8 @@ pub struct PartReading {
     /// Calls that returned `Err` or unwound, when counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<u64>,
-    /// Total time spent inside the part, in nanoseconds, when timed.
+    /// Total time spent inside the part, in nanoseconds, when timed. Calls under about a
+    /// microsecond are sampled (one in eight, at random, weighing eight): an unbiased estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub busy_ns: Option<u64>,
     /// Latency distribution, when timed.
@@ -96,7 +97,8 @@ pub struct PartReading {
 /// Latency quantiles in nanoseconds (from buckets at most 12.5% wide).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Latency {
-    /// Number of timed calls.
+    /// Number of calls the distribution stands for: every call of a slow part, an unbiased
+    /// estimate of the calls for a fast one (see `busy_ns`); `calls` is the exact count.
     pub count: u64,
     /// Mean.
     pub mean: u64,

@@ -83,6 +83,7 @@ fn timed(fail: bool) -> u32 {
 
 #[wear::tracked(timed, failures)]
 async fn asynchronous(fail: bool) -> u32 {
+    wear_tests::outlast_sampling();
     Yield(false).await;
     if fail {
         panic!("async panicked");

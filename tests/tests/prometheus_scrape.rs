@@ -147,7 +147,15 @@ fn latency_buckets_are_cumulative_and_end_with_every_timed_call() {
         "1e-06", "2.5e-06", "5e-06", "1e-05", "2.5e-05", "5e-05", "0.0001", "0.00025", "0.0005", "0.001",
         "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf",
     ];
-    for (name, timed_calls) in [("quick", 10.0), ("slow", 4.0)] {
+    // `slow` is timed at every call; `quick`'s calls are sampled (the thread's first weighs 1,
+    // the later ones 0 or 8): its +Inf is 1 + 8k for k of its 9 later calls.
+    let quick = exposition
+        .family("wear_part_latency_bucket_total")
+        .find(|s| s.labels.get("code_function_name") == Some(&path("quick")) && s.labels["le"] == "+Inf")
+        .map(|s| s.value)
+        .expect("quick's +Inf bucket");
+    assert!(quick % 8.0 == 1.0 && quick <= 73.0, "quick: +Inf {quick}");
+    for (name, timed_calls) in [("quick", quick), ("slow", 4.0)] {
         let function = path(name);
         let buckets: Vec<_> = exposition
             .family("wear_part_latency_bucket_total")

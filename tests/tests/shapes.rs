@@ -506,6 +506,7 @@ fn timed_sleep(micros: u64) -> u64 {
 
 #[wear::tracked(timed, failures)]
 fn timed_and_failing(ok: bool) -> Result<(), ()> {
+    wear_tests::outlast_sampling();
     if ok { Ok(()) } else { Err(()) }
 }
 

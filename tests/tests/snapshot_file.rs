@@ -9,6 +9,7 @@ use wear::Snapshot;
 
 #[wear::tracked(timed, failures, limit_calls = 10)]
 fn sample(ok: bool) -> Result<(), ()> {
+    wear_tests::outlast_sampling();
     if ok { Ok(()) } else { Err(()) }
 }
 

@@ -66,7 +66,7 @@ pub(crate) fn render(readings: &[ExportReading], identity: &Identity<'_>) -> Str
         family(
             &mut out,
             names::PROM_LATENCY_BUCKET,
-            "Calls of each `timed` part that took at most `le` seconds (cumulative; `+Inf` counts every call).",
+            "Calls of each `timed` part that took at most `le` seconds (cumulative; `+Inf` counts every call; calls under a microsecond are sampled).",
         );
         let bounds: Vec<String> = LATENCY_BOUNDS
             .iter()

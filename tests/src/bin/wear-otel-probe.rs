@@ -6,7 +6,8 @@
 //! `work` CALLS times (timed: the `work_ms` line), `timed_work` 200 times, `fallible` 100
 //! times (50 failures) and each of the 2,150 generated `many::oA::iB::part` (index
 //! `k = 43 A + B`) `k % 4` times, sleeps SLEEP_MS, drops the export guard (timed: the
-//! `shutdown_ms` line) and prints `part` lines from `wear::export::collect()`.
+//! `shutdown_ms` line) and prints `part` lines from `wear::export::collect()` (path, file,
+//! line, serial, calls, failures, latency `+Inf` count; `-` when not counted).
 use std::time::{Duration, Instant};
 
 #[wear::tracked]
@@ -102,6 +103,15 @@ fn main() {
     println!("shutdown_ms\t{shutdown_ms:.1}");
     for r in wear::export::collect() {
         let failures = r.failures.map_or("-".to_owned(), |f| f.to_string());
-        println!("part\t{}\t{}\t{}\t{}\t{}\t{failures}", r.path, r.file, r.line, r.serial_hex(), r.calls);
+        // The last latency bucket: the calls the timings stand for (sampled, see `timed`).
+        let timed = r.latency.and_then(|l| l.last().copied()).map_or("-".to_owned(), |n| n.to_string());
+        println!(
+            "part\t{}\t{}\t{}\t{}\t{}\t{failures}\t{timed}",
+            r.path,
+            r.file,
+            r.line,
+            r.serial_hex(),
+            r.calls
+        );
     }
 }

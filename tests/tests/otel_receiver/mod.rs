@@ -307,6 +307,8 @@ pub struct Counted {
     pub serial: String,
     pub calls: u64,
     pub failures: Option<u64>,
+    /// The calls the latency buckets stand for (`timed` parts only).
+    pub timed: Option<u64>,
 }
 
 /// What a run of the probe did.
@@ -389,6 +391,7 @@ pub fn probe(calls: u64, sleep_ms: u64, export: &str, env: &[(&str, &str)], samp
                 serial: f[3].to_owned(),
                 calls: f[4].parse().expect("calls"),
                 failures: f[5].parse().ok(),
+                timed: f.get(6).and_then(|t| t.parse().ok()),
             }
         })
         .collect();
