@@ -10,7 +10,10 @@
 #        benches/compile_time.sh --instructions
 #   counts the instructions of one non-incremental debug rustc run of each crate under
 #   callgrind instead: exact and repeatable, unlike time on a shared machine (the proc macro
-#   runs inside rustc, so its work is counted too).
+#   runs inside rustc, so its work is counted too). It also counts the same crate with the
+#   peers' attributes on every function (tracing's `#[instrument]`, `#[autometrics]`), and
+#   with `#[wear::tracked]` built the way a user who opts into optimised proc macros gets it
+#   (`[profile.dev.build-override] opt-level = 3`).
 # The crates and their target dir go under target/wear-compile-time (WEAR_COMPILE_DIR to move).
 set -euo pipefail
 
@@ -26,7 +29,7 @@ modules=10
 per_module=100
 work=${WEAR_COMPILE_DIR:-${CARGO_TARGET_DIR:-$root/target}/wear-compile-time}
 
-rm -rf "$work/plain" "$work/tracked" "$work/times"
+rm -rf "$work/plain" "$work/tracked" "$work/tracked_opt" "$work/tracing" "$work/autometrics" "$work/times"
 mkdir -p "$work/times"
 
 # Records how long rustc takes for the generated crates; every other crate passes through.
@@ -50,9 +53,12 @@ exit $rc
 EOF
 chmod +x "$work/rustc-timer.sh"
 
-# generate KIND ATTRIBUTE: a crate named wear_compile_KIND with ATTRIBUTE above every function.
+# generate KIND ATTRIBUTE [DEPENDENCY [PROFILE]]: a crate named wear_compile_KIND with ATTRIBUTE
+# above every function, depending on DEPENDENCY (a Cargo.toml line; wear by default), with
+# PROFILE (Cargo.toml text) appended.
 generate() {
     local kind=$1 attribute=$2 dir="$work/$1"
+    local dependency=${3:-"wear = { path = \"$root/runtime\" }"} profile=${4:-}
     mkdir -p "$dir/src"
     cat >"$dir/Cargo.toml" <<EOF
 [package]
@@ -62,10 +68,11 @@ edition = "2024"
 publish = false
 
 [dependencies]
-wear = { path = "$root/runtime" }
+$dependency
 
 # Not part of any enclosing workspace.
 [workspace]
+$profile
 EOF
     # The workspace's lock file: the same dependency versions, already downloaded.
     cp "$root/Cargo.lock" "$dir/Cargo.lock"
@@ -97,6 +104,11 @@ EOF
 
 generate plain ""
 generate tracked "#[wear::tracked]"
+# The peers, with the versions and features the overhead bench compares (Cargo.lock pins them).
+workspace_dep() { grep -m1 "^$1 = " "$root/Cargo.toml"; }
+generate tracing "#[tracing::instrument]" "$(workspace_dep tracing)"
+generate autometrics "#[autometrics::autometrics]" "$(workspace_dep autometrics)"
+generate tracked_opt "#[wear::tracked]" "" "$(printf '[profile.dev.build-override]\nopt-level = 3')"
 
 export CARGO_TARGET_DIR="$work/target"
 export RUSTC_WRAPPER="$work/rustc-timer.sh"
@@ -133,16 +145,28 @@ if $instructions; then
     export CARGO_INCREMENTAL=0 WEAR_COMPILE_CALLGRIND="$work/callgrind"
     mkdir -p "$WEAR_COMPILE_CALLGRIND"
     declare -A ir
-    for kind in plain tracked; do
+    kinds=(plain tracked tracked_opt tracing autometrics)
+    for kind in "${kinds[@]}"; do
         (unset WEAR_COMPILE_CALLGRIND; cargo build --quiet --manifest-path "$work/$kind/Cargo.toml")
         echo "counting the instructions of rustc on wear_compile_$kind (a minute or two)..." >&2
         build "$kind" >/dev/null
         ir[$kind]=$(awk '/^(summary|totals):/ { print $2; exit }' "$WEAR_COMPILE_CALLGRIND/wear_compile_$kind.out")
     done
+    declare -A what=(
+        [plain]="no attribute"
+        [tracked]="#[wear::tracked]"
+        [tracked_opt]="#[wear::tracked], proc macros at opt-level 3"
+        [tracing]="#[tracing::instrument]"
+        [autometrics]="#[autometrics]"
+    )
     echo
     echo "instructions of one debug rustc run of $((modules * per_module)) functions (callgrind, not incremental)"
-    awk -v a="${ir[plain]}" -v b="${ir[tracked]}" \
-        'BEGIN { printf "plain %.0f\ntracked %.0f\nadded %+.1f%%\n", a, b, (b - a) / a * 100 }'
+    echo
+    printf '%-12s %-46s %16s %9s\n' crate attribute instructions added
+    for kind in "${kinds[@]}"; do
+        awk -v k="$kind" -v w="${what[$kind]}" -v a="${ir[plain]}" -v b="${ir[$kind]}" \
+            'BEGIN { printf "%-12s %-46s %16.0f %+8.1f%%\n", k, w, b, (b - a) / a * 100 }'
+    done
     exit 0
 fi
 

@@ -66,9 +66,12 @@ impl CallSlot {
 /// Counts one call of the part whose slot is `slot`.
 ///
 /// On x86_64 Linux this is six instructions of assembly (`fast_hit`); elsewhere the same
-/// steps in Rust.
+/// steps in Rust. Inlined into every tracked function in optimised builds; in builds with debug
+/// assertions (cargo's `dev` profile) it is a call instead, because inlining it into each of
+/// them cost rustc about a million instructions per function (`benches/compile_time.sh`).
 #[doc(hidden)]
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 pub fn hit(slot: &'static CallSlot) {
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
     crate::fast_hit::hit(slot);

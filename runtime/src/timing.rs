@@ -152,8 +152,10 @@ pub struct Timer {
 }
 
 impl Timer {
-    /// Starts timing a call, or decides not to (see the module documentation).
-    #[inline(always)]
+    /// Starts timing a call, or decides not to (see the module documentation). A call rather
+    /// than inlined in builds with debug assertions, for compile time, as `counter::hit`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline(never))]
     pub fn start(slot: &'static TimingSlot) -> Timer {
         let bias = TIMING_BIAS.get();
         let weight = if bias != 0 { slot.in_block(bias).weigh_owned() } else { weigh_cold() };
@@ -162,7 +164,8 @@ impl Timer {
 }
 
 impl Drop for Timer {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline(never))]
     fn drop(&mut self) {
         if self.weight == 0 {
             return;
