@@ -194,7 +194,7 @@ impl OtlpGuard {
     fn shutdown_within(&self) -> Result<(), ShutdownError> {
         let Some(Pipeline { stop, provider: _ }) = self.lock().take() else { return Ok(()) };
         let (answer, answered) = mpsc::sync_channel(1);
-        let result = match stop.send(Stop(answer)) {
+        match stop.send(Stop(answer)) {
             Ok(()) => match answered.recv_timeout(self.shutdown_timeout) {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(error)) => Err(ShutdownError::Failed(error)),
@@ -204,8 +204,7 @@ impl OtlpGuard {
                 }
             },
             Err(_) => Err(ShutdownError::Failed("the export thread is gone".to_owned())),
-        };
-        result
+        }
     }
 }
 

@@ -118,19 +118,24 @@ impl Exporter {
 
     /// Exports every interval until told to stop; the last export answers the stop.
     fn run(mut self, stops: &Receiver<Stop>) {
-        let mut next = Instant::now() + self.interval;
+        // `None`: an interval too long to add to the clock; only the last export runs.
+        let mut next = Instant::now().checked_add(self.interval);
         loop {
-            match stops.recv_timeout(next.saturating_duration_since(Instant::now())) {
+            let stop = match next {
+                Some(at) => stops.recv_timeout(at.saturating_duration_since(Instant::now())),
+                None => stops.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match stop {
                 Err(RecvTimeoutError::Timeout) => {
                     if let Err(why) = self.export() {
                         self.say_once(&why);
                     }
-                    next += self.interval;
                     let now = Instant::now();
-                    if next <= now {
-                        // The export outlasted the interval: skip the intervals it took.
-                        next = now + self.interval;
-                    }
+                    // An export that outlasted the interval skips the intervals it took.
+                    next = next
+                        .and_then(|at| at.checked_add(self.interval))
+                        .filter(|at| *at > now)
+                        .or_else(|| now.checked_add(self.interval));
                 }
                 Ok(Stop(answer)) => {
                     let _ = answer.send(self.export());

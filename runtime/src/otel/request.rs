@@ -59,14 +59,17 @@ enum Number {
     Double(f64),
 }
 
+/// Receives a part's data points: the latency bucket's index (for `le`) and the value.
+type PointSink<'a> = &'a mut dyn FnMut(Option<usize>, Number);
+
 /// One of wear's four metrics (the instruments of [`register`](super::register)).
 #[derive(Clone, Copy, Debug)]
 struct Metric {
     name: &'static str,
     description: &'static str,
     unit: &'static str,
-    /// Yields the part's data points: the latency bucket's index (for `le`) and the value.
-    points: fn(&ExportReading, &mut dyn FnMut(Option<usize>, Number)),
+    /// Yields the part's data points, if it has this metric.
+    points: fn(&ExportReading, PointSink<'_>),
 }
 
 /// wear's metrics, in the order they are sent; names, units and descriptions are those of
