@@ -1,6 +1,6 @@
 //! What exporting every second costs the instrumented program: its throughput with export off,
-//! with an OTLP/HTTP push every second (`wear::otel::install()`, the SDK's periodic reader,
-//! protobuf, a real HTTP receiver) and with a Prometheus scrape every second (`GET /metrics`
+//! with an OTLP/HTTP push every second (`wear::otel::install()`: its export thread, protobuf, a
+//! real HTTP receiver) and with a Prometheus scrape every second (`GET /metrics`
 //! on `wear::prometheus::serve`), for a program of 10,002 parts.
 //!
 //! One worker per core calls a tracked function in a loop, so the export can only run by
@@ -11,7 +11,7 @@
 //!   moments cancel out), the median and the spread of those ratios over the rounds. On a
 //!   shared virtual machine the spread is a few percent, wider than the target.
 //! - **export CPU**: the CPU time the process spent outside its workers during the sample
-//!   (every other thread: the SDK's reader and HTTP client, the scrape endpoint), read from
+//!   (every other thread: the OTLP export thread and HTTP client, the scrape endpoint), read from
 //!   `/proc/self/task/*/schedstat` in nanoseconds, as a share of the machine (wall time x
 //!   cores). With every core busy, that is what the export can take from the program at most,
 //!   and it does not depend on the machine's noise.

@@ -154,7 +154,7 @@ fn receiver_closing_the_connection() {
 #[test]
 fn shutdown_gives_up_on_a_hanging_receiver_at_its_timeout() {
     // The export timeout (10 s by default) outlasts the probe's 1 s shutdown timeout: the
-    // SDK's own shutdown would wait; the guard gives up and the program exits.
+    // last export would wait; the guard gives up and the program exits.
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let receiver = Receiver::start(Behaviour::Hang);
     let run = probe(1_000, 0, "otlp", &[("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.addr)], None);

@@ -1,7 +1,9 @@
-//! The standard `OTEL_*` variables [`install`](super::install) reads itself, so that a bad
-//! value is a warning and a default, never a failure: the endpoint, the export timeout, the
-//! export interval and the TLS files. Headers, compression and resource attributes are read
-//! by the SDK, which skips what it cannot parse in silence; wear checks them too, only to warn.
+//! The standard `OTEL_*` variables [`install`](super::install) reads, so that a bad value is a
+//! warning and a default, never a failure: the endpoint, headers, compression, the export
+//! timeout, the export interval and the TLS files. Headers and compression are read as
+//! opentelemetry-otlp reads them (entries it would skip are skipped, and said); resource
+//! attributes are read by the SDK's resource detector, which skips what it cannot parse in
+//! silence, so wear checks them too, only to warn.
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -29,6 +31,21 @@ pub(crate) struct Settings {
     pub(crate) client_certificate: Option<PathBuf>,
     /// The private key of `client_certificate`.
     pub(crate) client_key: Option<PathBuf>,
+    /// Headers sent with every export (`OTEL_EXPORTER_OTLP_[METRICS_]HEADERS`).
+    pub(crate) headers: Headers,
+    /// Whether exports are gzip-compressed (`OTEL_EXPORTER_OTLP_[METRICS_]COMPRESSION`).
+    pub(crate) gzip: bool,
+}
+
+/// Header names and values, decoded; its `Debug` shows the names only (values hold
+/// credentials).
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct Headers(pub(crate) Vec<(String, String)>);
+
+impl std::fmt::Debug for Headers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.iter().map(|(name, _)| name)).finish()
+    }
 }
 
 /// Reads the settings through `get` (the process environment in [`install`](super::install);
@@ -85,6 +102,8 @@ pub(crate) fn settings(raw: impl Fn(&str) -> Option<String>) -> (Settings, Vec<S
         certificate: signal_or_generic(&get, "CERTIFICATE").map(PathBuf::from),
         client_certificate: signal_or_generic(&get, "CLIENT_CERTIFICATE").map(PathBuf::from),
         client_key: signal_or_generic(&get, "CLIENT_KEY").map(PathBuf::from),
+        headers: headers(&raw),
+        gzip: gzip(&raw),
     };
     (settings, warnings)
 }
@@ -135,6 +154,60 @@ fn read_by_the_sdk(raw: &impl Fn(&str) -> Option<String>) -> Vec<String> {
         }
     }
     warnings
+}
+
+/// The headers of `OTEL_EXPORTER_OTLP_METRICS_HEADERS` if it is set (even empty), else of
+/// `OTEL_EXPORTER_OTLP_HEADERS`, as opentelemetry-otlp 0.33 reads them: comma-separated
+/// `name=value` entries, both trimmed, the value `%XX`-decoded (kept as written when it does
+/// not decode), entries with an empty name or value skipped.
+fn headers(raw: &impl Fn(&str) -> Option<String>) -> Headers {
+    let Some(value) = raw("OTEL_EXPORTER_OTLP_METRICS_HEADERS").or_else(|| raw("OTEL_EXPORTER_OTLP_HEADERS"))
+    else {
+        return Headers::default();
+    };
+    let pairs = value
+        .split_terminator(',')
+        .filter_map(|entry| entry.trim().split_once('='))
+        .map(|(name, value)| {
+            let value = value.trim();
+            (name.trim().to_owned(), percent_decode(value).unwrap_or_else(|| value.to_owned()))
+        })
+        .filter(|(name, value)| !name.is_empty() && !value.is_empty())
+        .collect();
+    Headers(pairs)
+}
+
+/// `text` with every `%XX` replaced by its byte; `None` if an escape is malformed or the
+/// result is not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Whether exports are gzip-compressed, as opentelemetry-otlp 0.33 decides: the first of
+/// `OTEL_EXPORTER_OTLP_METRICS_COMPRESSION` and `OTEL_EXPORTER_OTLP_COMPRESSION` that says
+/// `none` or `gzip` (in any case) wins; other values are skipped (and warned of).
+fn gzip(raw: &impl Fn(&str) -> Option<String>) -> bool {
+    for name in ["OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"] {
+        match raw(name).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            Some("gzip") => return true,
+            Some("none") => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// How many comma-separated entries of `value` are not `key=value` with a non-empty key and
@@ -338,5 +411,41 @@ mod tests {
             ("OTEL_RESOURCE_ATTRIBUTES", "service.name=shop,deployment.environment=prod"),
         ]);
         assert!(fine.is_empty(), "{fine:?}");
+    }
+
+    #[test]
+    fn headers_are_decoded_as_opentelemetry_otlp_decodes_them() {
+        let (s, _) = read(&[(
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            " authorization = Bearer%20t0ken ,x-scope-orgid=a=b,bad%zz=%zz,=x,empty=,nothing,",
+        )]);
+        let expected = [("authorization", "Bearer t0ken"), ("x-scope-orgid", "a=b"), ("bad%zz", "%zz")];
+        let pairs: Vec<(&str, &str)> = s.headers.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, expected);
+        assert!(!format!("{:?}", s.headers).contains("t0ken"), "Debug shows no value: {:?}", s.headers);
+        // The metrics variable wins when it is set, even empty.
+        let (s, _) =
+            read(&[("OTEL_EXPORTER_OTLP_HEADERS", "a=1"), ("OTEL_EXPORTER_OTLP_METRICS_HEADERS", "b=2")]);
+        assert_eq!(s.headers.0, [("b".to_owned(), "2".to_owned())]);
+        let (s, _) =
+            read(&[("OTEL_EXPORTER_OTLP_HEADERS", "a=1"), ("OTEL_EXPORTER_OTLP_METRICS_HEADERS", "")]);
+        assert!(s.headers.0.is_empty());
+    }
+
+    #[test]
+    fn gzip_is_the_first_variable_that_says_gzip_or_none() {
+        let gzip = |vars: &[(&str, &str)]| read(vars).0.gzip;
+        assert!(!gzip(&[]));
+        assert!(gzip(&[("OTEL_EXPORTER_OTLP_COMPRESSION", "GZIP")]));
+        assert!(!gzip(&[("OTEL_EXPORTER_OTLP_COMPRESSION", "none")]));
+        assert!(!gzip(&[
+            ("OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "none"),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")
+        ]));
+        // An unknown value is skipped (and warned of): the generic variable decides.
+        assert!(gzip(&[
+            ("OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "zstd"),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")
+        ]));
     }
 }

@@ -1,23 +1,22 @@
-//! The one-call OTLP setup (feature `otlp`): a meter provider of wear's own that pushes
-//! every part over OTLP/HTTP (protobuf) from the SDK's `PeriodicReader` thread, configured by
-//! the standard `OTEL_*` variables, and the guard that flushes it at exit within a bounded
-//! time. The host program needs no async runtime: the HTTP client is reqwest's blocking one,
-//! built and run on the SDK's threads.
+//! The one-call OTLP setup (feature `otlp`): a thread of wear's own that pushes every part
+//! over OTLP/HTTP (protobuf) every interval ([`push`](super::push)), configured by the
+//! standard `OTEL_*` variables, and the guard that runs the last export at exit within a
+//! bounded time. The host program needs no async runtime: the HTTP client is reqwest's
+//! blocking one, built and run on that thread.
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::Duration;
 
-use opentelemetry::metrics::MeterProvider as _;
-use opentelemetry::{InstrumentationScope, KeyValue};
-use opentelemetry_otlp::{MetricExporter, Protocol, WithExportConfig, WithHttpConfig};
+use opentelemetry::KeyValue;
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::metrics::{Instrument, PeriodicReader, SdkMeterProvider, Stream, Temporality};
+use opentelemetry_sdk::metrics::{Instrument, SdkMeterProvider, Stream};
 use opentelemetry_sdk::resource::{EnvResourceDetector, TelemetryResourceDetector};
-use rustls::ClientConfig;
 
 use super::env::{self, DEFAULT_ENDPOINT, Settings};
+use super::program_metrics::ProgramMetrics;
+use super::push::{self, Push, Stop};
+use super::request::Request;
 use super::tls;
-use super::{Registration, register};
-use crate::export::{LATENCY_BOUNDS, names};
+use crate::export::{self, LATENCY_BOUNDS, names};
 
 /// How long [`OtlpGuard`] waits at drop for the last export, unless told otherwise.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -31,19 +30,25 @@ const SDK_DEFAULT_LIMIT: usize = 2000;
 ///   (+ `/v1/metrics`), else `http://localhost:4318/v1/metrics`;
 /// - `OTEL_EXPORTER_OTLP_[METRICS_]HEADERS`, `OTEL_EXPORTER_OTLP_[METRICS_]TIMEOUT` (ms, default
 ///   10000), `OTEL_EXPORTER_OTLP_[METRICS_]COMPRESSION` (`gzip`);
+/// - `OTEL_EXPORTER_OTLP_[METRICS_]CERTIFICATE`, `..._CLIENT_CERTIFICATE` and `..._CLIENT_KEY`
+///   for an `https://` endpoint;
 /// - `OTEL_METRIC_EXPORT_INTERVAL` (ms, default 60000);
 /// - `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`.
 ///
 /// The resource carries `service.name` (`OTEL_SERVICE_NAME`, else `service.name` from
 /// `OTEL_RESOURCE_ATTRIBUTES`, else [`set_service`](crate::set_service)'s, else the
-/// executable's name), `service.version`, `vcs.ref.head.revision` (when known) and
-/// `service.instance.id`, always wear's instance id (the one in snapshots), so that each
-/// process run is its own series. Temporality is cumulative whatever the environment says.
+/// executable's name), `service.version`, `vcs.ref.head.revision` (when known),
+/// `telemetry.sdk.*` and `service.instance.id`, always wear's instance id (the one in
+/// snapshots), so that each process run is its own series. Temporality is cumulative whatever
+/// the environment says.
 ///
-/// A value that cannot be used is a warning on stderr and its default, never an error.
-/// Exports run on the SDK's own thread; a collector that is down, failing or hanging costs
-/// the program nothing but that thread's time. Keep the guard until the program ends: its
-/// drop exports the last counts, waiting at most [`DEFAULT_SHUTDOWN_TIMEOUT`].
+/// Exports run on a thread of wear's own (`wear-otlp`), which reads wear's counters and
+/// writes them into a request encoded once, and POSTs it: a few milliseconds for 10,000
+/// parts. A failed export is said once on stderr and not retried: the next one carries the
+/// counts again (they are cumulative). A value that cannot be used is a warning on stderr and
+/// its default, never an error. A collector that is down, failing or hanging costs the program
+/// nothing but that thread's time. Keep the guard until the program ends: its drop exports the
+/// last counts, waiting at most [`DEFAULT_SHUTDOWN_TIMEOUT`].
 ///
 /// ```no_run
 /// wear::set_service(wear::service!());
@@ -56,64 +61,43 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
     for warning in warnings {
         eprintln!("wear: {warning}");
     }
-    let exporter = match exporter(&settings.endpoint, settings.timeout, tls.clone()) {
-        Ok(exporter) => exporter,
+    let endpoint = match reqwest::Url::parse(&settings.endpoint) {
+        Ok(url) => url,
         Err(error) if settings.endpoint != DEFAULT_ENDPOINT => {
             let message = format!(
                 "wear: cannot export to {:?} ({error}); using the default endpoint {DEFAULT_ENDPOINT}",
                 settings.endpoint
             );
             eprintln!("{}", env::scrub(&message, &settings.endpoint));
-            exporter(DEFAULT_ENDPOINT, settings.timeout, tls).map_err(InstallError)?
+            reqwest::Url::parse(DEFAULT_ENDPOINT).map_err(|e| InstallError(e.to_string()))?
         }
-        Err(error) => return Err(InstallError(error)),
+        Err(error) => return Err(InstallError(error.to_string())),
     };
-    let reader = PeriodicReader::builder(exporter).with_interval(settings.interval).build();
-    let provider = SdkMeterProvider::builder()
-        .with_resource(resource(&settings))
-        .with_view(view())
-        .with_reader(reader)
-        .build();
-    let scope = InstrumentationScope::builder("wear").with_version(env!("CARGO_PKG_VERSION")).build();
-    let registration = register(&provider.meter_with_scope(scope));
+    let resource = resource(&settings);
+    let start = crate::process::started_at().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let request = Request::new(
+        &export::collect(),
+        &opentelemetry_proto::tonic::resource::v1::Resource::from(&resource),
+        u64::try_from(start.as_nanos()).unwrap_or(u64::MAX),
+    );
+    let program = ProgramMetrics::new(resource);
+    let provider = program.provider().clone();
+    let push = Push {
+        endpoint,
+        headers: settings.headers,
+        gzip: settings.gzip,
+        timeout: settings.timeout,
+        interval: settings.interval,
+        tls,
+        request,
+        program,
+    };
+    let stop = push::start(push).map_err(InstallError)?;
     Ok(OtlpGuard {
-        pipeline: Arc::new(Mutex::new(Some((provider, registration)))),
+        pipeline: Arc::new(Mutex::new(Some(Pipeline { stop, provider }))),
         shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
         pid: std::process::id(),
     })
-}
-
-fn exporter(endpoint: &str, timeout: Duration, tls: Option<ClientConfig>) -> Result<MetricExporter, String> {
-    MetricExporter::builder()
-        .with_http()
-        .with_http_client(http_client(timeout, tls)?)
-        .with_protocol(Protocol::HttpBinary)
-        .with_endpoint(endpoint)
-        .with_timeout(timeout)
-        .with_temporality(Temporality::Cumulative)
-        .build()
-        .map_err(|e| e.to_string())
-}
-
-/// reqwest's blocking client with wear's TLS configuration. It is built on a thread of its
-/// own, as the SDK does: building (or dropping) it inside an async runtime of the host program
-/// would panic.
-fn http_client(timeout: Duration, tls: Option<ClientConfig>) -> Result<reqwest::blocking::Client, String> {
-    // Without a configuration of its own, reqwest would look for a process-wide provider.
-    let tls = tls.ok_or("TLS is unavailable (see the warning above)")?;
-    let build = move || {
-        reqwest::blocking::Client::builder()
-            .timeout(timeout)
-            .tls_backend_preconfigured(tls)
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))
-    };
-    std::thread::Builder::new()
-        .name("wear-otel-client".to_owned())
-        .spawn(build)
-        .map_err(|e| format!("cannot start a thread to build the HTTP client: {e}"))?
-        .join()
-        .map_err(|_| "building the HTTP client panicked".to_owned())?
 }
 
 fn resource(settings: &Settings) -> Resource {
@@ -136,8 +120,9 @@ fn resource(settings: &Settings) -> Resource {
 
 /// A view for `SdkMeterProviderBuilder::with_view` that raises the cardinality limit of
 /// each of wear's instruments to the number of series it reports (never below the SDK's
-/// default of 2,000), so that none is folded into the overflow series. [`install`] uses it;
-/// add it to a pipeline of your own.
+/// default of 2,000), so that none is folded into the overflow series. Add it to a pipeline of
+/// your own that [`register`](super::register)s wear's instruments ([`install`] needs none: it
+/// does not go through the SDK).
 pub fn view() -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static {
     let parts = &crate::registry::PARTS;
     let timed = parts.iter().filter(|p| p.timing.is_some()).count();
@@ -154,13 +139,24 @@ pub fn view() -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static 
     }
 }
 
+/// What [`install`] started: the export thread, and the provider of the program's own
+/// metrics.
+#[derive(Debug)]
+struct Pipeline {
+    /// Tells the export thread to run the last export.
+    stop: mpsc::Sender<Stop>,
+    /// A clone of the export thread's provider of the program's metrics; the thread shuts
+    /// it down after the last export.
+    provider: SdkMeterProvider,
+}
+
 /// The pipeline [`install`] started. Dropping it exports the last counts and shuts the
 /// pipeline down, waiting at most its shutdown timeout (then the program goes on, or exits,
 /// and whatever was not sent is lost).
 #[must_use = "dropping the guard stops the export"]
 #[derive(Debug)]
 pub struct OtlpGuard {
-    pipeline: Arc<Mutex<Option<(SdkMeterProvider, Registration)>>>,
+    pipeline: Arc<Mutex<Option<Pipeline>>>,
     shutdown_timeout: Duration,
     /// The process that installed the pipeline; another one is a forked child.
     pid: u32,
@@ -173,10 +169,13 @@ impl OtlpGuard {
         self
     }
 
-    /// The meter provider, to publish metrics of your own along with wear's (it is not
-    /// installed globally: a global provider is never dropped, so never flushed).
+    /// A meter provider for metrics of your own: each export collects it and sends its
+    /// metrics in the same request as wear's, with the same resource (cumulative). wear's
+    /// instruments are not on it (wear's counts are read without the SDK). It is not
+    /// installed globally: a global provider is never dropped, so never flushed. `None` after
+    /// shutdown.
     pub fn provider(&self) -> Option<SdkMeterProvider> {
-        self.lock().as_ref().map(|(provider, _)| provider.clone())
+        self.lock().as_ref().map(|pipeline| pipeline.provider.clone())
     }
 
     /// Exports the last counts and shuts the pipeline down, waiting at most the shutdown
@@ -185,40 +184,26 @@ impl OtlpGuard {
         self.shutdown_within()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(SdkMeterProvider, Registration)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Pipeline>> {
         self.pipeline.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The SDK's shutdown runs a last export whose HTTP request may hang for the export
-    /// timeout, and ignores the timeout it is given: so it runs on a thread of its own, and
-    /// this waits for it at most `shutdown_timeout`.
+    /// Asks the export thread for the last export and waits for it at most
+    /// `shutdown_timeout` (an export in flight to a hanging collector holds the thread for the
+    /// export timeout). Past that, the thread is left to finish on its own.
     fn shutdown_within(&self) -> Result<(), ShutdownError> {
-        if self.lock().is_none() {
-            return Ok(());
-        }
-        let (done, wait) = mpsc::sync_channel(1);
-        let pipeline = Arc::clone(&self.pipeline);
-        let spawned = std::thread::Builder::new().name("wear-otel-shutdown".to_owned()).spawn(move || {
-            let taken = pipeline.lock().unwrap_or_else(PoisonError::into_inner).take();
-            if let Some((provider, registration)) = taken {
-                let result = provider.shutdown().map_err(|e| e.to_string());
-                drop(registration);
-                let _ = done.send(result);
-            }
-        });
-        if let Err(error) = spawned {
-            // Dropping the provider here would run the unbounded shutdown on this thread:
-            // leave it to the end of the process instead.
-            std::mem::forget(self.lock().take());
-            return Err(ShutdownError::Failed(format!("cannot start a thread to shut down: {error}")));
-        }
-        match wait.recv_timeout(self.shutdown_timeout) {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(ShutdownError::Failed(error)),
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(ShutdownError::TimedOut(self.shutdown_timeout)),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                Err(ShutdownError::Failed("the shutdown thread ended without an answer".to_owned()))
-            }
+        let Some(Pipeline { stop, provider: _ }) = self.lock().take() else { return Ok(()) };
+        let (answer, answered) = mpsc::sync_channel(1);
+        match stop.send(Stop(answer)) {
+            Ok(()) => match answered.recv_timeout(self.shutdown_timeout) {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(error)) => Err(ShutdownError::Failed(error)),
+                Err(mpsc::RecvTimeoutError::Timeout) => Err(ShutdownError::TimedOut(self.shutdown_timeout)),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    Err(ShutdownError::Failed("the export thread ended without an answer".to_owned()))
+                }
+            },
+            Err(_) => Err(ShutdownError::Failed("the export thread is gone".to_owned())),
         }
     }
 }
@@ -226,9 +211,10 @@ impl OtlpGuard {
 impl Drop for OtlpGuard {
     fn drop(&mut self) {
         if std::process::id() != self.pid {
-            // A forked child has a copy of the pipeline but none of the SDK's threads (and its
-            // lock may have been held at the fork): shutting it down would wait for threads
-            // that are not there. The child exports nothing; the parent's pipeline goes on.
+            // A forked child has a copy of the pipeline but not the export thread (and the
+            // provider's locks may have been held at the fork): shutting it down would wait
+            // for a thread that is not there. The child exports nothing; the parent's pipeline
+            // goes on.
             std::mem::forget(std::mem::take(&mut self.pipeline));
             return;
         }
@@ -255,7 +241,7 @@ impl std::error::Error for InstallError {}
 pub enum ShutdownError {
     /// It was still running when the shutdown timeout passed; it was abandoned.
     TimedOut(Duration),
-    /// The SDK reported a failure, e.g. the collector refused or could not be reached.
+    /// The export failed, e.g. the collector refused it or could not be reached.
     Failed(String),
 }
 

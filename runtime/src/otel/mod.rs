@@ -36,12 +36,28 @@
 //!     .build();
 //! ```
 //!
-//! With feature `otlp`, [`view()`] is that closure, and [`install()`] sets it up for you.
+//! With feature `otlp`, [`view()`] is that closure.
+//!
+//! # The one-call setup
+//!
+//! [`install()`] (feature `otlp`) does not go through the SDK for wear's counts: a thread of
+//! its own reads them every interval and writes them into an OTLP request it encoded once
+//! (only values and timestamps change between exports), then POSTs it. The same metrics,
+//! attributes and resource as above arrive, with no cardinality limit to raise, for a
+//! fraction of the SDK's cost (its collection rebuilds and hashes every series each time).
+//! Metrics of the program's own go through the SDK provider [`OtlpGuard::provider`] returns,
+//! and leave in the same requests.
 #[cfg(feature = "otlp")]
 mod env;
 #[cfg(feature = "otlp")]
 mod install;
 mod instruments;
+#[cfg(feature = "otlp")]
+mod program_metrics;
+#[cfg(feature = "otlp")]
+mod push;
+#[cfg(feature = "otlp")]
+mod request;
 #[cfg(feature = "otlp")]
 mod tls;
 

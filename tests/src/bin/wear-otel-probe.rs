@@ -2,7 +2,8 @@
 //! `wear::otel::install()` (as the `OTEL_*` variables say), does a known amount of work, and
 //! prints what it counted so the test can compare it with what the receiver got.
 //!
-//! Usage: `wear-otel-probe CALLS SLEEP_MS EXPORT` where EXPORT is `otlp` or `none`. It calls
+//! Usage: `wear-otel-probe CALLS SLEEP_MS EXPORT` where EXPORT is `otlp`, `otlp-own` (also
+//! counts 42 `probe.orders`, a metric of its own, on `OtlpGuard::provider()`) or `none`. It calls
 //! `work` CALLS times (timed: the `work_ms` line), `timed_work` 200 times, `fallible` 100
 //! times (50 failures) and each of the 2,150 generated `many::oA::iB::part` (index
 //! `k = 43 A + B`) `k % 4` times, sleeps SLEEP_MS, drops the export guard (timed: the
@@ -64,7 +65,7 @@ fn main() {
     let sleep_ms: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
     let export = args.next().unwrap_or_else(|| "otlp".to_owned());
     let guard = match export.as_str() {
-        "otlp" => match wear::otel::install() {
+        "otlp" | "otlp-own" => match wear::otel::install() {
             Ok(guard) => Some(guard.with_shutdown_timeout(Duration::from_millis(1000))),
             Err(error) => {
                 eprintln!("{error}");
@@ -73,6 +74,13 @@ fn main() {
         },
         _ => None,
     };
+    if export == "otlp-own" {
+        use opentelemetry::metrics::MeterProvider as _;
+        let provider = guard.as_ref().and_then(|g| g.provider()).expect("the guard's provider");
+        let orders = provider.meter("probe").u64_counter("probe.orders").with_unit("{order}").build();
+        orders.add(40, &[opentelemetry::KeyValue::new("shop", "main")]);
+        orders.add(2, &[opentelemetry::KeyValue::new("shop", "main")]);
+    }
 
     let started = Instant::now();
     let mut acc = 0u64;

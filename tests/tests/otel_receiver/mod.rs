@@ -1,6 +1,7 @@
 //! A real OTLP/HTTP receiver on 127.0.0.1 for the OpenTelemetry tests: it accepts
-//! `POST /v1/metrics`, decodes the protobuf body with the official definitions
-//! (`opentelemetry-proto`) and records what arrived; or it misbehaves as told (answers 500 or
+//! `POST /v1/metrics`, decodes the protobuf body (gunzipped when its `content-encoding` says
+//! `gzip`) with the official definitions (`opentelemetry-proto`) and records what arrived,
+//! with the request's headers; or it misbehaves as told (answers 500 or
 //! 429, hangs, closes the connection), over plain HTTP or HTTPS (rustls). Also runs
 //! `wear-otel-probe` against it.
 #![allow(dead_code, reason = "each test file uses part of it")]
@@ -38,6 +39,8 @@ pub enum Behaviour {
 pub struct Receiver {
     pub addr: String,
     pub requests: Arc<Mutex<Vec<ExportMetricsServiceRequest>>>,
+    /// The headers of each decoded request (names lowercased, values as sent), in order.
+    pub headers: Arc<Mutex<Vec<BTreeMap<String, String>>>>,
     /// Requests seen, whatever the behaviour.
     pub hits: Arc<Mutex<usize>>,
     stop: Arc<AtomicBool>,
@@ -60,15 +63,17 @@ impl Receiver {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let addr = format!("{scheme}://{}", listener.local_addr().expect("local addr"));
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let headers = Arc::new(Mutex::new(Vec::new()));
         let hits = Arc::new(Mutex::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let (r, h, s) = (Arc::clone(&requests), Arc::clone(&hits), Arc::clone(&stop));
+        let r = Received { requests: Arc::clone(&requests), headers: Arc::clone(&headers) };
+        let (h, s) = (Arc::clone(&hits), Arc::clone(&stop));
         let thread = std::thread::spawn(move || {
             let mut held = Vec::new();
             while !s.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let (r, h, s) = (Arc::clone(&r), Arc::clone(&h), Arc::clone(&s));
+                        let (r, h, s) = (r.clone(), Arc::clone(&h), Arc::clone(&s));
                         let _ = stream.set_nonblocking(false);
                         let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
                         let tls = tls.clone();
@@ -89,7 +94,7 @@ impl Receiver {
                 let _ = t.join();
             }
         });
-        Receiver { addr, requests, hits, stop, thread: Some(thread) }
+        Receiver { addr, requests, headers, hits, stop, thread: Some(thread) }
     }
 
     /// Every data point received, latest value per metric and attribute set.
@@ -108,6 +113,13 @@ impl Drop for Receiver {
     }
 }
 
+/// Where the receiver records what it decoded.
+#[derive(Clone)]
+struct Received {
+    requests: Arc<Mutex<Vec<ExportMetricsServiceRequest>>>,
+    headers: Arc<Mutex<Vec<BTreeMap<String, String>>>>,
+}
+
 /// Whether a read error is the read timeout (wait on) rather than a broken connection.
 fn timed_out(error: &std::io::Error) -> bool {
     matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
@@ -116,7 +128,7 @@ fn timed_out(error: &std::io::Error) -> bool {
 fn serve(
     stream: impl Read + Write,
     behaviour: Behaviour,
-    requests: &Mutex<Vec<ExportMetricsServiceRequest>>,
+    received: &Received,
     hits: &Mutex<usize>,
     stop: &AtomicBool,
 ) {
@@ -160,8 +172,21 @@ fn serve(
         match behaviour {
             Behaviour::Ok => {
                 assert!(head[0].starts_with("POST /v1/metrics "), "request line {:?}", head[0]);
+                let headers: BTreeMap<String, String> = head[1..]
+                    .iter()
+                    .filter_map(|h| h.split_once(':'))
+                    .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+                    .collect();
+                if headers.get("content-encoding").is_some_and(|e| e == "gzip") {
+                    let mut plain = Vec::new();
+                    flate2::read::GzDecoder::new(body.as_slice())
+                        .read_to_end(&mut plain)
+                        .expect("a gzip body");
+                    body = plain;
+                }
                 let request = ExportMetricsServiceRequest::decode(body.as_slice()).expect("a protobuf body");
-                requests.lock().expect("requests").push(request);
+                received.requests.lock().expect("requests").push(request);
+                received.headers.lock().expect("headers").push(headers);
                 let _ = reader.get_mut().write_all(
                     b"HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n",
                 );
