@@ -4,8 +4,6 @@
 //! `OtlpGuard::provider()`) in the same requests as wear's counts, under the same resource.
 mod otel_receiver;
 
-use std::collections::BTreeMap;
-
 use otel_receiver::{Behaviour, Receiver, Run, probe};
 
 const CALLS: u64 = 5_000;
@@ -22,16 +20,7 @@ fn run(receiver: &Receiver, export: &str, extra: &[(&str, &str)]) -> Run {
 
 /// Every part arrived with exactly the calls the program counted.
 fn assert_every_part_arrived(receiver: &Receiver, run: &Run) {
-    let points = receiver.points();
-    let calls: BTreeMap<&str, u64> = points
-        .of("wear.part.calls")
-        .map(|(s, v)| (s.attribute("code.function.name").expect("code.function.name"), v.u()))
-        .collect();
-    assert_eq!(calls.len(), run.parts.len(), "one series per part");
-    for counted in &run.parts {
-        assert_eq!(calls.get(counted.path.as_str()), Some(&counted.calls), "{}", counted.path);
-    }
-    assert_eq!(calls["wear_otel_probe::work"], CALLS);
+    otel_receiver::assert_every_part_arrived(receiver, run, CALLS);
 }
 
 #[test]

@@ -5,7 +5,6 @@
 //! nothing panics.
 mod otel_receiver;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -96,17 +95,9 @@ fn run(receiver: &Receiver, tls: &[(&str, &Path)]) -> Run {
 
 /// Every part arrived with exactly what the program counted.
 fn assert_all_arrived(receiver: &Receiver, run: &Run) {
-    let points = receiver.points();
-    assert!(points.requests >= 2, "periodic exports and the last one: {}", points.requests);
-    let calls: BTreeMap<&str, u64> = points
-        .of("wear.part.calls")
-        .map(|(s, v)| (s.attribute("code.function.name").expect("code.function.name"), v.u()))
-        .collect();
-    assert_eq!(calls.len(), run.parts.len(), "one series per part");
-    for counted in &run.parts {
-        assert_eq!(calls.get(counted.path.as_str()), Some(&counted.calls), "{}", counted.path);
-    }
-    assert_eq!(calls["wear_otel_probe::work"], CALLS);
+    let requests = receiver.points().requests;
+    assert!(requests >= 2, "periodic exports and the last one: {requests}");
+    otel_receiver::assert_every_part_arrived(receiver, run, CALLS);
 }
 
 #[test]

@@ -432,3 +432,18 @@ pub fn probe(calls: u64, sleep_ms: u64, export: &str, env: &[(&str, &str)], samp
         rss_kb,
     }
 }
+
+/// Every part of `run` arrived at `receiver` with exactly the calls the probe counted, and
+/// `work` with the `work_calls` it was asked for.
+pub fn assert_every_part_arrived(receiver: &Receiver, run: &Run, work_calls: u64) {
+    let points = receiver.points();
+    let calls: BTreeMap<&str, u64> = points
+        .of("wear.part.calls")
+        .map(|(s, v)| (s.attribute("code.function.name").expect("code.function.name"), v.u()))
+        .collect();
+    assert_eq!(calls.len(), run.parts.len(), "one series per part");
+    for counted in &run.parts {
+        assert_eq!(calls.get(counted.path.as_str()), Some(&counted.calls), "{}", counted.path);
+    }
+    assert_eq!(calls["wear_otel_probe::work"], work_calls);
+}
