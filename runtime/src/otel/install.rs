@@ -3,7 +3,7 @@
 //! standard `OTEL_*` variables, and the guard that runs the last export at exit within a
 //! bounded time. The host program needs no async runtime: the HTTP client is reqwest's
 //! blocking one, built and run on that thread.
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::Duration;
 
 use opentelemetry::KeyValue;
@@ -94,7 +94,7 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
     };
     let stop = push::start(push).map_err(InstallError)?;
     Ok(OtlpGuard {
-        pipeline: Arc::new(Mutex::new(Some(Pipeline { stop, provider }))),
+        pipeline: Mutex::new(Some(Pipeline { stop, provider })),
         shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
         pid: std::process::id(),
     })
@@ -156,7 +156,7 @@ struct Pipeline {
 #[must_use = "dropping the guard stops the export"]
 #[derive(Debug)]
 pub struct OtlpGuard {
-    pipeline: Arc<Mutex<Option<Pipeline>>>,
+    pipeline: Mutex<Option<Pipeline>>,
     shutdown_timeout: Duration,
     /// The process that installed the pipeline; another one is a forked child.
     pid: u32,
