@@ -6,12 +6,12 @@
 use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::pin;
 use std::sync::{Mutex, Once};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use wear::snapshot::PartReading;
+use wear_tests::block_on;
 
 /// A payload that is not a string, to show it reaches the caller as it was thrown.
 #[derive(Debug, PartialEq)]
@@ -103,17 +103,6 @@ impl Future for Yield {
             self.0 = true;
             cx.waker().wake_by_ref();
             Poll::Pending
-        }
-    }
-}
-
-/// Polls a future to completion on this thread.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
         }
     }
 }

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use wear::snapshot::PartReading;
+use wear_tests::block_on;
 
 /// The one reading of the part with this path.
 fn part(path: &str) -> PartReading {
@@ -434,16 +435,6 @@ async fn fetch_checked(id: u32) -> Result<u32, String> {
     YieldOnce(false).await;
     let parsed: u32 = id.to_string().parse().map_err(|_| "bad".to_owned())?;
     if parsed == 0 { Err("zero".to_owned()) } else { Ok(parsed) }
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
 }
 
 #[test]

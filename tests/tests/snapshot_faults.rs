@@ -8,6 +8,8 @@ use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use wear_tests::entries;
+
 /// The probe's arguments: 5 calls (it prints 310), then 600 ms asleep.
 const ARGS: [&str; 2] = ["5", "600"];
 
@@ -15,15 +17,6 @@ fn probe() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_wear-probe"));
     command.args(ARGS).env_remove("WEAR_SNAPSHOT").env_remove("WEAR_SNAPSHOT_INTERVAL");
     command
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Runs the probe recording to `path` every 10 ms and checks it against a run without the

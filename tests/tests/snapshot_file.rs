@@ -6,6 +6,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use wear::Snapshot;
+use wear_tests::entries;
 
 #[wear::tracked(timed, failures, limit_calls = 10)]
 fn sample(ok: bool) -> Result<(), ()> {
@@ -16,15 +17,6 @@ fn sample(ok: bool) -> Result<(), ()> {
 fn read(path: &Path) -> Snapshot {
     let text = std::fs::read_to_string(path).expect("snapshot file");
     serde_json::from_str(&text).expect("valid wear-snapshot/1")
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
