@@ -9,13 +9,14 @@
 //! - [`owner`]: what a function belongs to (free, inherent impl, trait impl, trait default),
 //!   and how that becomes the part's path, e.g. `shop::cart::Cart::add_item`.
 //! - [`args`]: the arguments of `#[wear::tracked(...)]` (`timed`, `failures`, `skip`, limits).
-//! - [`site`]: every function of one source file with its owner and lines, so the macro can
-//!   find the impl around a method it sees alone, and the CLI can list parts.
+//! - [`site`]: every function of one source file with its owner and lines, so the CLI can list
+//!   parts; [`owners`] finds the same owners by scanning the text, for the macro, which sees a
+//!   method without its impl.
 #![deny(missing_docs)]
 
 pub mod args;
-pub mod hollow;
 pub mod owner;
+pub mod owners;
 pub mod render;
 pub mod serial;
 pub mod site;

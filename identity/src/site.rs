@@ -41,26 +41,11 @@ pub fn sites_in_source(source: &str) -> syn::Result<Vec<FnSite>> {
     Ok(sites_in_file(&file))
 }
 
-/// The functions of `source` with their bodies left unread ([`crate::hollow`]): names, name
-/// lines, owners and inline modules are as [`sites_in_source`] gives them; serials and last
-/// lines are those of the hollowed functions, so use it only to find owners ([`owner_at`]).
-pub fn sites_for_owners(source: &str) -> syn::Result<Vec<FnSite>> {
-    let tokens: proc_macro2::TokenStream = source.parse()?;
-    let file: syn::File = syn::parse2(crate::hollow::hollow(tokens))?;
-    Ok(sites_in_file(&file))
-}
-
 /// All functions with bodies in a parsed file, in source order.
 pub fn sites_in_file(file: &syn::File) -> Vec<FnSite> {
     let mut walker = Walker { modules: Vec::new(), out: Vec::new() };
     walker.items(&file.items, None);
     walker.out
-}
-
-/// The owner of the function named `name` whose name is on `line`, if the file has one.
-pub fn owner_at(sites: &[FnSite], name: &str, line: usize) -> Option<Owner> {
-    let name = unraw(name);
-    sites.iter().find(|s| s.name == name && s.name_line == line).map(|s| s.owner.clone())
 }
 
 type Inherited = Option<Result<TrackedArgs, String>>;
@@ -208,8 +193,6 @@ fn free() {}
         assert_eq!(sites[0].inline_modules, ["cart"]);
         assert_eq!(sites[0].name_line, 8);
         assert_eq!(sites[0].lines, (8, 8));
-        assert_eq!(owner_at(&sites, "add", 13), Some(Owner::Inherent { self_ty: "Basket".into() }));
-        assert_eq!(owner_at(&sites, "add", 99), None);
     }
 
     #[test]
@@ -230,54 +213,5 @@ fn free() {}
         );
         let Some(Ok(basket_add)) = &sites[1].tracked else { panic!("tracked") };
         assert!(basket_add.timed.is_some());
-    }
-
-    /// What `owner_at` reads from a site.
-    fn owners(sites: &[FnSite]) -> Vec<(String, usize, Owner, Vec<String>)> {
-        sites
-            .iter()
-            .map(|s| (s.name.clone(), s.name_line, s.owner.clone(), s.inline_modules.clone()))
-            .collect()
-    }
-
-    #[test]
-    fn hollow_sites_have_the_same_owners_on_tricky_shapes() {
-        let source = r#"
-struct X<const N: usize>;
-impl<const N: usize> X<{ N }> { fn a(&self) -> [u8; { N }] { [0; N] } }
-type F = fn(u8) -> u8;
-fn apply(f: fn(u8) -> u8, g: impl Fn() -> u8) -> u8 { fn nested() {} f(g()) }
-const C: fn() -> u8 = { fn inner() -> u8 { 1 } inner };
-trait T { fn req(&self); fn def(&self) -> u8 { struct S { f: fn() } 0 } }
-macro_rules! m { ($n:ident) => { fn $n() {} }; }
-mod inner { pub(crate) unsafe extern "C" fn c() {} impl super::X<1> { fn b() {} } }
-"#;
-        let full = sites_in_source(source).expect("parses");
-        assert_eq!(owners(&sites_for_owners(source).expect("parses")), owners(&full));
-        assert_eq!(full.len(), 5, "a, apply, def, c, b: {:?}", owners(&full));
-    }
-
-    #[test]
-    fn hollow_sites_have_the_same_owners_in_every_file_of_this_workspace() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut pending = vec![root];
-        let mut files = 0;
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).expect("a readable directory") {
-                let path = entry.expect("an entry").path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if path.is_dir() && !name.starts_with('.') && name != "target" {
-                    pending.push(path);
-                } else if name.ends_with(".rs") {
-                    let source = std::fs::read_to_string(&path).expect("a readable file");
-                    // Files that do not parse (trybuild cases) are out of scope for both.
-                    let Ok(full) = sites_in_source(&source) else { continue };
-                    let hollow = sites_for_owners(&source).expect("parses when the full file does");
-                    assert_eq!(owners(&hollow), owners(&full), "{}", path.display());
-                    files += 1;
-                }
-            }
-        }
-        assert!(files > 100, "the workspace has its sources: {files} files");
     }
 }
