@@ -15,7 +15,7 @@ use std::str::FromStr;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// A part's serial: changes when the function's code changes, not when its layout does.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -52,9 +52,61 @@ impl FromStr for Serial {
 
 /// The serial of any token stream (step 2 and 3 of the algorithm).
 pub fn serial_of_tokens(tokens: TokenStream) -> Serial {
-    let mut hasher = Xxh3::new();
-    feed(&mut hasher, tokens);
-    Serial(hasher.digest())
+    let mut bytes = Vec::new();
+    feed(&mut bytes, tokens);
+    Serial(xxh3_64(&bytes))
+}
+
+/// The serial of a function item given as its tokens as written, outer attributes first (all
+/// of steps 1 to 3): the same serial as [`serial_of_fn`] gives the parsed item, without
+/// parsing it. The macro reads the functions it is put on this way.
+///
+/// Returns `None` when an attribute cannot be read without parsing (an invisible group from a
+/// `macro_rules!` expansion in its place); [`serial_of_fn`] reads those.
+pub fn serial_of_item(tokens: &[TokenTree]) -> Option<Serial> {
+    let mut bytes = Vec::new();
+    let mut rest = tokens;
+    while let [TokenTree::Punct(hash), TokenTree::Group(attr), after @ ..] = rest
+        && hash.as_char() == '#'
+        && attr.delimiter() == Delimiter::Bracket
+    {
+        if attribute_counts(&attr.stream())? {
+            feed(&mut bytes, [rest[0].clone(), rest[1].clone()].into_iter().collect());
+        }
+        rest = after;
+    }
+    feed(&mut bytes, rest.iter().cloned().collect());
+    Some(Serial(xxh3_64(&bytes)))
+}
+
+/// Step 1 for one outer attribute given by what is between its brackets: doc comments and
+/// wear's own attribute do not count (as [`counts_for_serial`] decides for parsed ones).
+fn attribute_counts(inside: &TokenStream) -> Option<bool> {
+    let mut segments: Vec<String> = Vec::new();
+    let mut leading_colon = false;
+    let mut colons = 0;
+    for tree in inside.clone() {
+        match tree {
+            TokenTree::Punct(p) if p.as_char() == ':' => {
+                colons += 1;
+                if segments.is_empty() && colons == 2 {
+                    leading_colon = true;
+                }
+            }
+            TokenTree::Ident(ident) if segments.is_empty() || colons == 2 => {
+                segments.push(ident.to_string());
+                colons = 0;
+            }
+            TokenTree::Group(group) if group.delimiter() == Delimiter::None && segments.is_empty() => {
+                return None;
+            }
+            _ => break,
+        }
+    }
+    let doc = !leading_colon && segments == ["doc"];
+    let tracked = matches!(segments.as_slice(), [last] if last == "tracked")
+        || matches!(segments.as_slice(), [krate, last] if krate == "wear" && last == "tracked");
+    Some(!(doc || tracked))
 }
 
 /// The serial of a function given by its parts (all of steps 1 to 3).
@@ -94,7 +146,7 @@ fn counts_for_serial(attr: &syn::Attribute) -> bool {
     !(attr.path().is_ident("doc") || crate::args::is_tracked_attr(attr))
 }
 
-fn feed(hasher: &mut Xxh3, tokens: TokenStream) {
+fn feed(bytes: &mut Vec<u8>, tokens: TokenStream) {
     for tree in tokens {
         match tree {
             TokenTree::Group(group) => {
@@ -104,25 +156,25 @@ fn feed(hasher: &mut Xxh3, tokens: TokenStream) {
                     Delimiter::Brace => (b"{", b"}"),
                     Delimiter::None => (b"", b""),
                 };
-                hasher.update(open);
-                feed(hasher, group.stream());
-                hasher.update(close);
+                bytes.extend_from_slice(open);
+                feed(bytes, group.stream());
+                bytes.extend_from_slice(close);
             }
             TokenTree::Ident(ident) => {
-                hasher.update(b"i");
-                hasher.update(ident.to_string().as_bytes());
-                hasher.update(b"\0");
+                bytes.push(b'i');
+                bytes.extend_from_slice(ident.to_string().as_bytes());
+                bytes.push(0);
             }
             TokenTree::Punct(punct) => {
                 let mut buf = [0u8; 4];
-                hasher.update(b"p");
-                hasher.update(punct.as_char().encode_utf8(&mut buf).as_bytes());
-                hasher.update(b"\0");
+                bytes.push(b'p');
+                bytes.extend_from_slice(punct.as_char().encode_utf8(&mut buf).as_bytes());
+                bytes.push(0);
             }
             TokenTree::Literal(literal) => {
-                hasher.update(b"l");
-                hasher.update(literal.to_string().as_bytes());
-                hasher.update(b"\0");
+                bytes.push(b'l');
+                bytes.extend_from_slice(literal.to_string().as_bytes());
+                bytes.push(0);
             }
         }
     }
@@ -185,5 +237,87 @@ mod tests {
             std::iter::once(TokenTree::Group(proc_macro2::Group::new(Delimiter::None, plain.clone())))
                 .collect();
         assert_eq!(serial_of_tokens(plain), serial_of_tokens(grouped));
+    }
+
+    #[test]
+    fn the_serial_of_tokens_as_written_is_the_serial_of_the_parsed_item() {
+        let tokens = |src: &str| src.parse::<TokenStream>().expect("tokens").into_iter().collect::<Vec<_>>();
+        for src in [
+            "fn f() {}",
+            "/// Doc.\n#[doc(hidden)] #[inline] #[wear::tracked(timed)] #[::wear::tracked] #[tracked] pub(crate) fn f() {}",
+            "#[cfg_attr(all(), doc = \"x\")] #[must_use] pub unsafe extern \"C\" fn f<'a, T: Copy>(x: &'a T,) -> T where T: 'a, { *x }",
+            "async fn f(self: Pin<&mut Self>, (a, b): (u8, u8)) -> impl Future<Output = ()> { async {} }",
+        ] {
+            let item: syn::ItemFn = syn::parse_str(src).expect("parses");
+            let parsed = serial_of_fn(&item.attrs, &item.vis, &item.sig, &item.block);
+            assert_eq!(serial_of_item(&tokens(src)), Some(parsed), "{src}");
+        }
+        let invisible = TokenTree::Group(proc_macro2::Group::new(
+            Delimiter::None,
+            "doc = \"x\"".parse().expect("tokens"),
+        ));
+        let attr = TokenTree::Group(proc_macro2::Group::new(
+            Delimiter::Bracket,
+            std::iter::once(invisible).collect(),
+        ));
+        let mut item = tokens("#");
+        item.push(attr);
+        item.extend(tokens("fn f() {}"));
+        assert_eq!(serial_of_item(&item), None, "an attribute from a macro_rules! expansion is left to syn");
+    }
+
+    #[test]
+    fn every_function_of_this_workspace_has_the_same_serial_read_as_tokens_or_parsed() {
+        use syn::spanned::Spanned;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut pending = vec![root];
+        let mut functions = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a readable directory") {
+                let path = entry.expect("an entry").path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if path.is_dir() && !name.starts_with('.') && name != "target" {
+                    pending.push(path);
+                    continue;
+                }
+                if !name.ends_with(".rs") {
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).expect("a readable file");
+                let Ok(file) = syn::parse_file(&source) else { continue };
+                let mut items = Vec::new();
+                for item in &file.items {
+                    match item {
+                        syn::Item::Fn(f) => {
+                            items.push((f.span(), serial_of_fn(&f.attrs, &f.vis, &f.sig, &f.block), &f.attrs))
+                        }
+                        syn::Item::Impl(i) => {
+                            for it in &i.items {
+                                if let syn::ImplItem::Fn(f) = it {
+                                    items.push((
+                                        f.span(),
+                                        serial_of_fn(&f.attrs, &f.vis, &f.sig, &f.block),
+                                        &f.attrs,
+                                    ));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                for (span, parsed, attrs) in items {
+                    // Inner attributes are moved before the signature by syn; the macro parses those.
+                    if attrs.iter().any(|a| matches!(a.style, syn::AttrStyle::Inner(_))) {
+                        continue;
+                    }
+                    let text = &source[span.byte_range()];
+                    let tokens: Vec<TokenTree> =
+                        text.parse::<TokenStream>().expect("tokens").into_iter().collect();
+                    assert_eq!(serial_of_item(&tokens), Some(parsed), "{}: {text}", path.display());
+                    functions += 1;
+                }
+            }
+        }
+        assert!(functions > 1000, "the workspace has its functions: {functions}");
     }
 }

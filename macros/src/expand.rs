@@ -1,13 +1,13 @@
 //! Writing the instrumented code.
 use proc_macro2::extra::DelimSpan;
-use proc_macro2::{Delimiter, Group, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit::Visit;
 use wear_identity::serial::serial_of_fn;
 use wear_identity::{Owner, TrackedArgs};
 
 use crate::item::{Target, read, take_own_args};
-use crate::{locate, valid};
+use crate::{direct, locate, valid};
 
 /// The whole expansion of one `#[wear::tracked(args)]` on `item`.
 pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -19,10 +19,27 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
     // Every mistake of one item is reported in one compile: argument errors are kept while
     // the item is still read and checked.
     let mut errors = Errors::default();
-    let args = syn::parse2::<TrackedArgs>(args).unwrap_or_else(|e| {
-        errors.push(e);
+    let args = if args.is_empty() {
         TrackedArgs::default()
-    });
+    } else {
+        syn::parse2::<TrackedArgs>(args).unwrap_or_else(|e| {
+            errors.push(e);
+            TrackedArgs::default()
+        })
+    };
+    if errors.0.is_none()
+        && args.skip.is_none()
+        && args.failures.is_none()
+        && let Some(f) = direct::read(&item)
+    {
+        let about =
+            About { name: &f.name, lines: f.lines, serial: f.serial, owner: locate::owner_of(&f.name) };
+        let mut body = Group::new(Delimiter::Brace, instrument(&about, &args, f.body.stream(), None));
+        body.set_span(f.body.span());
+        let mut out: TokenStream = f.head.into_iter().collect();
+        out.extend([TokenTree::Group(body)]);
+        return out;
+    }
     let target = match read(item.clone()) {
         Ok(target) => target,
         Err(e) => {
@@ -41,10 +58,16 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
             if errors.0.is_some() {
                 return errors.with_item(item);
             }
-            let owner = locate::owner_of(&f.sig.ident);
-            let body = Body { braces: f.body.delim_span(), stmts: f.body.stream(), whole: &f.body };
+            let about = About::of(
+                &f.attrs,
+                &f.vis,
+                &f.sig,
+                &f.body,
+                f.body.delim_span(),
+                locate::owner_of(&f.sig.ident),
+            );
             let mut body =
-                Group::new(Delimiter::Brace, instrument(&f.attrs, &f.vis, &f.sig, &body, &owner, &args));
+                Group::new(Delimiter::Brace, instrument(&about, &args, f.body.stream(), Some(&f.sig)));
             body.set_span(f.body.span());
             let (attrs, vis, sig) = (&f.attrs, &f.vis, &f.sig);
             quote!(#(#attrs)* #vis #sig #body)
@@ -57,7 +80,7 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
                 return errors.with_item(item);
             }
             let owner = locate::owner_of(&f.sig.ident);
-            *f.block = instrumented_block(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &args);
+            *f.block = instrumented_block(&f.attrs, &f.vis, &f.sig, &f.block, owner, &args);
             f.into_token_stream()
         }
         Target::Container(mut container) => {
@@ -153,7 +176,8 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
                 if let syn::ImplItem::Fn(f) = item
                     && let Some(track) = to_track(&mut f.attrs, &f.sig, args, errors)
                 {
-                    f.block = instrumented_block(&f.attrs, &f.vis, &f.sig, &f.block, &owner, &track.args);
+                    f.block =
+                        instrumented_block(&f.attrs, &f.vis, &f.sig, &f.block, owner.clone(), &track.args);
                 }
             }
         }
@@ -165,8 +189,14 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
                 match &f.default {
                     Some(body) => {
                         let vis = syn::Visibility::Inherited;
-                        f.default =
-                            Some(instrumented_block(&f.attrs, &vis, &f.sig, body, &owner, &track.args));
+                        f.default = Some(instrumented_block(
+                            &f.attrs,
+                            &vis,
+                            &f.sig,
+                            body,
+                            owner.clone(),
+                            &track.args,
+                        ));
                     }
                     None if track.explicit => errors.push(valid::no_body(&f.sig)),
                     None => {}
@@ -184,7 +214,7 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
                                 &f.vis,
                                 &f.sig,
                                 &f.block,
-                                &Owner::Free,
+                                Owner::Free,
                                 &track.args,
                             );
                         }
@@ -204,102 +234,122 @@ fn walk(container: &mut syn::Item, args: &TrackedArgs, errors: &mut Errors) {
     }
 }
 
-// Input:  #[attrs] vis fn name(args) -> R { body }
-// Output: #[attrs] vis fn name(args) -> R {
-//             static __WEAR_CALLS: CallSlot;      (in the CALLS slice)
-//             static __WEAR_TIMING: TimingSlot;   (timed only, in the TIMINGS slice)
-//             static __WEAR_PART: Part { path, file, lines, serial, .. };   (in the PARTS slice)
-//             hit(&__WEAR_CALLS);
-//             let __wear_timer = Timer::start(&__WEAR_TIMING);                 (timed only)
-//             body                                   (or, with `failures`, see `catch_failures`)
-//         }
-// An `async fn` keeps its signature: the counting runs when its body starts (first poll).
-// Returns what goes between the body's braces.
-fn instrument(
-    attrs: &[syn::Attribute],
-    vis: &syn::Visibility,
-    sig: &syn::Signature,
-    body: &Body<'_>,
-    owner: &Owner,
-    args: &TrackedArgs,
-) -> TokenStream {
-    let serial = serial_of_fn(attrs, vis, sig, body.whole).0;
-    let (before, after) = owner.around_module(&sig.ident.to_string());
-    let first = match vis {
-        syn::Visibility::Inherited => first_span_of_sig(sig),
-        _ => vis_span(vis),
-    };
-    let start = u32::try_from(first.start().line).unwrap_or(0);
-    let end = u32::try_from(body.braces.close().end().line).unwrap_or(0);
-    let limit_calls = args.limits.calls.unwrap_or(0);
-    let limit_busy = args.limits.busy.map_or(0, |d| d.as_secs().max(1));
-    let interval = args.limits.interval.map_or(0, |d| d.as_secs().max(1));
-    let counts_failures = args.failures.is_some();
+/// What the expansion writes down about a function, however it was read.
+struct About<'a> {
+    name: &'a proc_macro2::Ident,
+    /// First line (visibility or signature) and last line (closing brace).
+    lines: (u32, u32),
+    serial: u64,
+    owner: Owner,
+}
 
-    let calls = format_ident!("__WEAR_CALLS");
-    let timing = format_ident!("__WEAR_TIMING");
-    let part = format_ident!("__WEAR_PART");
-    let timer = format_ident!("__wear_timer", span = Span::mixed_site());
-
-    let (timing_static, timing_ref, start_timer) = if args.timed.is_some() {
-        (
-            in_slice(
-                "TIMINGS",
-                quote! {
-                    #[allow(unsafe_code)]
-                    static #timing: ::wear::__private::TimingSlot = unsafe { ::wear::__private::TimingSlot::new() };
-                },
-            ),
-            quote!(::core::option::Option::Some(&#timing)),
-            quote!(let #timer = ::wear::__private::Timer::start(&#timing);),
-        )
-    } else {
-        (TokenStream::new(), quote!(::core::option::Option::None), TokenStream::new())
-    };
-
-    let body = if counts_failures { catch_failures(sig, &body.stmts, &part) } else { body.stmts.clone() };
-
-    let calls_static = in_slice(
-        "CALLS",
-        quote! {
-            #[allow(unsafe_code)]
-            static #calls: ::wear::__private::CallSlot = unsafe { ::wear::__private::CallSlot::new() };
-        },
-    );
-    let part_static = in_slice(
-        "PARTS",
-        quote! {
-            static #part: ::wear::__private::Part = ::wear::__private::Part {
-                path: ::core::concat!(#before, ::core::module_path!(), #after),
-                file: ::core::file!(),
-                lines: (#start, #end),
-                serial: #serial,
-                calls: &#calls,
-                timing: #timing_ref,
-                counts_failures: #counts_failures,
-                failures: ::wear::__private::AtomicU64::new(0),
-                limit_calls: #limit_calls,
-                limit_busy_secs: #limit_busy,
-                interval_secs: #interval,
-            };
-        },
-    );
-    quote! {
-        #calls_static
-        #timing_static
-        #part_static
-        ::wear::__private::hit(&#calls);
-        #start_timer
-        #body
+impl<'a> About<'a> {
+    /// For a parsed function; `body` is its braced body, as a block or as tokens.
+    fn of(
+        attrs: &[syn::Attribute],
+        vis: &syn::Visibility,
+        sig: &'a syn::Signature,
+        body: &dyn ToTokens,
+        braces: DelimSpan,
+        owner: Owner,
+    ) -> Self {
+        let first = match vis {
+            syn::Visibility::Inherited => first_span_of_sig(sig),
+            _ => vis_span(vis),
+        };
+        let start = u32::try_from(first.start().line).unwrap_or(0);
+        let end = u32::try_from(braces.close().end().line).unwrap_or(0);
+        let serial = serial_of_fn(attrs, vis, sig, body).0;
+        About { name: &sig.ident, lines: (start, end), serial, owner }
     }
 }
 
-/// A function body as `instrument` needs it: where its braces are, what is between them, and
-/// the whole braced body for the serial.
-struct Body<'a> {
-    braces: DelimSpan,
+// Input:  #[attrs] vis fn name(args) -> R { body }
+// Output: #[attrs] vis fn name(args) -> R {
+//             static __WEAR_TIMING: TimingSlot;                (timed only, in the TIMINGS slice)
+//             static __WEAR_EXTRA: Extra { timing, failures }; (timed or failures only)
+//             part! { "path", "\0file", "\0lines serial limits" }   which writes:
+//                 static __WEAR_CALLS: CallSlot;                (in the CALLS slice)
+//                 static __WEAR_PART: Part { calls, about, extra };  (in the PARTS slice)
+//                 hit(&__WEAR_CALLS);
+//             let __wear_timer = Timer::start(&__WEAR_TIMING);  (timed only)
+//             body                                 (or, with `failures`, see `catch_failures`)
+//         }
+// An `async fn` keeps its signature: the counting runs when its body starts (first poll).
+// Returns what goes between the body's braces. `failures` needs the signature (`sig`).
+//
+// `part!` and `in_slice!` are `macro_rules!` of `wear` (`registry.rs`) that add `#[used]` and
+// the target's `#[link_section]`: the runtime knows the target, this macro does not. Every
+// field of the description is in one string, parsed at run time (`Part::described`): each
+// field of a static cost rustc work in every tracked function.
+//
+// The fixed part is written as text and handed to the compiler's lexer in one piece: building
+// it token by token (`quote!`) took an unoptimised macro about 300,000 instructions per
+// function. Its names have the call site's hygiene, as `quote!` gives them; the timer, a local
+// variable, keeps mixed-site hygiene so that it cannot clash with the body's names.
+fn instrument(
+    about: &About<'_>,
+    args: &TrackedArgs,
     stmts: TokenStream,
-    whole: &'a dyn ToTokens,
+    sig: Option<&syn::Signature>,
+) -> TokenStream {
+    let (before, after) = about.owner.around_module(&about.name.to_string());
+    let (start, end) = about.lines;
+    let serial = about.serial;
+    let limit_calls = args.limits.calls.unwrap_or(0);
+    let limit_busy = args.limits.busy.map_or(0, |d| d.as_secs().max(1));
+    let interval = args.limits.interval.map_or(0, |d| d.as_secs().max(1));
+    let timed = args.timed.is_some();
+    let counts_failures = args.failures.is_some() && sig.is_some();
+
+    let mut text = String::with_capacity(600);
+    if timed {
+        text.push_str(
+            "::wear::__private::in_slice! { TIMINGS #[allow(unsafe_code)] \
+             static __WEAR_TIMING: ::wear::__private::TimingSlot = unsafe { ::wear::__private::TimingSlot::new() }; }",
+        );
+    }
+    if timed || counts_failures {
+        let timing = if timed {
+            "::core::option::Option::Some(&__WEAR_TIMING)"
+        } else {
+            "::core::option::Option::None"
+        };
+        text.push_str(&format!(
+            "static __WEAR_EXTRA: ::wear::__private::Extra = ::wear::__private::Extra {{ timing: {timing}, \
+             counts_failures: {counts_failures}, failures: ::wear::__private::AtomicU64::new(0) }}; \
+             ::wear::__private::part! {{ extra = __WEAR_EXTRA; "
+        ));
+    } else {
+        text.push_str("::wear::__private::part! { ");
+    }
+    // The part's description (`wear::__private::Part::about`).
+    text.push_str(&format!(
+        "{before:?}, ::core::module_path!(), {after:?}, \"\\0\", ::core::file!(), \
+         \"\\0{start} {end} {serial} {limit_calls} {limit_busy} {interval}\" }}"
+    ));
+    // The compiler's lexer itself: proc-macro2's `parse` first checks the text with its own
+    // lexer, which cost more than building the tokens one by one.
+    let mut out: TokenStream =
+        text.parse::<proc_macro::TokenStream>().map(TokenStream::from).unwrap_or_else(|e| {
+            syn::Error::new(
+                Span::call_site(),
+                format!("wear: the expansion did not lex ({e}); please report this"),
+            )
+            .into_compile_error()
+        });
+    if timed {
+        let timer = format_ident!("__wear_timer", span = Span::mixed_site());
+        let timing = format_ident!("__WEAR_TIMING");
+        out.extend(quote!(let #timer = ::wear::__private::Timer::start(&#timing);));
+    }
+    match sig {
+        Some(sig) if counts_failures => {
+            out.extend(catch_failures(sig, &stmts, &format_ident!("__WEAR_EXTRA")))
+        }
+        _ => out.extend(stmts),
+    }
+    out
 }
 
 /// `instrument` for a parsed body (methods inside an `impl`, `trait` or `mod`).
@@ -308,12 +358,12 @@ fn instrumented_block(
     vis: &syn::Visibility,
     sig: &syn::Signature,
     block: &syn::Block,
-    owner: &Owner,
+    owner: Owner,
     args: &TrackedArgs,
 ) -> syn::Block {
     let stmts = block.stmts.iter().map(ToTokens::to_token_stream).collect();
-    let body = Body { braces: block.brace_token.span, stmts, whole: block };
-    let generated = instrument(attrs, vis, sig, &body, owner, args);
+    let about = About::of(attrs, vis, sig, block, block.brace_token.span, owner);
+    let generated = instrument(&about, args, stmts, Some(sig));
     syn::Block {
         brace_token: block.brace_token,
         stmts: vec![syn::Stmt::Item(syn::Item::Verbatim(generated))],
@@ -321,15 +371,15 @@ fn instrumented_block(
 }
 
 // Input:  { body }                        (a function tracked with `failures`, returning R)
-// Output: let __wear_failure = FailureGuard::arm(&__WEAR_PART.failures);   counts an unwind
+// Output: let __wear_failure = FailureGuard::arm(&__WEAR_EXTRA.failures);  counts an unwind
 //         let __wear_out = run::<R, _>(move || { body });                  or `async move { body }.await`
 //         __wear_failure.settle(is_failure(&__wear_out));                  counts an `Err`
 //         __wear_out
 // A `-> !` function has no value to look at: only unwinding counts.
-fn catch_failures(sig: &syn::Signature, stmts: &TokenStream, part: &syn::Ident) -> TokenStream {
+fn catch_failures(sig: &syn::Signature, stmts: &TokenStream, extra: &syn::Ident) -> TokenStream {
     let guard = format_ident!("__wear_failure", span = Span::mixed_site());
     let out = format_ident!("__wear_out", span = Span::mixed_site());
-    let arm = quote!(let #guard = ::wear::__private::FailureGuard::arm(&#part.failures););
+    let arm = quote!(let #guard = ::wear::__private::FailureGuard::arm(&#extra.failures););
     let ret: Option<TokenStream> = match &sig.output {
         syn::ReturnType::Default => Some(quote!(())),
         syn::ReturnType::Type(_, ty) if matches!(**ty, syn::Type::Never(_)) => {
@@ -355,23 +405,6 @@ fn catch_failures(sig: &syn::Signature, stmts: &TokenStream, part: &syn::Ident) 
         #out
     };
     quote! { #arm #call #settle }
-}
-
-// Input:  static NAME: T = value;          and a slice name such as "CALLS"
-// Output: ::wear::__private::CALLS! { #![linkme_macro = ::wear::__private::CALLS] static NAME: T = value; }
-// The element macro that linkme generated with the slice adds `#[used]` and the platform's
-// `#[link_section]`. Calling it directly, rather than through linkme's `#[distributed_slice]`
-// attribute, skips a proc-macro expansion and a type-check function per static: most of what
-// tracking added to compile time. The types are right by construction here, and linkme is
-// pinned to an exact version because this protocol is linkme's own.
-fn in_slice(slice: &str, item: TokenStream) -> TokenStream {
-    let slice = format_ident!("{slice}");
-    quote! {
-        ::wear::__private::#slice! {
-            #![linkme_macro = ::wear::__private::#slice]
-            #item
-        }
-    }
 }
 
 fn mentions_impl_trait(ty: &syn::Type) -> bool {

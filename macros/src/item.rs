@@ -45,19 +45,10 @@ impl Parse for FnItem {
     }
 }
 
-/// Whether a body starts with an inner attribute (`#![...]`).
-fn starts_with_inner_attribute(body: &Group) -> bool {
-    let mut tokens = body.stream().into_iter();
-    matches!(
-        (tokens.next(), tokens.next()),
-        (Some(TokenTree::Punct(hash)), Some(TokenTree::Punct(bang))) if hash.as_char() == '#' && bang.as_char() == '!'
-    )
-}
-
 /// Parses the annotated item.
 pub(crate) fn read(item: TokenStream) -> syn::Result<Target> {
     if let Ok(f) = syn::parse2::<FnItem>(item.clone())
-        && !starts_with_inner_attribute(&f.body)
+        && !crate::direct::starts_with_inner_attribute(&f.body)
     {
         return Ok(Target::Fn(f));
     }

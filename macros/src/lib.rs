@@ -7,6 +7,7 @@
 //! `cargo wear`.
 use proc_macro::TokenStream;
 
+mod direct;
 mod expand;
 mod item;
 mod locate;

@@ -114,16 +114,15 @@ pub fn collect() -> Vec<ExportReading> {
     PARTS
         .iter()
         .map(|part| {
-            let timing = part.timing.and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
+            let timing = part.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
+            let about = part.described();
             ExportReading {
-                path: part.path,
-                file: part.file,
-                line: part.lines.0,
-                serial: part.serial,
+                path: about.path,
+                file: about.file,
+                line: about.lines.0,
+                serial: about.serial,
                 calls: calls.get(index_in(&CALLS, part.calls)).copied().unwrap_or(0),
-                failures: part
-                    .counts_failures
-                    .then(|| part.failures.load(std::sync::atomic::Ordering::Relaxed)),
+                failures: part.failures(),
                 busy_seconds: timing.map(|t| t.busy_ticks as f64 * nanos_per_tick / 1e9),
                 latency: timing.map(|t| cumulative(&t.buckets, nanos_per_tick)),
             }

@@ -49,8 +49,8 @@ pub(crate) fn reset_after_fork() {
     TIMING_SHARDS.reset_after_fork(timings);
     CALLS.iter().for_each(Slot::zero);
     TIMINGS.iter().for_each(Slot::zero);
-    for part in crate::registry::PARTS.iter() {
-        crate::counter::zero(&part.failures);
+    for extra in crate::registry::PARTS.iter().filter_map(|part| part.extra) {
+        crate::counter::zero(&extra.failures);
     }
 }
 

@@ -142,19 +142,18 @@ pub fn snapshot() -> Snapshot {
         .iter()
         .map(|part| {
             let index = index_in(&CALLS, part.calls);
-            let timing = part.timing.and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
+            let timing = part.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
+            let about = part.described();
             PartReading {
-                path: part.path.to_owned(),
-                file: part.file.to_owned(),
-                lines: [part.lines.0, part.lines.1],
-                serial: format!("{:016x}", part.serial),
+                path: about.path.to_owned(),
+                file: about.file.to_owned(),
+                lines: [about.lines.0, about.lines.1],
+                serial: format!("{:016x}", about.serial),
                 calls: calls.get(index).copied().unwrap_or(0),
-                failures: part
-                    .counts_failures
-                    .then(|| part.failures.load(std::sync::atomic::Ordering::Relaxed)),
+                failures: part.failures(),
                 busy_ns: timing.map(|t| (t.busy_ticks as f64 * nanos_per_tick) as u64),
                 latency_ns: timing.and_then(|t| latency(&t.buckets, nanos_per_tick)),
-                limits: limits_of(part),
+                limits: limits_of(&about),
             }
         })
         .collect();
@@ -244,7 +243,7 @@ fn latency(buckets: &[u64], nanos_per_tick: f64) -> Option<Latency> {
     })
 }
 
-fn limits_of(part: &crate::part::Part) -> Option<PartLimits> {
+fn limits_of(part: &crate::part::Described) -> Option<PartLimits> {
     let duration = |secs: u64| (secs > 0).then(|| duration_text(secs));
     let limits = PartLimits {
         calls: (part.limit_calls > 0).then_some(part.limit_calls),

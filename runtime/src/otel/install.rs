@@ -125,8 +125,8 @@ fn resource(settings: &Settings) -> Resource {
 /// does not go through the SDK).
 pub fn view() -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static {
     let parts = &crate::registry::PARTS;
-    let timed = parts.iter().filter(|p| p.timing.is_some()).count();
-    let failing = parts.iter().filter(|p| p.counts_failures).count();
+    let timed = parts.iter().filter(|p| p.timing().is_some()).count();
+    let failing = parts.iter().filter(|p| p.counts_failures()).count();
     let limits = [
         (names::CALLS, parts.len()),
         (names::FAILURES, failing),

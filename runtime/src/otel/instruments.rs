@@ -180,6 +180,6 @@ pub(crate) fn register(meter: &Meter) -> Instruments {
 /// `timed` part and bucket for latency.
 pub(crate) fn series_needed() -> usize {
     let parts = &crate::registry::PARTS;
-    let timed = parts.iter().filter(|p| p.timing.is_some()).count();
+    let timed = parts.iter().filter(|p| p.timing().is_some()).count();
     parts.len().max(timed * (LATENCY_BOUNDS.len() + 1))
 }
