@@ -1,9 +1,9 @@
 //! `#[wear::tracked]`: marks functions as parts. Use it through the `wear` crate, which
 //! re-exports it and owns everything the generated code calls.
 //!
-//! Stages, one file each: [`item`] reads what the attribute is on, [`valid`] checks that a
-//! function can be instrumented, [`locate`] finds the impl around a method seen alone, and
-//! [`expand`] writes the code. Arguments are parsed by `wear_identity::args`, shared with
+//! Stages, one file each: [`direct`] reads a plain function from its tokens and [`item`]
+//! parses everything else, [`valid`] checks that a function can be instrumented, [`locate`]
+//! finds the impl around a method seen alone, and [`expand`] writes the code. Arguments are parsed by `wear_identity::args`, shared with
 //! `cargo wear`.
 use proc_macro::TokenStream;
 
