@@ -454,25 +454,14 @@ fn last() {}
 
     #[test]
     fn owners_in_every_file_of_this_workspace_are_those_of_the_full_parse() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut pending = vec![root];
         let (mut files, mut functions) = (0, 0);
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).expect("a readable directory") {
-                let path = entry.expect("an entry").path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if path.is_dir() && !name.starts_with('.') && name != "target" {
-                    pending.push(path);
-                } else if name.ends_with(".rs") {
-                    let source = std::fs::read_to_string(&path).expect("a readable file");
-                    // Files that do not parse (trybuild cases) count 0 here.
-                    match compare(&source) {
-                        Ok(n) => functions += n,
-                        Err(e) => panic!("{}: {e}", path.display()),
-                    }
-                    files += 1;
-                }
+        for (path, source) in crate::workspace_sources() {
+            // Files that do not parse (trybuild cases) count 0 here.
+            match compare(&source) {
+                Ok(n) => functions += n,
+                Err(e) => panic!("{}: {e}", path.display()),
             }
+            files += 1;
         }
         assert!(
             files > 100 && functions > 1000,

@@ -269,53 +269,39 @@ mod tests {
     #[test]
     fn every_function_of_this_workspace_has_the_same_serial_read_as_tokens_or_parsed() {
         use syn::spanned::Spanned;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut pending = vec![root];
         let mut functions = 0;
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).expect("a readable directory") {
-                let path = entry.expect("an entry").path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if path.is_dir() && !name.starts_with('.') && name != "target" {
-                    pending.push(path);
-                    continue;
-                }
-                if !name.ends_with(".rs") {
-                    continue;
-                }
-                let source = std::fs::read_to_string(&path).expect("a readable file");
-                let Ok(file) = syn::parse_file(&source) else { continue };
-                let mut items = Vec::new();
-                for item in &file.items {
-                    match item {
-                        syn::Item::Fn(f) => {
-                            items.push((f.span(), serial_of_fn(&f.attrs, &f.vis, &f.sig, &f.block), &f.attrs))
-                        }
-                        syn::Item::Impl(i) => {
-                            for it in &i.items {
-                                if let syn::ImplItem::Fn(f) = it {
-                                    items.push((
-                                        f.span(),
-                                        serial_of_fn(&f.attrs, &f.vis, &f.sig, &f.block),
-                                        &f.attrs,
-                                    ));
-                                }
+        for (path, source) in crate::workspace_sources() {
+            let Ok(file) = syn::parse_file(&source) else { continue };
+            let mut items = Vec::new();
+            for item in &file.items {
+                match item {
+                    syn::Item::Fn(f) => {
+                        items.push((f.span(), serial_of_fn(&f.attrs, &f.vis, &f.sig, &f.block), &f.attrs))
+                    }
+                    syn::Item::Impl(i) => {
+                        for it in &i.items {
+                            if let syn::ImplItem::Fn(f) = it {
+                                items.push((
+                                    f.span(),
+                                    serial_of_fn(&f.attrs, &f.vis, &f.sig, &f.block),
+                                    &f.attrs,
+                                ));
                             }
                         }
-                        _ => {}
                     }
+                    _ => {}
                 }
-                for (span, parsed, attrs) in items {
-                    // Inner attributes are moved before the signature by syn; the macro parses those.
-                    if attrs.iter().any(|a| matches!(a.style, syn::AttrStyle::Inner(_))) {
-                        continue;
-                    }
-                    let text = &source[span.byte_range()];
-                    let tokens: Vec<TokenTree> =
-                        text.parse::<TokenStream>().expect("tokens").into_iter().collect();
-                    assert_eq!(serial_of_item(&tokens), Some(parsed), "{}: {text}", path.display());
-                    functions += 1;
+            }
+            for (span, parsed, attrs) in items {
+                // Inner attributes are moved before the signature by syn; the macro parses those.
+                if attrs.iter().any(|a| matches!(a.style, syn::AttrStyle::Inner(_))) {
+                    continue;
                 }
+                let text = &source[span.byte_range()];
+                let tokens: Vec<TokenTree> =
+                    text.parse::<TokenStream>().expect("tokens").into_iter().collect();
+                assert_eq!(serial_of_item(&tokens), Some(parsed), "{}: {text}", path.display());
+                functions += 1;
             }
         }
         assert!(functions > 1000, "the workspace has its functions: {functions}");
