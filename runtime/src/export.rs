@@ -14,6 +14,7 @@
 //! for `.`. OpenTelemetry has no asynchronous histogram, so latency is published as cumulative
 //! counters of calls at or under each bound `le` (seconds, `+Inf` last): what
 //! `histogram_quantile()` reads.
+use crate::part::descriptions;
 use crate::registry::{CALLS, PARTS, TIMINGS};
 use crate::snapshot::{call_totals, index_in, timing_totals};
 use crate::timing::{BUCKETS, bucket_floor};
@@ -113,9 +114,9 @@ pub fn collect() -> Vec<ExportReading> {
     let timings = timing_totals();
     PARTS
         .iter()
-        .map(|part| {
+        .zip(descriptions())
+        .map(|(part, about)| {
             let timing = part.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
-            let about = part.described();
             ExportReading {
                 path: about.path,
                 file: about.file,

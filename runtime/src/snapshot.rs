@@ -27,6 +27,7 @@ use std::time::{Instant, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::lease::{CALL_SHARDS, TIMING_SHARDS};
+use crate::part::descriptions;
 use crate::registry::{CALLS, PARTS, TIMINGS};
 use crate::timing::{BUCKETS, bucket_floor};
 
@@ -140,10 +141,10 @@ pub fn snapshot() -> Snapshot {
 
     let mut parts: Vec<PartReading> = PARTS
         .iter()
-        .map(|part| {
+        .zip(descriptions())
+        .map(|(part, about)| {
             let index = index_in(&CALLS, part.calls);
             let timing = part.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
-            let about = part.described();
             PartReading {
                 path: about.path.to_owned(),
                 file: about.file.to_owned(),
@@ -153,7 +154,7 @@ pub fn snapshot() -> Snapshot {
                 failures: part.failures(),
                 busy_ns: timing.map(|t| (t.busy_ticks as f64 * nanos_per_tick) as u64),
                 latency_ns: timing.and_then(|t| latency(&t.buckets, nanos_per_tick)),
-                limits: limits_of(&about),
+                limits: limits_of(about),
             }
         })
         .collect();
