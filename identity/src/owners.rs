@@ -62,11 +62,18 @@ struct Lexer<'a> {
     line: usize,
 }
 
+// The lexer runs in the macro, which cargo builds without optimisation: its per-byte helpers
+// are `inline(always)` and call nothing (plain indexing, byte patterns), which made scanning
+// the ten files of `benches/compile_time.sh` 2.6 times cheaper there (128 M instructions to
+// 49 M).
 impl<'a> Lexer<'a> {
+    #[inline(always)]
     fn peek(&self, ahead: usize) -> u8 {
-        self.text.get(self.at + ahead).copied().unwrap_or(0)
+        let at = self.at + ahead;
+        if at < self.text.len() { self.text[at] } else { 0 }
     }
 
+    #[inline(always)]
     fn bump(&mut self) {
         if self.peek(0) == b'\n' {
             self.line += 1;
@@ -80,11 +87,11 @@ impl<'a> Lexer<'a> {
             let c = self.peek(0);
             if self.at >= self.text.len() {
                 return None;
-            } else if c.is_ascii_whitespace() {
+            } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
                 self.bump();
             } else if c == b'/' && self.peek(1) == b'/' {
-                while self.at < self.text.len() && self.peek(0) != b'\n' {
-                    self.bump();
+                while self.at < self.text.len() && self.text[self.at] != b'\n' {
+                    self.at += 1;
                 }
             } else if c == b'/' && self.peek(1) == b'*' {
                 self.block_comment();
@@ -237,12 +244,14 @@ impl<'a> Lexer<'a> {
     }
 }
 
+#[inline(always)]
 fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+    matches!(c, b'a'..=b'z' | b'A'..=b'Z' | b'_' | 0x80..)
 }
 
+#[inline(always)]
 fn is_ident_continue(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    matches!(c, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | 0x80..)
 }
 
 struct Scan<'a> {
@@ -258,7 +267,7 @@ impl Scan<'_> {
         // The brace that comes next opens this (set by `mod name`, a macro's `!`, a header).
         let mut opens = Block::Other;
         while let Some((token, _)) = self.lexer.next() {
-            let top = stack.last().cloned().unwrap_or(Block::Other);
+            let top = stack.last();
             match token {
                 Token::Punct(b'{') => {
                     stack.push(std::mem::replace(&mut opens, Block::Other));
@@ -276,9 +285,9 @@ impl Scan<'_> {
                     // A macro invocation or `macro_rules!`: syn does not look inside.
                     self.skip_macro_body();
                 }
-                Token::Ident("mod") if matches!(top, Block::Module) => opens = Block::Module,
+                Token::Ident("mod") if matches!(top, Some(Block::Module)) => opens = Block::Module,
                 Token::Ident(keyword @ ("impl" | "trait"))
-                    if matches!(top, Block::Module) && (keyword == "trait" || starts_item(prev)) =>
+                    if matches!(top, Some(Block::Module)) && (keyword == "trait" || starts_item(prev)) =>
                 {
                     let start = self.lexer.at - keyword.len();
                     // `None`: a trait alias (`trait A = B;`) or an unreadable header.
@@ -289,7 +298,7 @@ impl Scan<'_> {
                     continue;
                 }
                 Token::Ident("fn") => {
-                    if let Block::Container(owner) = &top
+                    if let Some(Block::Container(owner)) = top
                         && let Some((Token::Ident(name), name_line)) = self.lexer.next()
                     {
                         self.out.push((unraw(name).to_owned(), name_line, owner.clone()));

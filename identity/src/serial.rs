@@ -11,6 +11,7 @@
 //!    text followed by a NUL byte.
 //! 3. Hash the bytes with XXH3-64 (seed 0). The serial is the hash as 16 lowercase hex digits.
 use std::fmt;
+use std::io::Write;
 use std::str::FromStr;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -64,18 +65,30 @@ pub fn serial_of_tokens(tokens: TokenStream) -> Serial {
 /// Returns `None` when an attribute cannot be read without parsing (an invisible group from a
 /// `macro_rules!` expansion in its place); [`serial_of_fn`] reads those.
 pub fn serial_of_item(tokens: &[TokenTree]) -> Option<Serial> {
+    serial_of_head_and_body(tokens, None)
+}
+
+/// [`serial_of_item`] for an item whose braced body is given apart, as the trees between its
+/// braces: the macro has them already, and reading a body's trees again costs a round trip
+/// through the compiler for every group.
+pub fn serial_of_head_and_body(head: &[TokenTree], body: Option<&[TokenTree]>) -> Option<Serial> {
     let mut bytes = Vec::new();
-    let mut rest = tokens;
+    let mut rest = head;
     while let [TokenTree::Punct(hash), TokenTree::Group(attr), after @ ..] = rest
         && hash.as_char() == '#'
         && attr.delimiter() == Delimiter::Bracket
     {
         if attribute_counts(&attr.stream())? {
-            feed(&mut bytes, [rest[0].clone(), rest[1].clone()].into_iter().collect());
+            feed(&mut bytes, rest[..2].iter().cloned());
         }
         rest = after;
     }
-    feed(&mut bytes, rest.iter().cloned().collect());
+    feed(&mut bytes, rest.iter().cloned());
+    if let Some(body) = body {
+        bytes.push(b'{');
+        feed(&mut bytes, body.iter().cloned());
+        bytes.push(b'}');
+    }
     Some(Serial(xxh3_64(&bytes)))
 }
 
@@ -146,7 +159,7 @@ fn counts_for_serial(attr: &syn::Attribute) -> bool {
     !(attr.path().is_ident("doc") || crate::args::is_tracked_attr(attr))
 }
 
-fn feed(bytes: &mut Vec<u8>, tokens: TokenStream) {
+fn feed(bytes: &mut Vec<u8>, tokens: impl IntoIterator<Item = TokenTree>) {
     for tree in tokens {
         match tree {
             TokenTree::Group(group) => {
@@ -160,9 +173,10 @@ fn feed(bytes: &mut Vec<u8>, tokens: TokenStream) {
                 feed(bytes, group.stream());
                 bytes.extend_from_slice(close);
             }
+            // Written in place: writing to a `Vec` cannot fail.
             TokenTree::Ident(ident) => {
                 bytes.push(b'i');
-                bytes.extend_from_slice(ident.to_string().as_bytes());
+                let _ = write!(bytes, "{ident}");
                 bytes.push(0);
             }
             TokenTree::Punct(punct) => {
@@ -173,7 +187,7 @@ fn feed(bytes: &mut Vec<u8>, tokens: TokenStream) {
             }
             TokenTree::Literal(literal) => {
                 bytes.push(b'l');
-                bytes.extend_from_slice(literal.to_string().as_bytes());
+                let _ = write!(bytes, "{literal}");
                 bytes.push(0);
             }
         }

@@ -8,7 +8,7 @@
 //! invisible group from a `macro_rules!` expansion, a body that starts with inner attributes,
 //! an item that is not a function) goes to the parsing path, which also writes the errors.
 use proc_macro2::{Delimiter, Group, Ident, TokenStream, TokenTree};
-use wear_identity::serial::serial_of_item;
+use wear_identity::serial::serial_of_head_and_body;
 
 /// A function read from its tokens.
 pub(crate) struct DirectFn {
@@ -26,7 +26,12 @@ pub(crate) struct DirectFn {
 pub(crate) fn read(item: &TokenStream) -> Option<DirectFn> {
     let mut trees: Vec<TokenTree> = item.clone().into_iter().collect();
     let Some(TokenTree::Group(body)) = trees.pop() else { return None };
-    if body.delimiter() != Delimiter::Brace || starts_with_inner_attribute(&body) {
+    if body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    // The body's trees, read once for both the inner-attribute check and the serial.
+    let inside: Vec<TokenTree> = body.stream().into_iter().collect();
+    if is_inner_attribute(&inside) {
         return None;
     }
     let mut at = 0;
@@ -64,9 +69,7 @@ pub(crate) fn read(item: &TokenStream) -> Option<DirectFn> {
     if trees.iter().any(|t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::None)) {
         return None;
     }
-    trees.push(TokenTree::Group(body));
-    let serial = serial_of_item(&trees)?.0;
-    let Some(TokenTree::Group(body)) = trees.pop() else { return None };
+    let serial = serial_of_head_and_body(&trees, Some(&inside))?.0;
     let start = u32::try_from(first.start().line).unwrap_or(0);
     let end = u32::try_from(body.span_close().end().line).unwrap_or(0);
     Some(DirectFn { head: trees, name, lines: (start, end), serial, body })
@@ -80,8 +83,13 @@ fn is_ident(tree: Option<&TokenTree>, word: &str) -> bool {
 /// signature for the serial.
 pub(crate) fn starts_with_inner_attribute(body: &Group) -> bool {
     let mut tokens = body.stream().into_iter();
+    is_inner_attribute(&[tokens.next(), tokens.next()].into_iter().flatten().collect::<Vec<_>>())
+}
+
+/// Whether trees start with `#!`.
+fn is_inner_attribute(trees: &[TokenTree]) -> bool {
     matches!(
-        (tokens.next(), tokens.next()),
-        (Some(TokenTree::Punct(hash)), Some(TokenTree::Punct(bang))) if hash.as_char() == '#' && bang.as_char() == '!'
+        trees,
+        [TokenTree::Punct(hash), TokenTree::Punct(bang), ..] if hash.as_char() == '#' && bang.as_char() == '!'
     )
 }
