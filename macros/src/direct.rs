@@ -82,8 +82,7 @@ fn is_ident(tree: Option<&TokenTree>, word: &str) -> bool {
 /// Whether a body starts with an inner attribute (`#![...]`), which syn moves before the
 /// signature for the serial.
 pub(crate) fn starts_with_inner_attribute(body: &Group) -> bool {
-    let mut tokens = body.stream().into_iter();
-    is_inner_attribute(&[tokens.next(), tokens.next()].into_iter().flatten().collect::<Vec<_>>())
+    is_inner_attribute(&body.stream().into_iter().take(2).collect::<Vec<_>>())
 }
 
 /// Whether trees start with `#!`.

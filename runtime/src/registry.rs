@@ -68,6 +68,9 @@ mod placing {
                 $crate::__private::Part { calls: &__WEAR_CALLS, about: ::core::concat!($($about)*), extra: $extra };
             $crate::__private::hit(&__WEAR_CALLS);
         };
+        // The plain part, which nearly every function is, repeats the arm above rather than
+        // forwarding to it: forwarding parses `Option::None` as an `expr` fragment once per
+        // tracked function, which rustc pays for in every build.
         ($($about:tt)*) => {
             #[used]
             #[unsafe(link_section = "linkme_CALLS")]
