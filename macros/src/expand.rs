@@ -266,12 +266,12 @@ impl<'a> About<'a> {
 
 // Input:  #[attrs] vis fn name(args) -> R { body }
 // Output: #[attrs] vis fn name(args) -> R {
-//             static __WEAR_TIMING: TimingSlot;                (timed only, in the TIMINGS slice)
-//             static __WEAR_EXTRA: Extra { timing, failures }; (timed or failures only)
-//             part! { "path", "\0file", "\0lines serial limits" }   which writes:
-//                 static __WEAR_CALLS: CallSlot;                (in the CALLS slice)
-//                 static __WEAR_PART: Part { calls, about, extra };  (in the PARTS slice)
-//                 hit(&__WEAR_CALLS);
+//             static __WEAR_TIMING: TimingSlot;          (timed only, in the TIMINGS slice)
+//             static __WEAR_EXTRA: Extra { part, timing, failures };
+//                                                        (timed or failures only, in EXTRAS)
+//             part! { "path", "\nfile", "\nlines serial limits\0" }   which writes:
+//                 static __WEAR_PART: Part = Part::new(about);  (in the PARTS slice)
+//                 hit(&__WEAR_PART);
 //             let __wear_timer = Timer::start(&__WEAR_TIMING);  (timed only)
 //             body                                 (or, with `failures`, see `catch_failures`)
 //         }
@@ -316,17 +316,15 @@ fn instrument(
             "::core::option::Option::None"
         };
         text.push_str(&format!(
-            "static __WEAR_EXTRA: ::wear::__private::Extra = ::wear::__private::Extra {{ timing: {timing}, \
-             counts_failures: {counts_failures}, failures: ::wear::__private::AtomicU64::new(0) }}; \
-             ::wear::__private::part! {{ extra = __WEAR_EXTRA; "
+            "::wear::__private::in_slice! {{ EXTRAS static __WEAR_EXTRA: ::wear::__private::Extra = \
+             ::wear::__private::Extra {{ part: &__WEAR_PART, timing: {timing}, \
+             counts_failures: {counts_failures}, failures: ::wear::__private::AtomicU64::new(0) }}; }}"
         ));
-    } else {
-        text.push_str("::wear::__private::part! { ");
     }
     // The part's description (`wear::__private::Part::about`).
     text.push_str(&format!(
-        "{before:?}, ::core::module_path!(), {after:?}, \"\\0\", ::core::file!(), \
-         \"\\0{start} {end} {serial} {limit_calls} {limit_busy} {interval}\" }}"
+        "::wear::__private::part! {{ {before:?}, ::core::module_path!(), {after:?}, \"\\n\", ::core::file!(), \
+         \"\\n{start} {end} {serial} {limit_calls} {limit_busy} {interval}\\0\" }}"
     ));
     // The compiler's lexer itself: proc-macro2's `parse` first checks the text with its own
     // lexer, which cost more than building the tokens one by one.

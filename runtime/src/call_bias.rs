@@ -1,4 +1,4 @@
-//! Where each thread keeps its call bias (`block address - CALLS address`, 0 for none).
+//! Where each thread keeps its call bias (`block address - PARTS address`, 0 for none).
 //!
 //! On x86_64 Linux the bias is a thread-local word that wear defines itself in assembly, so
 //! the hot path (`fast_hit`) can read it with one `mov` from `%fs` and one address load that
@@ -10,7 +10,7 @@
 //! which works in executables and in shared objects loaded at start, and in shared objects
 //! opened later with `dlopen` as long as glibc's static TLS reserve has 8 bytes left (it keeps
 //! some for exactly this). It is hidden, so two shared objects that both link wear keep one
-//! bias each, matching their own `CALLS` slices.
+//! bias each, matching their own `PARTS` slices.
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 mod imp {

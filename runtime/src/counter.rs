@@ -1,21 +1,36 @@
-//! Counting one call: the hot path.
-use std::sync::atomic::{AtomicU64, Ordering};
+//! Counting one call: the hot path, and the counters it writes.
+use std::alloc::{Layout, alloc_zeroed, dealloc};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 use crate::lease::lease_calls;
+use crate::part::Part;
+use crate::registry::PARTS;
 use crate::shard::Slot;
 
-/// A part's call counter slot in the `CALLS` slice. Its address tells each thread where the
-/// part's counter is in its block; its own atomic is the shared fallback counter.
-#[doc(hidden)]
+/// One part's call count in a thread's block. A block holds one per part, laid out like
+/// `PARTS`, so the part's address plus the thread's bias is its counter there.
 #[derive(Debug)]
 #[repr(transparent)]
-pub struct CallSlot(AtomicU64);
+pub(crate) struct Counter(AtomicU64);
+
+// A block mirrors `PARTS` byte for byte.
+const _: () =
+    assert!(size_of::<Counter>() == size_of::<Part>() && align_of::<Counter>() <= align_of::<Part>());
 
 // SAFETY: a single `AtomicU64`, valid when zero.
-unsafe impl Slot for CallSlot {
+unsafe impl Slot for Counter {
     fn zero(&self) {
         zero(&self.0);
+    }
+}
+
+impl Counter {
+    /// Calls counted here.
+    pub(crate) fn get(&self) -> u64 {
+        // Relaxed: a plain count, read eventually.
+        self.0.load(Ordering::Relaxed)
     }
 }
 
@@ -27,43 +42,64 @@ pub(crate) fn zero(count: &AtomicU64) {
     }
 }
 
-impl CallSlot {
-    /// A new slot.
-    ///
-    /// # Safety
-    /// The slot must be a `static` placed in the `CALLS` distributed slice, as
-    /// `#[wear::tracked]` does: [`hit`] reaches the thread's counter by the slot's offset in
-    /// that slice and does not check it.
-    #[allow(clippy::new_without_default)]
-    pub const unsafe fn new() -> Self {
-        CallSlot(AtomicU64::new(0))
-    }
+/// The shared counters, one per part, for calls from threads that cannot have a block (no
+/// memory for one, or past their thread-local destructors), counted with `fetch_add`. Null
+/// until such a call first happens.
+static SHARED: AtomicPtr<Counter> = AtomicPtr::new(ptr::null_mut());
 
-    /// Calls counted in the shared fallback counter.
-    pub(crate) fn shared(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
-    }
+/// The shared counters, if any thread has needed them.
+pub(crate) fn shared() -> Option<&'static [Counter]> {
+    // Acquire: pairs with the Release of the publishing compare-and-swap in `count_shared`.
+    let published = SHARED.load(Ordering::Acquire);
+    // SAFETY: a non-null pointer in SHARED is a zeroed allocation of `PARTS.len()` counters
+    // (valid when zero), published once and never freed.
+    (!published.is_null()).then(|| unsafe { std::slice::from_raw_parts(published, PARTS.len()) })
+}
 
-    /// The shared fallback counter, for threads that cannot have a block.
-    #[cfg_attr(not(all(target_arch = "x86_64", target_os = "linux")), allow(dead_code))]
-    pub(crate) fn fallback(&self) -> &AtomicU64 {
-        &self.0
-    }
-
-    /// The per-thread counter of this slot in a block, given the bias.
-    #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
-    #[inline(always)]
-    fn in_block(&'static self, bias: usize) -> &'static AtomicU64 {
-        let addr = bias.wrapping_add((self as *const CallSlot).addr());
-        // SAFETY: `bias` is `block - CALLS` for a block laid out like `CALLS` and never freed
-        // (`shard`), and `self` lies in `CALLS` (contract of `CallSlot::new`), so `addr` is the
-        // same slot inside the block: in bounds, aligned, a live `AtomicU64`, with the block's
-        // exposed provenance.
-        unsafe { &*std::ptr::with_exposed_provenance::<AtomicU64>(addr) }
+/// Counts one call of `part` in the shared counters, allocating them the first time. If even
+/// they cannot be allocated (the process is out of memory) the call goes uncounted: the only
+/// case where a count is lost.
+pub(crate) fn count_shared(part: &'static Part) {
+    let counters = shared().or_else(|| {
+        let layout = Layout::array::<Counter>(PARTS.len()).ok().filter(|l| l.size() > 0)?;
+        // SAFETY: the layout has a non-zero size (checked above).
+        let mine = unsafe { alloc_zeroed(layout) }.cast::<Counter>();
+        if mine.is_null() {
+            return None;
+        }
+        // Release: publish the zeroed memory with the pointer.
+        if SHARED.compare_exchange(ptr::null_mut(), mine, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            // Another thread published first. SAFETY: `mine` was allocated above with this
+            // layout and never published.
+            unsafe { dealloc(mine.cast(), layout) };
+        }
+        shared()
+    });
+    if let Some(counter) = counters.and_then(|c| c.get(part.index())) {
+        // Relaxed: a plain count; fetch_add keeps it exact across threads.
+        counter.0.fetch_add(1, Ordering::Relaxed);
     }
 }
 
-/// Counts one call of the part whose slot is `slot`.
+/// Zeroes the shared counters (a forked child's reset).
+#[cfg(unix)]
+pub(crate) fn zero_shared() {
+    shared().into_iter().flatten().for_each(Slot::zero);
+}
+
+/// The counter of `part` in a block, given the bias.
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+#[inline(always)]
+fn in_block(part: &'static Part, bias: usize) -> &'static AtomicU64 {
+    let addr = bias.wrapping_add(ptr::from_ref(part).addr());
+    // SAFETY: `bias` is `block - PARTS` for a block laid out like `PARTS` and never freed
+    // (`shard`), and `part` lies in `PARTS` (contract of `Part::new`), so `addr` is the part's
+    // counter inside the block: in bounds, aligned, a live `AtomicU64`, with the block's
+    // exposed provenance.
+    unsafe { &*ptr::with_exposed_provenance::<AtomicU64>(addr) }
+}
+
+/// Counts one call of `part`.
 ///
 /// On x86_64 Linux this is six instructions of assembly (`fast_hit`); elsewhere the same
 /// steps in Rust. Inlined into every tracked function in optimised builds; in builds with debug
@@ -72,40 +108,64 @@ impl CallSlot {
 #[doc(hidden)]
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline(never))]
-pub fn hit(slot: &'static CallSlot) {
+pub fn hit(part: &'static Part) {
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-    crate::fast_hit::hit(slot);
+    crate::fast_hit::hit(part);
     #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
-    portable_hit(slot);
+    portable_hit(part);
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 #[inline(always)]
-fn portable_hit(slot: &'static CallSlot) {
+fn portable_hit(part: &'static Part) {
     let bias = crate::call_bias::get();
     if bias != 0 {
-        let counter = slot.in_block(bias);
+        let counter = in_block(part, bias);
         // Only this thread writes its block, so load + store loses nothing and needs no
         // `lock`; Relaxed suffices because readers only want each value eventually, and the
         // lease's Release/Acquire hands the block to the next thread.
         counter.store(counter.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
     } else {
-        hit_cold(slot);
+        hit_cold(part);
     }
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 #[cold]
 #[inline(never)]
-fn hit_cold(slot: &'static CallSlot) {
+fn hit_cold(part: &'static Part) {
     match lease_calls() {
         Some(bias) => {
-            let counter = slot.in_block(bias);
+            let counter = in_block(part, bias);
             counter.store(counter.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
         }
-        // Relaxed: a plain count; fetch_add keeps it exact across threads.
-        None => {
-            slot.0.fetch_add(1, Ordering::Relaxed);
-        }
+        None => count_shared(part),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A part of this test binary's own registry, counted into directly.
+    crate::__private::in_slice! { PARTS
+        // SAFETY: placed in `PARTS` by `in_slice!`, and the description ends with its only NUL.
+        static SHARED_TEST: Part = unsafe { Part::new("wear::counter::tests::shared\nsrc/counter.rs\n1 1 1 0 0 0\0") };
+    }
+
+    fn shared_count() -> u64 {
+        shared().and_then(|counters| counters.get(SHARED_TEST.index())).map_or(0, Counter::get)
+    }
+
+    #[test]
+    fn shared_counts_are_exact_when_threads_race_to_allocate_them() {
+        let before = shared_count();
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| (0..10_000).for_each(|_| count_shared(&SHARED_TEST)));
+            }
+        });
+        assert_eq!(shared_count() - before, 80_000);
+        assert_eq!(shared().map(<[Counter]>::len), Some(PARTS.len()));
     }
 }

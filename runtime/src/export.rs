@@ -15,7 +15,7 @@
 //! counters of calls at or under each bound `le` (seconds, `+Inf` last): what
 //! `histogram_quantile()` reads.
 use crate::part::descriptions;
-use crate::registry::{CALLS, PARTS, TIMINGS};
+use crate::registry::TIMINGS;
 use crate::snapshot::{call_totals, index_in, timing_totals};
 use crate::timing::{BUCKETS, bucket_floor};
 
@@ -112,18 +112,18 @@ pub fn collect() -> Vec<ExportReading> {
     let nanos_per_tick = if TIMINGS.is_empty() { 1.0 } else { crate::clock::nanos_per_tick() };
     let calls = call_totals();
     let timings = timing_totals();
-    PARTS
+    descriptions()
         .iter()
-        .zip(descriptions())
-        .map(|(part, about)| {
-            let timing = part.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
+        .enumerate()
+        .map(|(index, about)| {
+            let timing = about.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
             ExportReading {
                 path: about.path,
                 file: about.file,
                 line: about.lines.0,
                 serial: about.serial,
-                calls: calls.get(index_in(&CALLS, part.calls)).copied().unwrap_or(0),
-                failures: part.failures(),
+                calls: calls.get(index).copied().unwrap_or(0),
+                failures: about.failures(),
                 busy_seconds: timing.map(|t| t.busy_ticks as f64 * nanos_per_tick / 1e9),
                 latency: timing.map(|t| cumulative(&t.buckets, nanos_per_tick)),
             }

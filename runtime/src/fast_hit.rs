@@ -12,28 +12,28 @@
 //! mov  bias, fs:[bias]                           ; this thread's bias (call_bias)
 //! test bias, bias
 //! jz   cold                                      ; no block yet: lease one (out of line)
-//! lea  slot, [rip + slot]                        ; the part's CALLS slot (the compiler's)
-//! inc  qword ptr [bias + slot]                   ; the thread's counter for this part
+//! lea  part, [rip + part]                        ; the part's static in PARTS (the compiler's)
+//! inc  qword ptr [bias + part]                   ; the thread's counter for this part
 //! ```
 //!
 //! The cold stub lives in `.text.unlikely`; it steps over the red zone (the code around may
-//! keep data below the stack pointer), passes the slot on the stack and gets the bias back in
+//! keep data below the stack pointer), passes the part on the stack and gets the bias back in
 //! the same place. Because the stub touches nothing the ABI lets be live, the block is
 //! `nostack`, which spares the hot path a stack adjustment too. [`hit_cold`] must not unwind: it is `extern "C"`, so a panic there would
 //! abort, and nothing it calls panics.
 use core::arch::{asm, naked_asm};
-use std::sync::atomic::Ordering;
 
 use crate::call_bias::call_bias_symbol;
-use crate::counter::CallSlot;
+use crate::counter::count_shared;
 use crate::lease::lease_calls;
+use crate::part::Part;
 
-/// Counts one call of the part whose slot is `slot`.
+/// Counts one call of `part`.
 #[inline(always)]
-pub(crate) fn hit(slot: &'static CallSlot) {
-    // SAFETY: `bias` is 0 or `block - CALLS` for a never-freed block laid out like `CALLS`,
-    // and `slot` lies in `CALLS` (contract of `CallSlot::new`), so `bias + slot` is this
-    // part's counter in this thread's block, written only by this thread. The cold stub keeps
+pub(crate) fn hit(part: &'static Part) {
+    // SAFETY: `bias` is 0 or `block - PARTS` for a never-freed block laid out like `PARTS`,
+    // and `part` lies in `PARTS` (contract of `Part::new`), so `bias + part` is this part's
+    // counter in this thread's block, written only by this thread. The cold stub keeps
     // the stack pointer 128 bytes clear of the red zone and balanced, and the trampoline keeps
     // every register but `bias` and the flags, which the block declares clobbered.
     unsafe {
@@ -43,12 +43,12 @@ pub(crate) fn hit(slot: &'static CallSlot) {
             "test {bias}, {bias}",
             "jz 3f",
             "2:",
-            "inc qword ptr [{bias} + {slot}]",
+            "inc qword ptr [{bias} + {part}]",
             "4:",
             ".pushsection .text.unlikely.wear_hit,\"ax\",@progbits",
             "3:",
             "lea rsp, [rsp - 128]",
-            "push {slot}",
+            "push {part}",
             "call {trampoline}",
             "pop {bias}",
             "lea rsp, [rsp + 128]",
@@ -56,7 +56,7 @@ pub(crate) fn hit(slot: &'static CallSlot) {
             "jnz 2b",
             "jmp 4b",
             ".popsection",
-            slot = in(reg) slot,
+            part = in(reg) part,
             bias = out(reg) _,
             trampoline = sym trampoline,
             // The cold stub pushes, but only below the red zone, where the SysV ABI lets
@@ -68,16 +68,12 @@ pub(crate) fn hit(slot: &'static CallSlot) {
 }
 
 /// The cold path: leases this thread's call block and returns its bias, or counts the call in
-/// the shared slot and returns 0 when the thread cannot have a block.
-extern "C" fn hit_cold(slot: &'static CallSlot) -> usize {
-    match lease_calls() {
-        Some(bias) => bias,
-        None => {
-            // Relaxed: a plain count; fetch_add keeps it exact across threads.
-            slot.fallback().fetch_add(1, Ordering::Relaxed);
-            0
-        }
-    }
+/// the shared counters and returns 0 when the thread cannot have a block.
+extern "C" fn hit_cold(part: &'static Part) -> usize {
+    lease_calls().unwrap_or_else(|| {
+        count_shared(part);
+        0
+    })
 }
 
 /// Defines a naked function that calls `$target(arg) -> usize` with every register kept.

@@ -5,12 +5,12 @@
 //! a destructor (to give the blocks back at thread exit) and is only touched on the cold path.
 use std::cell::Cell;
 
-use crate::counter::CallSlot;
-use crate::registry::{CALLS, TIMINGS};
+use crate::counter::Counter;
+use crate::registry::{EXTRAS, PARTS, TIMINGS};
 use crate::shard::{Block, Shards, Slot, bias_of};
 use crate::timing::TimingSlot;
 
-pub(crate) static CALL_SHARDS: Shards<CallSlot> = Shards::new();
+pub(crate) static CALL_SHARDS: Shards<Counter> = Shards::new();
 pub(crate) static TIMING_SHARDS: Shards<TimingSlot> = Shards::new();
 
 thread_local! {
@@ -20,14 +20,14 @@ thread_local! {
 }
 
 struct Lease {
-    calls: Cell<Option<&'static Block<CallSlot>>>,
+    calls: Cell<Option<&'static Block<Counter>>>,
     timings: Cell<Option<&'static Block<TimingSlot>>>,
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
         // Clear the biases first: a tracked call from a later thread-local destructor must
-        // take the cold path and count in the shared slot, not in a block given away.
+        // take the cold path and count in the shared counters, not in a block given away.
         crate::call_bias::set(0);
         TIMING_BIAS.set(0);
         if let Some(block) = self.calls.take() {
@@ -39,26 +39,26 @@ impl Drop for Lease {
     }
 }
 
-/// In a child process just forked: every count back to zero (blocks, the shared slots and
-/// the failure counts), every block but this thread's free for reuse.
+/// In a child process just forked: every count back to zero (blocks, the shared counters and
+/// slots, and the failure counts), every block but this thread's free for reuse.
 #[cfg(unix)]
 pub(crate) fn reset_after_fork() {
     let (calls, timings) =
         LEASE.try_with(|lease| (lease.calls.get(), lease.timings.get())).unwrap_or_default();
     CALL_SHARDS.reset_after_fork(calls);
     TIMING_SHARDS.reset_after_fork(timings);
-    CALLS.iter().for_each(Slot::zero);
+    crate::counter::zero_shared();
     TIMINGS.iter().for_each(Slot::zero);
-    for extra in crate::registry::PARTS.iter().filter_map(|part| part.extra) {
+    for extra in EXTRAS.iter() {
         crate::counter::zero(&extra.failures);
     }
 }
 
 /// Leases a call block for this thread and returns its bias, or `None` when this thread must
-/// count in the shared slot (no memory, or thread-locals already destroyed).
+/// count in the shared counters (no memory, or thread-locals already destroyed).
 pub(crate) fn lease_calls() -> Option<usize> {
     crate::process::touch();
-    lease_in(&CALL_SHARDS, &CALLS, |lease| &lease.calls, crate::call_bias::set)
+    lease_in(&CALL_SHARDS, &PARTS, |lease| &lease.calls, crate::call_bias::set)
 }
 
 /// The same as [`lease_calls`] for timing blocks.
@@ -66,10 +66,11 @@ pub(crate) fn lease_timings() -> Option<usize> {
     lease_in(&TIMING_SHARDS, &TIMINGS, |lease| &lease.timings, |bias| TIMING_BIAS.set(bias))
 }
 
-/// This thread's block of `shards` (leased now if it has none), its bias stored in `bias`.
-fn lease_in<T: Slot>(
+/// This thread's block of `shards` (leased now if it has none, laid out like `slice`), its
+/// bias stored with `set_bias`.
+fn lease_in<T: Slot, S>(
     shards: &'static Shards<T>,
-    slice: &'static [T],
+    slice: &'static [S],
     held: fn(&Lease) -> &Cell<Option<&'static Block<T>>>,
     set_bias: fn(usize),
 ) -> Option<usize> {

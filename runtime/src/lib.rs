@@ -88,10 +88,10 @@ pub use wear_macros::tracked;
 /// Used by the code `#[wear::tracked]` generates. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::counter::{CallSlot, hit};
+    pub use crate::counter::hit;
     pub use crate::failure::{FailureGuard, OtherFailure, Probe, ResultFailure, run};
     pub use crate::part::{Extra, Part};
-    pub use crate::registry::{CALLS, PARTS, TIMINGS};
+    pub use crate::registry::{EXTRAS, PARTS, TIMINGS};
     pub use crate::timing::{Timer, TimingSlot};
     pub use crate::{__wear_in_slice as in_slice, __wear_part as part};
     pub use core::sync::atomic::AtomicU64;

@@ -1,19 +1,21 @@
 //! Per-thread counter blocks: how a call is counted with no lock, no allocation and no shared
 //! cache line.
 //!
-//! For a distributed slice of slots (`CALLS` or `TIMINGS`), each thread that calls a tracked
-//! function leases a *block*: a zeroed array with one slot per element of the slice, laid out
-//! like it. The thread keeps `bias = block address - slice address` in a thread-local, so the
-//! slot a part writes is `bias + address of the part's static slot`: one thread-local load,
-//! one add and one increment, with no index and no bounds check (every slot lies inside the
-//! slice, so the sum lies inside the block).
+//! For a distributed slice (`PARTS`, whose blocks hold call counters, or `TIMINGS`), each
+//! thread that calls a tracked function leases a *block*: a zeroed array with one slot per
+//! element of the slice, each as large as the element, so laid out like it. The thread keeps
+//! `bias = block address - slice address` in a thread-local, so the slot a part writes is
+//! `bias + address of the part's static`: one thread-local load, one add and one increment,
+//! with no index and no bounds check (every static lies inside the slice, so the sum lies
+//! inside the block).
 //!
 //! Only the leasing thread writes a block, so a plain load-then-store (no `lock` prefix) is
 //! exact. Exporters read blocks concurrently with relaxed loads. Blocks are never freed: when
 //! a thread exits it returns its block (counts and all) for the next new thread, so counts of
 //! exited threads are never lost and memory is bounded by the peak number of live threads.
 //! A thread that cannot lease a block (allocation failed, or it is past its thread-local
-//! destructors) counts into the shared atomic in the static slot instead: slower, still exact.
+//! destructors) counts into shared atomics instead (`counter::count_shared`, or the static
+//! timing slot): slower, still exact.
 use std::alloc::{Layout, alloc_zeroed};
 use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
@@ -61,9 +63,10 @@ impl<T: Slot> Shards<T> {
         Shards { head: AtomicPtr::new(ptr::null_mut()) }
     }
 
-    /// Leases a free block for the calling thread, or allocates one. `None` when the slice is
-    /// empty or memory could not be had: the caller counts in the shared slot instead.
-    pub(crate) fn lease(&self, slice: &'static [T]) -> Option<&'static Block<T>> {
+    /// Leases a free block for the calling thread, or allocates one laid out like `slice`.
+    /// `None` when the slice is empty or memory could not be had: the caller counts in the
+    /// shared slots instead.
+    pub(crate) fn lease<S>(&self, slice: &'static [S]) -> Option<&'static Block<T>> {
         let mut cursor = self.head.load(Ordering::Acquire);
         while let Some(block) = NonNull::new(cursor) {
             // SAFETY: blocks are leaked `Box`es, never freed; `Acquire` on `head` (and on
@@ -78,7 +81,8 @@ impl<T: Slot> Shards<T> {
         self.allocate(slice)
     }
 
-    fn allocate(&self, slice: &'static [T]) -> Option<&'static Block<T>> {
+    fn allocate<S>(&self, slice: &'static [S]) -> Option<&'static Block<T>> {
+        const { assert!(size_of::<S>() == size_of::<T>(), "a block must mirror its slice") };
         if slice.is_empty() {
             return None;
         }
@@ -142,8 +146,8 @@ impl<T: Slot> Shards<T> {
     }
 }
 
-/// The bias a thread stores to reach its block from a static slot's address.
-pub(crate) fn bias_of<T: Slot>(block: &'static Block<T>, slice: &'static [T]) -> usize {
+/// The bias a thread stores to reach its block from the address of a static in `slice`.
+pub(crate) fn bias_of<T: Slot, S>(block: &'static Block<T>, slice: &'static [S]) -> usize {
     // Exposing the block's provenance lets the hot path rebuild a pointer into it from an
     // integer (`ptr::with_exposed_provenance`).
     block.slots.as_ptr().expose_provenance().wrapping_sub(slice.as_ptr().addr())

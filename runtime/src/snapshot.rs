@@ -26,9 +26,10 @@ use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
+use crate::counter::{Counter, shared};
 use crate::lease::{CALL_SHARDS, TIMING_SHARDS};
 use crate::part::descriptions;
-use crate::registry::{CALLS, PARTS, TIMINGS};
+use crate::registry::{PARTS, TIMINGS};
 use crate::timing::{BUCKETS, bucket_floor};
 
 /// The format tag of snapshots this version writes.
@@ -139,19 +140,18 @@ pub fn snapshot() -> Snapshot {
     let calls = call_totals();
     let timings = timing_totals();
 
-    let mut parts: Vec<PartReading> = PARTS
+    let mut parts: Vec<PartReading> = descriptions()
         .iter()
-        .zip(descriptions())
-        .map(|(part, about)| {
-            let index = index_in(&CALLS, part.calls);
-            let timing = part.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
+        .enumerate()
+        .map(|(index, about)| {
+            let timing = about.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
             PartReading {
                 path: about.path.to_owned(),
                 file: about.file.to_owned(),
                 lines: [about.lines.0, about.lines.1],
                 serial: format!("{:016x}", about.serial),
                 calls: calls.get(index).copied().unwrap_or(0),
-                failures: part.failures(),
+                failures: about.failures(),
                 busy_ns: timing.map(|t| (t.busy_ticks as f64 * nanos_per_tick) as u64),
                 latency_ns: timing.and_then(|t| latency(&t.buckets, nanos_per_tick)),
                 limits: limits_of(about),
@@ -177,12 +177,16 @@ pub fn snapshot() -> Snapshot {
     }
 }
 
-/// Calls of every counter in [`CALLS`], summed over the thread blocks, in slice order.
+/// Calls of every part in [`PARTS`], summed over the thread blocks and the shared counters,
+/// in slice order.
 pub(crate) fn call_totals() -> Vec<u64> {
-    let mut calls: Vec<u64> = CALLS.iter().map(|slot| slot.shared()).collect();
+    let mut calls: Vec<u64> = match shared() {
+        Some(shared) => shared.iter().map(Counter::get).collect(),
+        None => vec![0; PARTS.len()],
+    };
     for block in CALL_SHARDS.blocks() {
-        for (total, slot) in calls.iter_mut().zip(block.slots()) {
-            *total = total.wrapping_add(slot.shared());
+        for (total, counter) in calls.iter_mut().zip(block.slots()) {
+            *total = total.wrapping_add(counter.get());
         }
     }
     calls

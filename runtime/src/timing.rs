@@ -70,8 +70,9 @@ impl TimingSlot {
     #[inline(always)]
     fn in_block(&'static self, bias: usize) -> &'static TimingSlot {
         let addr = bias.wrapping_add((self as *const TimingSlot).addr());
-        // SAFETY: as for `CallSlot::in_block`: `self` lies in `TIMINGS` (contract of `new`) and
-        // the bias leads to the same slot in a live block laid out like `TIMINGS`.
+        // SAFETY: as for a call counter (`counter::in_block`): `self` lies in `TIMINGS`
+        // (contract of `new`) and the bias leads to the same slot in a live block laid out
+        // like `TIMINGS`.
         unsafe { &*std::ptr::with_exposed_provenance::<TimingSlot>(addr) }
     }
 

@@ -124,11 +124,11 @@ fn resource(settings: &Settings) -> Resource {
 /// your own that [`register`](super::register)s wear's instruments ([`install`] needs none: it
 /// does not go through the SDK).
 pub fn view() -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static {
-    let parts = &crate::registry::PARTS;
-    let timed = parts.iter().filter(|p| p.timing().is_some()).count();
-    let failing = parts.iter().filter(|p| p.counts_failures()).count();
+    let extras = &crate::registry::EXTRAS;
+    let timed = extras.iter().filter(|e| e.timing.is_some()).count();
+    let failing = extras.iter().filter(|e| e.counts_failures).count();
     let limits = [
-        (names::CALLS, parts.len()),
+        (names::CALLS, crate::registry::PARTS.len()),
         (names::FAILURES, failing),
         (names::BUSY_TIME, timed),
         (names::LATENCY_BUCKET, timed * (LATENCY_BOUNDS.len() + 1)),

@@ -179,7 +179,6 @@ pub(crate) fn register(meter: &Meter) -> Instruments {
 /// The number of series the largest wear instrument needs: one per part for calls, one per
 /// `timed` part and bucket for latency.
 pub(crate) fn series_needed() -> usize {
-    let parts = &crate::registry::PARTS;
-    let timed = parts.iter().filter(|p| p.timing().is_some()).count();
-    parts.len().max(timed * (LATENCY_BOUNDS.len() + 1))
+    let timed = crate::registry::EXTRAS.iter().filter(|e| e.timing.is_some()).count();
+    crate::registry::PARTS.len().max(timed * (LATENCY_BOUNDS.len() + 1))
 }
