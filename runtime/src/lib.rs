@@ -72,6 +72,7 @@ mod process;
 pub mod prometheus;
 mod recorder;
 mod registry;
+mod say;
 mod shard;
 pub mod snapshot;
 mod timing;

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use crate::say::say;
 use crate::snapshot::snapshot;
 
 /// Environment variable naming the snapshot file (placeholders allowed, see [`Recorder`]).
@@ -41,7 +42,7 @@ impl Recorder {
         if let Some(text) = std::env::var_os(ENV_INTERVAL) {
             match parse_interval(&text.to_string_lossy()) {
                 Ok(interval) => recorder.interval = Some(interval),
-                Err(why) => eprintln!(
+                Err(why) => say!(
                     "wear: ignoring {ENV_INTERVAL}={:?}: {why}; write a duration such as `30s` or `5m`. \
                      Snapshots are written at exit only.",
                     text
@@ -67,7 +68,7 @@ impl Recorder {
     pub fn start(self) -> SnapshotGuard {
         crate::process::touch();
         if let Some(unknown) = unknown_placeholder(&self.path) {
-            eprintln!(
+            say!(
                 "wear: the snapshot path {} has {unknown}, which is not a placeholder ({{pid}}, \
                  {{instance}}, {{service}}); it is written as it stands",
                 self.path.display()
@@ -104,9 +105,7 @@ impl Recorder {
         let thread = match thread {
             Ok(handle) => Some(handle),
             Err(e) => {
-                eprintln!(
-                    "wear: cannot start the snapshot thread ({e}); the snapshot is written at exit only"
-                );
+                say!("wear: cannot start the snapshot thread ({e}); the snapshot is written at exit only");
                 None
             }
         };
@@ -168,10 +167,10 @@ impl SnapshotGuard {
         let template = self.template.to_string_lossy();
         if template.contains("{pid}") || template.contains("{instance}") {
             if let Err(error) = snapshot().write_to(&expand(&self.template)) {
-                eprintln!("wear: {error}");
+                say!("wear: {error}");
             }
         } else {
-            eprintln!(
+            say!(
                 "wear: process {} (forked from {}) does not write its snapshot to {}, its parent's file; \
                  put {{pid}} or {{instance}} in the path to give each process its own",
                 std::process::id(),
@@ -215,7 +214,7 @@ impl Reporter {
         if let Some(message) = &outcome
             && last.as_deref() != Some(message.as_str())
         {
-            eprintln!("wear: {message}");
+            say!("wear: {message}");
         }
         *last = outcome;
     }

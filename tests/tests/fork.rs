@@ -202,3 +202,23 @@ fn children_leave_a_shared_snapshot_file_to_the_parent() {
         );
     }
 }
+
+#[test]
+fn children_whose_stderr_is_a_closed_pipe_still_exit_cleanly() {
+    // Every write to this stderr fails (EPIPE): nobody reads the pipe. The note each child
+    // writes about the shared file must not turn into a panic in the host program.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_wear-fork-probe"))
+        .args(["5", "1000", &dir.path().display().to_string(), "shared"])
+        .stderr(writer)
+        .output()
+        .expect("run wear-fork-probe");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let children: Vec<&str> = stdout.lines().filter(|l| l.starts_with("child\t")).collect();
+    assert_eq!(children.len(), 5, "{stdout}");
+    assert!(children.iter().all(|l| l.ends_with("\texit 0")), "{stdout}");
+    assert_eq!(calls(&read(&dir.path().join("fork.json")), "before"), 1000);
+}

@@ -17,6 +17,7 @@ use super::push::{self, Push, Stop};
 use super::request::Request;
 use super::tls;
 use crate::export::{self, LATENCY_BOUNDS, names};
+use crate::say::say;
 
 /// How long [`OtlpGuard`] waits at drop for the last export, unless told otherwise.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -59,7 +60,7 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
     let (settings, mut warnings) = env::settings(|name| std::env::var(name).ok());
     let tls = tls::client_config(&settings, &mut warnings);
     for warning in warnings {
-        eprintln!("wear: {warning}");
+        say!("wear: {warning}");
     }
     let endpoint = match reqwest::Url::parse(&settings.endpoint) {
         Ok(url) => url,
@@ -68,7 +69,7 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
                 "wear: cannot export to {:?} ({error}); using the default endpoint {DEFAULT_ENDPOINT}",
                 settings.endpoint
             );
-            eprintln!("{}", env::scrub(&message, &settings.endpoint));
+            say!("{}", env::scrub(&message, &settings.endpoint));
             reqwest::Url::parse(DEFAULT_ENDPOINT).map_err(|e| InstallError(e.to_string()))?
         }
         Err(error) => return Err(InstallError(error.to_string())),
@@ -219,7 +220,7 @@ impl Drop for OtlpGuard {
             return;
         }
         if let Err(error) = self.shutdown_within() {
-            eprintln!("wear: the last OpenTelemetry export at exit did not complete: {error}");
+            say!("wear: the last OpenTelemetry export at exit did not complete: {error}");
         }
     }
 }

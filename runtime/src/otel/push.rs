@@ -21,6 +21,7 @@ use super::env::{Headers, scrub};
 use super::program_metrics::ProgramMetrics;
 use super::request::Request;
 use crate::export;
+use crate::say::say;
 
 /// The most of a collector's answer that is read (and thrown away) so the connection can be
 /// used again; a bigger answer closes it.
@@ -153,7 +154,7 @@ impl Exporter {
     fn say_once(&mut self, why: &str) {
         if !self.said_failure {
             self.said_failure = true;
-            eprintln!(
+            say!(
                 "wear: an OpenTelemetry export failed: {why}; the next export, in {} ms, carries \
                  the counts again (said once)",
                 self.interval.as_millis()
