@@ -51,6 +51,9 @@ mod placing {
         (TIMINGS $($item:tt)*) => { #[used] #[unsafe(link_section = "linkme_TIMINGS")] $($item)* };
     }
 
+    // Writes the attributes itself rather than going through `__wear_in_slice!` as the other
+    // targets' `part!` does: that one more expansion per tracked function cost rustc 40 M
+    // instructions on the 1,000-function crate (4.81 G against 4.77 G).
     #[doc(hidden)]
     #[macro_export]
     macro_rules! __wear_part {
