@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod args;
+pub mod cfg;
 pub mod owner;
 pub mod owners;
 pub mod render;
