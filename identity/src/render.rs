@@ -44,6 +44,28 @@ pub fn render_type(ty: &Type) -> String {
     }
 }
 
+/// Whether a self type is a path to an item that the impl's module may hold, so that the part
+/// path writes it after the module: not a primitive, not a generic parameter of the impl, and
+/// not a reference, slice, array, tuple, pointer, `dyn`, `impl` or function type.
+pub fn names_module_item(ty: &Type, generics: &syn::Generics) -> bool {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => {
+            let Some(ident) = p.path.get_ident() else { return true };
+            let name = ident.to_string();
+            !(PRIMITIVES.contains(&name.as_str()) || generics.type_params().any(|t| t.ident == *ident))
+        }
+        Type::Paren(p) => names_module_item(&p.elem, generics),
+        Type::Group(g) => names_module_item(&g.elem, generics),
+        _ => false,
+    }
+}
+
+/// Rust's primitive types, by the names a self type can have.
+const PRIMITIVES: [&str; 19] = [
+    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128",
+    "isize", "f16", "f32", "f64", "f128",
+];
+
 /// Renders a path by its last segment and that segment's generic arguments.
 pub fn render_path(path: &syn::Path) -> String {
     let Some(last) = path.segments.last() else {

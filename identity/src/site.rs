@@ -1,18 +1,22 @@
-//! Every function of one source file: its owner, inline-module path, lines, serial and
-//! tracking settings. The macro looks up the owner of a method it sees alone here; the CLI
-//! lists parts from it.
+//! Every function of one source file: its owner, the functions it is declared in, its
+//! inline-module path, lines, serial and tracking settings, as the build sees them. The CLI
+//! lists parts from it; the macro finds the same functions in the text ([`crate::outline`]).
 //!
 //! Line numbers come from token spans and are 1-based, as rustc's are. Functions produced by
 //! `macro_rules!` expansions are not in the text, so they are not found here; the macro names
-//! those with [`Owner::Free`].
+//! those with [`Owner::Free`]. Functions written inside an item-level macro call whose body is
+//! items (`cfg_rt! { ... }`, `cfg_if!`) are found, see [`crate::items`].
 use proc_macro2::Span;
 use syn::spanned::Spanned;
+use syn::visit::Visit;
 
 use crate::args::{TrackedArgs, args_of_attr, is_tracked_attr};
 use crate::cfg::{Cfg, Everything};
-use crate::owner::Owner;
+use crate::items::{Macros, configure, expand};
+use crate::legacy::serial_v1_of_fn;
+use crate::owner::{Owner, around_module};
 use crate::render::unraw;
-use crate::serial::{Serial, serial_of_fn};
+use crate::serial::{Serial, serial_of_fn, serial_of_text};
 
 /// One function found in a file.
 #[derive(Clone, Debug)]
@@ -21,6 +25,8 @@ pub struct FnSite {
     pub name: String,
     /// What it belongs to.
     pub owner: Owner,
+    /// The functions whose bodies it is declared in, outermost first, with their owners.
+    pub within: Vec<(Owner, String)>,
     /// Inline modules between the file's module and the function, outermost first.
     pub inline_modules: Vec<String>,
     /// Line of the function's name.
@@ -29,6 +35,8 @@ pub struct FnSite {
     pub lines: (usize, usize),
     /// The serial, as the macro computes it.
     pub serial: Serial,
+    /// The serial wear 0.1 gave it (`wear-serial/1`), for usage recorded then.
+    pub legacy_serial: Serial,
     /// Whether this is a `const fn` (never instrumented).
     pub is_const: bool,
     /// Tracking settings when the function is tracked, by its own attribute or by its impl,
@@ -39,6 +47,20 @@ pub struct FnSite {
     pub compiled_out: bool,
     /// A test or benchmark (`#[test]`, `#[tokio::test]`, `#[bench]`): only test builds have it.
     pub test: bool,
+}
+
+impl FnSite {
+    /// The part path of this function in the file's module `module` (e.g. `shop::cart`): the
+    /// path the macro gives it there.
+    pub fn part_path(&self, module: &str) -> String {
+        let mut module = module.to_owned();
+        for inline in &self.inline_modules {
+            module.push_str("::");
+            module.push_str(inline);
+        }
+        let (before, after) = around_module(&self.within, &self.owner, &self.name);
+        format!("{before}{module}{after}")
+    }
 }
 
 /// Parses a file and returns all its functions with bodies, in source order.
@@ -56,8 +78,15 @@ pub fn sites_in_file(file: &syn::File) -> Vec<FnSite> {
 /// decided by `cfg`: functions under a predicate that does not hold are marked
 /// [`FnSite::compiled_out`], and `cfg_attr` attributes that hold count as written.
 pub fn sites_in_file_with(file: &syn::File, cfg: &dyn Cfg) -> Vec<FnSite> {
-    let mut walker = Walker { modules: Vec::new(), out: Vec::new(), cfg, compiled_out: false };
-    walker.items(&file.items, None);
+    sites_in_crate_file(file, cfg, &Macros::default())
+}
+
+/// [`sites_in_file_with`] for a file of a crate whose item-passing `macro_rules!` wrappers
+/// are `macros` (learnt from all the crate's files).
+pub fn sites_in_crate_file(file: &syn::File, cfg: &dyn Cfg, macros: &Macros) -> Vec<FnSite> {
+    let mut walker =
+        Walker { modules: Vec::new(), within: Vec::new(), out: Vec::new(), cfg, macros, compiled_out: false };
+    walker.items(&file.items, &None);
     walker.out
 }
 
@@ -65,74 +94,105 @@ type Inherited = Option<Result<TrackedArgs, String>>;
 
 struct Walker<'c> {
     modules: Vec<String>,
+    /// The functions around the items being walked, outermost first.
+    within: Vec<(Owner, String)>,
     out: Vec<FnSite>,
     cfg: &'c dyn Cfg,
+    macros: &'c Macros,
     /// Whether the item being walked sits under a `cfg` that does not hold.
     compiled_out: bool,
 }
 
+/// A function with a body, however it is written.
+struct Function<'a> {
+    /// The whole item, attributes included: its text gives the serial.
+    span: Span,
+    /// Attributes as written.
+    written: &'a [syn::Attribute],
+    /// Attributes as the build sees them.
+    attrs: &'a [syn::Attribute],
+    vis: &'a syn::Visibility,
+    sig: &'a syn::Signature,
+    block: &'a syn::Block,
+}
+
 impl Walker<'_> {
-    fn items(&mut self, items: &[syn::Item], outer: Inherited) {
-        for item in items {
-            let attrs = match item {
-                syn::Item::Fn(f) => &f.attrs,
-                syn::Item::Impl(i) => &i.attrs,
-                syn::Item::Trait(t) => &t.attrs,
-                syn::Item::Mod(m) => &m.attrs,
-                _ => continue,
-            };
-            let (attrs, holds) = self.configured(attrs);
-            let was_out = self.enter(holds);
-            match item {
+    fn items(&mut self, items: &[syn::Item], outer: &Inherited) {
+        for expanded in expand(items, self.cfg, self.macros) {
+            let was = self.enter(!expanded.compiled_out);
+            // The macro on a module does not see inside the macro calls in it.
+            let outer = if expanded.in_macro { &None } else { outer };
+            let attrs = &expanded.attrs;
+            match &*expanded.item {
                 syn::Item::Fn(f) => {
-                    self.function(&f.attrs, &attrs, &f.vis, &f.sig, &f.block, Owner::Free, &outer)
+                    let function = Function {
+                        span: f.span(),
+                        written: &f.attrs,
+                        attrs,
+                        vis: &f.vis,
+                        sig: &f.sig,
+                        block: &f.block,
+                    };
+                    self.function(&function, Owner::Free, outer);
                 }
                 syn::Item::Impl(i) => {
-                    let inherited = container(&attrs, &outer);
+                    let inherited = container(attrs, outer);
                     let owner = Owner::of_impl(i);
                     for it in &i.items {
                         if let syn::ImplItem::Fn(f) = it {
-                            let (own, holds) = self.configured(&f.attrs);
+                            let (own, holds) = configure(&f.attrs, self.cfg);
                             let was = self.enter(holds);
-                            self.function(
-                                &f.attrs,
-                                &own,
-                                &f.vis,
-                                &f.sig,
-                                &f.block,
-                                owner.clone(),
-                                &inherited,
-                            );
+                            let function = Function {
+                                span: f.span(),
+                                written: &f.attrs,
+                                attrs: &own,
+                                vis: &f.vis,
+                                sig: &f.sig,
+                                block: &f.block,
+                            };
+                            self.function(&function, owner.clone(), &inherited);
                             self.compiled_out = was;
                         }
                     }
                 }
                 syn::Item::Trait(t) => {
-                    let inherited = container(&attrs, &outer);
+                    let inherited = container(attrs, outer);
                     let owner = Owner::of_trait(t);
+                    let vis = syn::Visibility::Inherited;
                     for it in &t.items {
                         if let syn::TraitItem::Fn(f) = it
                             && let Some(body) = &f.default
                         {
-                            let (own, holds) = self.configured(&f.attrs);
+                            let (own, holds) = configure(&f.attrs, self.cfg);
                             let was = self.enter(holds);
-                            let vis = syn::Visibility::Inherited;
-                            self.function(&f.attrs, &own, &vis, &f.sig, body, owner.clone(), &inherited);
+                            let function = Function {
+                                span: f.span(),
+                                written: &f.attrs,
+                                attrs: &own,
+                                vis: &vis,
+                                sig: &f.sig,
+                                block: body,
+                            };
+                            self.function(&function, owner.clone(), &inherited);
                             self.compiled_out = was;
                         }
                     }
                 }
                 syn::Item::Mod(m) => {
                     if let Some((_, content)) = &m.content {
-                        let inherited = container(&attrs, &outer);
+                        let inherited = container(attrs, outer);
                         self.modules.push(unraw(&m.ident.to_string()).to_owned());
-                        self.items(content, inherited);
+                        // `module_path!()` in an inline module names the module alone, even
+                        // inside a function.
+                        let within = std::mem::take(&mut self.within);
+                        self.items(content, &inherited);
+                        self.within = within;
                         self.modules.pop();
                     }
                 }
                 _ => {}
             }
-            self.compiled_out = was_out;
+            self.compiled_out = was;
         }
     }
 
@@ -143,54 +203,10 @@ impl Walker<'_> {
         was
     }
 
-    /// The attributes as the build sees them (each `cfg_attr` that holds replaced by what it
-    /// adds, the others dropped), and whether every `cfg` among them holds.
-    fn configured(&self, attrs: &[syn::Attribute]) -> (Vec<syn::Attribute>, bool) {
-        let mut out = Vec::with_capacity(attrs.len());
-        let mut holds = true;
-        let mut pending: Vec<syn::Attribute> = attrs.iter().rev().cloned().collect();
-        while let Some(attr) = pending.pop() {
-            if attr.path().is_ident("cfg_attr")
-                && let Ok(list) = attr.parse_args_with(
-                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-                )
-            {
-                let mut metas = list.into_iter();
-                let Some(predicate) = metas.next() else { continue };
-                if self.cfg.holds(&quote::ToTokens::to_token_stream(&predicate)) {
-                    let expanded: Vec<syn::Attribute> =
-                        metas.map(|meta| syn::Attribute { meta, ..attr.clone() }).collect();
-                    pending.extend(expanded.into_iter().rev());
-                }
-                continue;
-            }
-            if attr.path().is_ident("cfg")
-                && let syn::Meta::List(list) = &attr.meta
-                && !self.cfg.holds(&list.tokens)
-            {
-                holds = false;
-            }
-            out.push(attr);
-        }
-        (out, holds)
-    }
-
-    /// `written` are the function's attributes as in the source (for the serial), `attrs` as
-    /// the build sees them (for tracking and tests).
-    #[allow(clippy::too_many_arguments)]
-    fn function(
-        &mut self,
-        written: &[syn::Attribute],
-        attrs: &[syn::Attribute],
-        vis: &syn::Visibility,
-        sig: &syn::Signature,
-        block: &syn::Block,
-        owner: Owner,
-        outer: &Inherited,
-    ) {
+    fn function(&mut self, f: &Function<'_>, owner: Owner, outer: &Inherited) {
         let own =
-            attrs.iter().find(|a| is_tracked_attr(a)).map(|a| args_of_attr(a).map_err(|e| e.to_string()));
-        let is_const = sig.constness.is_some();
+            f.attrs.iter().find(|a| is_tracked_attr(a)).map(|a| args_of_attr(a).map_err(|e| e.to_string()));
+        let is_const = f.sig.constness.is_some();
         let tracked = match (own, outer) {
             (Some(Ok(args)), _) if args.skip.is_some() => None,
             (Some(Err(e)), _) => Some(Err(e)),
@@ -199,22 +215,98 @@ impl Walker<'_> {
             (None, Some(_)) if is_const => None,
             (None, outer) => outer.clone(),
         };
-        let first: Span = match vis {
-            syn::Visibility::Inherited => sig.span(),
-            _ => vis.span(),
+        let first: Span = match f.vis {
+            syn::Visibility::Inherited => f.sig.span(),
+            _ => f.vis.span(),
+        };
+        let name = unraw(&f.sig.ident.to_string()).to_owned();
+        let inner = f.written.iter().filter(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
+        let serial = match f.span.source_text() {
+            Some(text) => serial_of_text(&text),
+            None => serial_of_fn(inner, f.vis, f.sig, f.block),
         };
         self.out.push(FnSite {
-            name: unraw(&sig.ident.to_string()).to_owned(),
-            owner,
+            name: name.clone(),
+            owner: owner.clone(),
+            within: self.within.clone(),
             inline_modules: self.modules.clone(),
-            name_line: sig.ident.span().start().line,
-            lines: (first.start().line, block.brace_token.span.close().end().line),
-            serial: serial_of_fn(written, vis, sig, block),
+            name_line: f.sig.ident.span().start().line,
+            lines: (first.start().line, f.block.brace_token.span.close().end().line),
+            serial,
+            legacy_serial: serial_v1_of_fn(f.written, f.vis, f.sig, f.block),
             is_const,
             tracked,
             compiled_out: self.compiled_out,
-            test: attrs.iter().any(is_test_attr),
+            test: f.attrs.iter().any(is_test_attr),
         });
+        // Functions declared in this one's body: never tracked by its attribute (the macro
+        // does not look inside a body), named under its path.
+        self.within.push((owner, name));
+        let mut nested = Nested { found: Vec::new(), cfg: self.cfg, compiled_out: false };
+        nested.visit_block(f.block);
+        for (item, compiled_out) in nested.found {
+            let was = self.enter(!compiled_out);
+            self.items(std::slice::from_ref(item), &None);
+            self.compiled_out = was;
+        }
+        self.within.pop();
+    }
+}
+
+/// The items declared in a function body, at any depth of blocks and closures, each with
+/// whether a `cfg` on a statement or expression around it does not hold. Items are not
+/// entered: the walker walks each one.
+struct Nested<'a, 'c> {
+    found: Vec<(&'a syn::Item, bool)>,
+    cfg: &'c dyn Cfg,
+    compiled_out: bool,
+}
+
+impl<'a> Visit<'a> for Nested<'a, '_> {
+    fn visit_item(&mut self, item: &'a syn::Item) {
+        self.found.push((item, self.compiled_out));
+    }
+
+    fn visit_local(&mut self, local: &'a syn::Local) {
+        let was = self.enter(&local.attrs);
+        syn::visit::visit_local(self, local);
+        self.compiled_out = was;
+    }
+
+    fn visit_expr(&mut self, expr: &'a syn::Expr) {
+        let was = self.enter(expr_attrs(expr));
+        syn::visit::visit_expr(self, expr);
+        self.compiled_out = was;
+    }
+}
+
+impl Nested<'_, '_> {
+    fn enter(&mut self, attrs: &[syn::Attribute]) -> bool {
+        let was = self.compiled_out;
+        if !was && !attrs.is_empty() {
+            self.compiled_out = !configure(attrs, self.cfg).1;
+        }
+        was
+    }
+}
+
+/// The attributes of the expressions that can carry a block with items in it.
+fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
+    match expr {
+        syn::Expr::Async(e) => &e.attrs,
+        syn::Expr::Block(e) => &e.attrs,
+        syn::Expr::Closure(e) => &e.attrs,
+        syn::Expr::Const(e) => &e.attrs,
+        syn::Expr::ForLoop(e) => &e.attrs,
+        syn::Expr::If(e) => &e.attrs,
+        syn::Expr::Loop(e) => &e.attrs,
+        syn::Expr::Match(e) => &e.attrs,
+        syn::Expr::TryBlock(e) => &e.attrs,
+        syn::Expr::Unsafe(e) => &e.attrs,
+        syn::Expr::While(e) => &e.attrs,
+        syn::Expr::Call(e) => &e.attrs,
+        syn::Expr::MethodCall(e) => &e.attrs,
+        _ => &[],
     }
 }
 

@@ -1,0 +1,392 @@
+//! The items of a module as the build sees them: `cfg_attr` expanded, `cfg` decided, and the
+//! items written inside item-level macro invocations taken out.
+//!
+//! Real crates declare whole modules through macros: tokio writes `cfg_rt! { pub mod
+//! runtime; }`, where `cfg_rt!` is a `macro_rules!` wrapper that re-emits each item under
+//! `#[cfg(feature = "rt")]`, and many crates use `cfg_if::cfg_if!`. The scan reads the items
+//! inside any item-level macro call whose body parses as items (the macro's own outline scan
+//! reads the same text), adds the attributes a known wrapper adds ([`Macros`], learnt from the
+//! crate's `macro_rules!` definitions), and picks the branch of a `cfg_if!` that the build
+//! compiles.
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::Parser;
+
+use crate::cfg::Cfg;
+
+/// The item-passing `macro_rules!` wrappers of a crate, with the attributes each puts on
+/// every item (`cfg_rt` → `#[cfg(feature = "rt")]`).
+#[derive(Clone, Default)]
+pub struct Macros(HashMap<String, Vec<syn::Attribute>>);
+
+impl std::fmt::Debug for Macros {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+impl Macros {
+    /// Learns the wrappers defined in `items`, at any depth of inline modules.
+    pub fn learn(&mut self, items: &[syn::Item]) {
+        for item in items {
+            match item {
+                syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                    if let (Some(name), Some(attrs)) = (&m.ident, wrapper_attributes(&m.mac.tokens)) {
+                        self.0.insert(name.to_string(), attrs);
+                    }
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, content)) = &m.content {
+                        self.learn(content);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The attributes the wrapper `name` adds, if it is one.
+    pub fn wrapper(&self, name: &str) -> Option<&[syn::Attribute]> {
+        self.0.get(name).map(Vec::as_slice)
+    }
+}
+
+/// One item as the build sees it.
+pub struct Expanded<'a> {
+    /// The item (parsed from a macro invocation's body when it was written inside one).
+    pub item: Cow<'a, syn::Item>,
+    /// Its attributes with `cfg_attr`s that hold replaced by what they add (and a wrapper's
+    /// attributes first).
+    pub attrs: Vec<syn::Attribute>,
+    /// Whether a `cfg` on it (or on the macro call it came from) does not hold.
+    pub compiled_out: bool,
+    /// Whether it was written inside a macro call: an attribute on an enclosing module does
+    /// not reach it (the macro sees the call, not the items).
+    pub in_macro: bool,
+}
+
+impl std::fmt::Debug for Expanded<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expanded")
+            .field("item", &self.item.to_token_stream().to_string())
+            .field("compiled_out", &self.compiled_out)
+            .field("in_macro", &self.in_macro)
+            .finish()
+    }
+}
+
+/// The items of a module (or an inline module, or a function body) as the build sees them,
+/// in source order.
+pub fn expand<'a>(items: &'a [syn::Item], cfg: &dyn Cfg, macros: &Macros) -> Vec<Expanded<'a>> {
+    let mut out = Vec::new();
+    for item in items {
+        expand_one(Cow::Borrowed(item), &[], false, cfg, macros, &mut out, 0);
+    }
+    out
+}
+
+/// Macro calls inside macro calls are followed this deep, no deeper (a guard against a file
+/// built to recurse, not a limit real code meets).
+const MAX_DEPTH: usize = 16;
+
+fn expand_one<'a>(
+    item: Cow<'a, syn::Item>,
+    added: &[syn::Attribute],
+    out_already: bool,
+    cfg: &dyn Cfg,
+    macros: &Macros,
+    out: &mut Vec<Expanded<'a>>,
+    depth: usize,
+) {
+    let written = item_attrs(&item);
+    let all: Vec<syn::Attribute> = added.iter().chain(written).cloned().collect();
+    let (attrs, holds) = configure(&all, cfg);
+    let compiled_out = out_already || !holds;
+    if let syn::Item::Macro(m) = &*item
+        && m.ident.is_none()
+        && depth < MAX_DEPTH
+    {
+        let name = m.mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if name == "cfg_if" {
+            for inner in cfg_if_branch(&m.mac.tokens, cfg) {
+                expand_one(Cow::Owned(inner), &[], compiled_out, cfg, macros, out, depth + 1);
+            }
+            return;
+        }
+        if let Some(inner) = items_of(&m.mac.tokens) {
+            let wrapper = macros.wrapper(&name).unwrap_or_default();
+            for item in inner {
+                expand_one(Cow::Owned(item), wrapper, compiled_out, cfg, macros, out, depth + 1);
+            }
+            return;
+        }
+    }
+    let in_macro = depth > 0;
+    out.push(Expanded { item, attrs, compiled_out, in_macro });
+}
+
+/// The attributes as the build sees them (each `cfg_attr` that holds replaced by what it
+/// adds, the others dropped), and whether every `cfg` among them holds.
+pub fn configure(attrs: &[syn::Attribute], cfg: &dyn Cfg) -> (Vec<syn::Attribute>, bool) {
+    let mut out = Vec::with_capacity(attrs.len());
+    let mut holds = true;
+    let mut pending: Vec<syn::Attribute> = attrs.iter().rev().cloned().collect();
+    while let Some(attr) = pending.pop() {
+        if attr.path().is_ident("cfg_attr")
+            && let Ok(list) = attr
+                .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        {
+            let mut metas = list.into_iter();
+            let Some(predicate) = metas.next() else { continue };
+            if cfg.holds(&predicate.to_token_stream()) {
+                let expanded: Vec<syn::Attribute> =
+                    metas.map(|meta| syn::Attribute { meta, ..attr.clone() }).collect();
+                pending.extend(expanded.into_iter().rev());
+            }
+            continue;
+        }
+        if attr.path().is_ident("cfg")
+            && let syn::Meta::List(list) = &attr.meta
+            && !cfg.holds(&list.tokens)
+        {
+            holds = false;
+        }
+        out.push(attr);
+    }
+    (out, holds)
+}
+
+/// An item's outer attributes.
+pub fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::ExternCrate(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::ForeignMod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// The items a macro invocation's body holds, when it is nothing but items.
+fn items_of(tokens: &TokenStream) -> Option<Vec<syn::Item>> {
+    let parse = |input: syn::parse::ParseStream<'_>| {
+        let mut items = Vec::new();
+        while !input.is_empty() {
+            items.push(input.parse::<syn::Item>()?);
+        }
+        Ok(items)
+    };
+    let items = parse.parse2(tokens.clone()).ok()?;
+    // A body of verbatim tokens syn could not classify is not items.
+    (!items.is_empty() && !items.iter().any(|i| matches!(i, syn::Item::Verbatim(_)))).then_some(items)
+}
+
+// Input:  if #[cfg(a)] { items } else if #[cfg(b)] { items } else { items }
+// Output: the items of the first branch whose predicate holds.
+fn cfg_if_branch(tokens: &TokenStream, cfg: &dyn Cfg) -> Vec<syn::Item> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut at = 0;
+    loop {
+        let is = |at: usize, word: &str| matches!(trees.get(at), Some(TokenTree::Ident(i)) if i == word);
+        let predicate = if is(at, "if") {
+            // `if #[cfg(...)] { ... }`
+            let (Some(TokenTree::Punct(hash)), Some(TokenTree::Group(attr))) =
+                (trees.get(at + 1), trees.get(at + 2))
+            else {
+                return Vec::new();
+            };
+            if hash.as_char() != '#' {
+                return Vec::new();
+            }
+            let Ok(meta) = syn::parse2::<syn::Meta>(attr.stream()) else { return Vec::new() };
+            let syn::Meta::List(list) = meta else { return Vec::new() };
+            at += 3;
+            Some(list.tokens)
+        } else {
+            None
+        };
+        let Some(TokenTree::Group(body)) = trees.get(at) else { return Vec::new() };
+        if body.delimiter() != Delimiter::Brace {
+            return Vec::new();
+        }
+        if predicate.as_ref().is_none_or(|p| cfg.holds(p)) {
+            return items_of(&body.stream()).unwrap_or_default();
+        }
+        at += 1;
+        if !is(at, "else") {
+            return Vec::new();
+        }
+        at += 1;
+    }
+}
+
+// Input:  ($($item:item)*) => { $( #[cfg(feature = "rt")] #[cfg_attr(..)] $item )* }
+// Output: the attributes before `$item`, when the macro has this one rule.
+fn wrapper_attributes(tokens: &TokenStream) -> Option<Vec<syn::Attribute>> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let (pattern, body) = match trees.as_slice() {
+        [TokenTree::Group(p), TokenTree::Punct(eq), TokenTree::Punct(gt), TokenTree::Group(b)]
+        | [
+            TokenTree::Group(p),
+            TokenTree::Punct(eq),
+            TokenTree::Punct(gt),
+            TokenTree::Group(b),
+            TokenTree::Punct(_),
+        ] if eq.as_char() == '=' && gt.as_char() == '>' => (p, b),
+        _ => return None,
+    };
+    let name = repeated(&pattern.stream())?;
+    // The pattern is `$( $name:item )*`.
+    let inside: Vec<TokenTree> = name.into_iter().collect();
+    let [TokenTree::Punct(dollar), TokenTree::Ident(var), TokenTree::Punct(colon), TokenTree::Ident(kind)] =
+        inside.as_slice()
+    else {
+        return None;
+    };
+    if dollar.as_char() != '$' || colon.as_char() != ':' || kind != "item" {
+        return None;
+    }
+    // The body is `$( #[attr]* $name )*`.
+    let mut emitted: Vec<TokenTree> = repeated(&body.stream())?.into_iter().collect();
+    let (Some(TokenTree::Ident(last)), Some(TokenTree::Punct(d))) = (emitted.pop(), emitted.pop()) else {
+        return None;
+    };
+    if last != *var || d.as_char() != '$' {
+        return None;
+    }
+    syn::Attribute::parse_outer.parse2(emitted.into_iter().collect()).ok()
+}
+
+/// `X` of a stream that is exactly `$( X )*`.
+fn repeated(stream: &TokenStream) -> Option<TokenStream> {
+    let trees: Vec<TokenTree> = stream.clone().into_iter().collect();
+    match trees.as_slice() {
+        [TokenTree::Punct(dollar), TokenTree::Group(inner), TokenTree::Punct(star)]
+            if dollar.as_char() == '$'
+                && star.as_char() == '*'
+                && inner.delimiter() == Delimiter::Parenthesis =>
+        {
+            Some(inner.stream())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cfg::Everything;
+
+    /// `feature = "rt"` and `unix` hold, nothing else does.
+    struct Rt;
+
+    impl Cfg for Rt {
+        fn holds(&self, predicate: &TokenStream) -> bool {
+            matches!(predicate.to_string().as_str(), "feature = \"rt\"" | "unix")
+        }
+    }
+
+    fn names(expanded: &[Expanded<'_>]) -> Vec<(String, bool)> {
+        expanded
+            .iter()
+            .map(|e| {
+                let name = match &*e.item {
+                    syn::Item::Mod(m) => m.ident.to_string(),
+                    syn::Item::Fn(f) => f.sig.ident.to_string(),
+                    other => other.to_token_stream().to_string(),
+                };
+                (name, e.compiled_out)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wrappers_add_their_attributes_to_every_item() {
+        let file: syn::File = syn::parse_quote! {
+            macro_rules! cfg_rt {
+                ($($item:item)*) => {
+                    $(
+                        #[cfg(feature = "rt")]
+                        #[cfg_attr(docsrs, doc(cfg(feature = "rt")))]
+                        $item
+                    )*
+                }
+            }
+            macro_rules! cfg_net {
+                ($($item:item)*) => { $( #[cfg(feature = "net")] $item )* }
+            }
+            cfg_rt! { pub mod runtime; fn spawn() {} }
+            cfg_net! { mod net; cfg_rt! { mod both; } }
+            unknown! { mod plain; }
+            #[cfg(windows)] unknown! { mod windows_only; }
+            not_items! { 1 + 2 }
+        };
+        let mut macros = Macros::default();
+        macros.learn(&file.items);
+        assert!(macros.wrapper("cfg_rt").is_some() && macros.wrapper("unknown").is_none());
+        let expanded = expand(&file.items, &Rt, &macros);
+        let found: Vec<(String, bool)> =
+            names(&expanded).into_iter().filter(|(n, _)| !n.starts_with("macro_rules")).collect();
+        assert_eq!(
+            found,
+            [
+                ("runtime".to_owned(), false),
+                ("spawn".to_owned(), false),
+                ("net".to_owned(), true),
+                ("both".to_owned(), true),
+                ("plain".to_owned(), false),
+                ("windows_only".to_owned(), true),
+                ("not_items ! { 1 + 2 }".to_owned(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn cfg_if_takes_the_first_branch_that_holds() {
+        let file: syn::File = syn::parse_quote! {
+            cfg_if::cfg_if! {
+                if #[cfg(windows)] {
+                    mod windows;
+                } else if #[cfg(unix)] {
+                    mod unix;
+                    fn on_unix() {}
+                } else {
+                    mod other;
+                }
+            }
+            cfg_if! { if #[cfg(windows)] { mod w; } else { mod fallback; } }
+        };
+        let found = names(&expand(&file.items, &Rt, &Macros::default()));
+        let expected: Vec<(String, bool)> =
+            ["unix", "on_unix", "fallback"].iter().map(|n| (n.to_string(), false)).collect();
+        assert_eq!(found, expected);
+        let everything = names(&expand(&file.items, &Everything, &Macros::default()));
+        assert_eq!(everything[0].0, "windows", "without a build, the first branch");
+    }
+
+    #[test]
+    fn macros_that_are_not_wrappers_are_not_learnt() {
+        let file: syn::File = syn::parse_quote! {
+            macro_rules! two_rules { () => {}; ($($i:item)*) => { $( $i )* }; }
+            macro_rules! not_items { ($($e:expr)*) => { $( #[cfg(x)] $e )* } }
+            macro_rules! extra { ($($i:item)*) => { $( #[cfg(x)] $i )* fn more() {} } }
+        };
+        let mut macros = Macros::default();
+        macros.learn(&file.items);
+        assert!(macros.0.is_empty(), "{:?}", macros.0.keys());
+    }
+}
