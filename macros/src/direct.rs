@@ -1,14 +1,14 @@
 //! Reading a function the attribute is put on directly, from its tokens, without syn.
 //!
 //! Almost every `#[wear::tracked]` sits on one plain function, and the expansion needs little
-//! of it: the name, the first and last lines, the serial and the body. Parsing the signature
+//! of it: the name, the first and last lines and the body (the serial comes from the file's text,
+//! `locate`). Parsing the signature
 //! with syn cost an unoptimised macro (cargo builds proc macros without optimisation, even in
 //! release) about 330,000 instructions per function, more than the rest of the macro. This
 //! reads the tokens as they are. Anything it does not recognise at once (a `const fn`, an
 //! invisible group from a `macro_rules!` expansion, a body that starts with inner attributes,
 //! an item that is not a function) goes to the parsing path, which also writes the errors.
 use proc_macro2::{Delimiter, Group, Ident, TokenStream, TokenTree};
-use wear_identity::serial::serial_of_head_and_body;
 
 /// A function read from its tokens.
 pub(crate) struct DirectFn {
@@ -17,7 +17,6 @@ pub(crate) struct DirectFn {
     pub(crate) name: Ident,
     /// First line (of the visibility or the signature) and last line (the closing brace).
     pub(crate) lines: (u32, u32),
-    pub(crate) serial: u64,
     pub(crate) body: Group,
 }
 
@@ -29,9 +28,7 @@ pub(crate) fn read(item: &TokenStream) -> Option<DirectFn> {
     if body.delimiter() != Delimiter::Brace {
         return None;
     }
-    // The body's trees, read once for both the inner-attribute check and the serial.
-    let inside: Vec<TokenTree> = body.stream().into_iter().collect();
-    if is_inner_attribute(&inside) {
+    if starts_with_inner_attribute(&body) {
         return None;
     }
     let mut at = 0;
@@ -69,10 +66,9 @@ pub(crate) fn read(item: &TokenStream) -> Option<DirectFn> {
     if trees.iter().any(|t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::None)) {
         return None;
     }
-    let serial = serial_of_head_and_body(&trees, Some(&inside))?.0;
     let start = u32::try_from(first.start().line).unwrap_or(0);
     let end = u32::try_from(body.span_close().end().line).unwrap_or(0);
-    Some(DirectFn { head: trees, name, lines: (start, end), serial, body })
+    Some(DirectFn { head: trees, name, lines: (start, end), body })
 }
 
 fn is_ident(tree: Option<&TokenTree>, word: &str) -> bool {

@@ -3,7 +3,8 @@ use proc_macro2::extra::DelimSpan;
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit::Visit;
-use wear_identity::serial::serial_of_fn;
+use wear_identity::owner::around_module;
+use wear_identity::serial::{serial_of_fn, serial_of_head_and_body};
 use wear_identity::{Owner, TrackedArgs};
 
 use crate::item::{Target, read, take_own_args};
@@ -32,8 +33,10 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
         && args.failures.is_none()
         && let Some(f) = direct::read(&item)
     {
-        let about =
-            About { name: &f.name, lines: f.lines, serial: f.serial, owner: locate::owner_of(&f.name) };
+        let about = About::new(&f.name, f.lines, Owner::Free, || {
+            let inside: Vec<TokenTree> = f.body.stream().into_iter().collect();
+            serial_of_head_and_body(&f.head, Some(&inside)).0
+        });
         let mut body = Group::new(Delimiter::Brace, instrument(&about, &args, f.body.stream(), None));
         body.set_span(f.body.span());
         let mut out: TokenStream = f.head.into_iter().collect();
@@ -58,14 +61,12 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
             if errors.0.is_some() {
                 return errors.with_item(item);
             }
-            let about = About::of(
-                &f.attrs,
-                &f.vis,
-                &f.sig,
-                &f.body,
-                f.body.delim_span(),
-                locate::owner_of(&f.sig.ident),
-            );
+            let (vis, sig) = (&f.vis, &f.sig);
+            let head = quote!(#vis #sig).into_iter().collect::<Vec<_>>();
+            let about = About::of(&f.vis, &f.sig, f.body.delim_span(), Owner::Free, || {
+                let inside: Vec<TokenTree> = f.body.stream().into_iter().collect();
+                serial_of_head_and_body(&head, Some(&inside)).0
+            });
             let mut body =
                 Group::new(Delimiter::Brace, instrument(&about, &args, f.body.stream(), Some(&f.sig)));
             body.set_span(f.body.span());
@@ -79,8 +80,7 @@ pub(crate) fn tracked(args: TokenStream, item: TokenStream) -> TokenStream {
             if errors.0.is_some() {
                 return errors.with_item(item);
             }
-            let owner = locate::owner_of(&f.sig.ident);
-            *f.block = instrumented_block(&f.attrs, &f.vis, &f.sig, &f.block, owner, &args);
+            *f.block = instrumented_block(&f.attrs, &f.vis, &f.sig, &f.block, Owner::Free, &args);
             f.into_token_stream()
         }
         Target::Container(mut container) => {
@@ -241,17 +241,35 @@ struct About<'a> {
     lines: (u32, u32),
     serial: u64,
     owner: Owner,
+    /// The functions it is declared in, outermost first.
+    within: Vec<(Owner, String)>,
 }
 
 impl<'a> About<'a> {
-    /// For a parsed function; `body` is its braced body, as a block or as tokens.
+    /// The function named `name` spanning `lines`, as written in its file when the file has
+    /// it (`locate`); otherwise owned by `owner` (what the caller could see) with the serial of
+    /// its tokens.
+    fn new(
+        name: &'a proc_macro2::Ident,
+        lines: (u32, u32),
+        owner: Owner,
+        tokens: impl FnOnce() -> u64,
+    ) -> Self {
+        match locate::written(name) {
+            Some(written) => {
+                About { name, lines, serial: written.serial, owner: written.owner, within: written.within }
+            }
+            None => About { name, lines, serial: tokens(), owner, within: Vec::new() },
+        }
+    }
+
+    /// For a parsed function.
     fn of(
-        attrs: &[syn::Attribute],
         vis: &syn::Visibility,
         sig: &'a syn::Signature,
-        body: &dyn ToTokens,
         braces: DelimSpan,
         owner: Owner,
+        tokens: impl FnOnce() -> u64,
     ) -> Self {
         let first = match vis {
             syn::Visibility::Inherited => first_span_of_sig(sig),
@@ -259,8 +277,7 @@ impl<'a> About<'a> {
         };
         let start = u32::try_from(first.start().line).unwrap_or(0);
         let end = u32::try_from(braces.close().end().line).unwrap_or(0);
-        let serial = serial_of_fn(attrs, vis, sig, body).0;
-        About { name: &sig.ident, lines: (start, end), serial, owner }
+        About::new(&sig.ident, (start, end), owner, tokens)
     }
 }
 
@@ -293,7 +310,7 @@ fn instrument(
     stmts: TokenStream,
     sig: Option<&syn::Signature>,
 ) -> TokenStream {
-    let (before, after) = about.owner.around_module(&about.name.to_string());
+    let (before, after) = around_module(&about.within, &about.owner, &about.name.to_string());
     let (start, end) = about.lines;
     let serial = about.serial;
     let limit_calls = args.limits.calls.unwrap_or(0);
@@ -360,7 +377,8 @@ fn instrumented_block(
     args: &TrackedArgs,
 ) -> syn::Block {
     let stmts = block.stmts.iter().map(ToTokens::to_token_stream).collect();
-    let about = About::of(attrs, vis, sig, block, block.brace_token.span, owner);
+    let inner = attrs.iter().filter(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
+    let about = About::of(vis, sig, block.brace_token.span, owner, || serial_of_fn(inner, vis, sig, block).0);
     let generated = instrument(&about, args, stmts, Some(sig));
     syn::Block {
         brace_token: block.brace_token,
