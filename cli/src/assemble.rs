@@ -46,10 +46,14 @@ fn due_item(inputs: &Inputs<'_>, part: &Part) -> DueItem {
     let serial = part.serial.to_string();
     let age = inputs.ages.by_range.get(&(part.file.clone(), part.lines));
     let by_serial = inputs.usage.parts.get(&part.path);
-    let current = by_serial.and_then(|m| m.get(&serial));
+    let current = current_usage(inputs.usage, part);
+    let current = current.as_ref();
     let mut remarks = Vec::new();
 
-    let signoff = inputs.logbook.latest(&part.path, &serial);
+    let signoff = inputs
+        .logbook
+        .latest(&part.path, &serial)
+        .or_else(|| inputs.logbook.latest(&part.path, &part.legacy_serial.to_string()));
     if signoff.is_none()
         && let Some(old) = inputs.logbook.latest_any_serial(&part.path)
     {
@@ -138,7 +142,16 @@ fn age_remarks(age: &RangeAge, shallow: bool) -> Vec<String> {
     remarks
 }
 
-/// Calls per serial of one part, for `inspect`.
-pub fn current_usage<'a>(usage: &'a Usage, part: &Part) -> Option<&'a SerialUsage> {
-    usage.parts.get(&part.path).and_then(|m: &BTreeMap<String, SerialUsage>| m.get(&part.serial.to_string()))
+/// The usage of a part's current serial. Usage recorded by wear 0.1 under the old serial of
+/// the same code (`wear-serial/1`, see `wear_identity::legacy`) counts too: the code did not
+/// change, only how its serial is computed.
+pub fn current_usage(usage: &Usage, part: &Part) -> Option<SerialUsage> {
+    let by_serial: &BTreeMap<String, SerialUsage> = usage.parts.get(&part.path)?;
+    let current = by_serial.get(&part.serial.to_string());
+    let legacy =
+        (part.legacy_serial != part.serial).then(|| by_serial.get(&part.legacy_serial.to_string())).flatten();
+    match (current, legacy) {
+        (Some(a), Some(b)) => Some(a.merged(b)),
+        (a, b) => a.or(b).cloned(),
+    }
 }

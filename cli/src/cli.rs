@@ -52,7 +52,7 @@ pub struct WorkspaceArgs {
 /// Where usage comes from.
 #[derive(Debug, Args)]
 pub struct UsageArgs {
-    /// Usage files to read: `wear-snapshot/1` snapshots or OTLP JSON (the Collector's `file`
+    /// Usage files to read: `wear-snapshot/2` (or `/1`) snapshots or OTLP JSON (the Collector's `file`
     /// exporter); globs are expanded.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub usage: Vec<String>,

@@ -235,6 +235,7 @@ fn inspect(args: &InspectArgs) -> Result<Outcome> {
     }
     let usage = context::usage(&scan, &args.usage, date)?.usage();
     let current = current_usage(&usage, part);
+    let current = current.as_ref();
     let by = match &args.by {
         Some(by) if !by.trim().is_empty() => by.trim().to_owned(),
         _ => default_signer()?,

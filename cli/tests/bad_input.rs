@@ -163,7 +163,7 @@ fn cases() -> Vec<Case> {
         // Usage files.
         c("F1", File, "snapshot cut short", |fx| { fx.write("usage/s.json", &good_snapshot()[..90]); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:6: the file ends in the middle"),
         c("F2", File, "snapshot empty", |fx| { fx.write("usage/s.json", ""); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:1:"),
-        c("F3", File, "snapshot of a newer format", |fx| { fx.write("usage/s.json", &good_snapshot().replace("wear-snapshot/1", "wear-snapshot/2")); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "`wear-snapshot/2` is newer"),
+        c("F3", File, "snapshot of a newer format", |fx| { fx.write("usage/s.json", &good_snapshot().replace("wear-snapshot/1", "wear-snapshot/3")); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "`wear-snapshot/3` is newer"),
         c("F4", File, "snapshot that is not JSON", |fx| { fx.write("usage/s.json", "calls: 5\n"); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:1: invalid JSON"),
         c("F5", File, "snapshot with a bad serial", |fx| { fx.write("usage/s.json", &snapshot_with("serial", "nothex".into())); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "16 hex digits"),
         c("F6", File, "snapshot with negative calls", |fx| { fx.write("usage/s.json", &snapshot_with("calls", (-5).into())); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "cannot be negative"),

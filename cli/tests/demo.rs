@@ -63,7 +63,11 @@ fn assert_demo_output(root: &Path, out: &Output, orders: &str) -> String {
     assert!(stdout.contains(&format!("{} parts:", parts.len())), "{stdout}");
     let snapshot =
         std::fs::read_to_string(target_dir().join("wear-demo/shop.json")).expect("the demo's snapshot");
-    assert!(snapshot.contains("wear-snapshot/1"), "a snapshot: {}", &snapshot[..200.min(snapshot.len())]);
+    assert!(
+        snapshot.contains(wear::snapshot::FORMAT),
+        "a snapshot: {}",
+        &snapshot[..200.min(snapshot.len())]
+    );
     assert!(stdout.contains("heatmap of"), "the heatmap: {stdout}");
     let page = target_dir().join("wear-demo/report.html");
     assert!(stdout.contains(&page.display().to_string()), "the page's path is printed: {stdout}");

@@ -345,7 +345,7 @@ fn invalid_json_names_the_line() {
 
 #[test]
 fn a_wrong_format_tag_is_not_a_snapshot() {
-    let newer = good_json().replace("wear-snapshot/1", "wear-snapshot/2");
+    let newer = good_json().replace("wear-snapshot/1", "wear-snapshot/3");
     let err = read_bad(&newer);
     assert!(err.message.contains("newer"), "{err}");
     assert_eq!(err.line, Some(line_of(&newer, "\"format\"")));
@@ -355,7 +355,7 @@ fn a_wrong_format_tag_is_not_a_snapshot() {
     let err = read_bad(&other);
     assert!(err.message.contains("not a wear snapshot"), "{err}");
     assert_eq!(err.line, Some(line_of(&other, "\"format\"")));
-    assert!(err.help.unwrap().contains("\"format\": \"wear-snapshot/1\""));
+    assert!(err.help.unwrap().contains(&format!("\"format\": \"{}\"", wear::snapshot::FORMAT)));
 
     // `{"resourceMetrics": ...}` is OTLP JSON now, read by `usage::otlp` (tests/otlp_files.rs).
     for text in ["{\"metrics\": []}", "[1, 2]", "42", "{\"format\": 1}"] {

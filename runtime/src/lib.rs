@@ -36,7 +36,7 @@
 //!
 //! # Exporting
 //!
-//! Write snapshots (`wear-snapshot/1` JSON, see [`snapshot`](mod@snapshot)) for `cargo wear`:
+//! Write snapshots (`wear-snapshot/2` JSON, see [`snapshot`](mod@snapshot)) for `cargo wear`:
 //!
 //! ```no_run
 //! wear::set_service(wear::service!());

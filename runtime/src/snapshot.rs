@@ -1,8 +1,8 @@
-//! Reading every counter: `wear::snapshot()` and the `wear-snapshot/1` JSON format.
+//! Reading every counter: `wear::snapshot()` and the `wear-snapshot/2` JSON format.
 //!
 //! ```json
 //! {
-//!   "format": "wear-snapshot/1",
+//!   "format": "wear-snapshot/2",
 //!   "process": {
 //!     "service": "shop", "version": "0.1.0", "revision": "3f2c…", "instance": "9b1e…",
 //!     "pid": 4242, "started_at": "2026-11-21T09:00:00.000Z", "taken_at": "2026-11-21T09:05:00.000Z",
@@ -32,8 +32,10 @@ use crate::part::descriptions;
 use crate::registry::{PARTS, TIMINGS};
 use crate::timing::{BUCKETS, bucket_floor};
 
-/// The format tag of snapshots this version writes.
-pub const FORMAT: &str = "wear-snapshot/1";
+/// The format tag of snapshots this version writes. Version 2 has the serials of
+/// `wear-serial/2` (outer attributes no longer count); version 1 files stay readable by
+/// `cargo wear`, whose join counts their serials for the same code.
+pub const FORMAT: &str = "wear-snapshot/2";
 
 /// Every part's counts at one moment, with the process they came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -294,7 +296,7 @@ impl std::error::Error for WriteError {
 }
 
 impl Snapshot {
-    /// The snapshot as pretty-printed `wear-snapshot/1` JSON.
+    /// The snapshot as pretty-printed `wear-snapshot/2` JSON.
     pub fn to_json(&self) -> String {
         // Serialising these plain structs cannot fail (no maps with non-string keys, no
         // failing Serialize impls); an empty string would only be written if it did.

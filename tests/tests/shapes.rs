@@ -543,6 +543,189 @@ fn timed_parts_record_busy_time_and_latency() {
     assert_eq!(part("shapes::free").busy_ns, None, "not timed unless asked");
 }
 
+// ---- how real crates write them: cfg before the attribute, cfg_attr, earlier macros ---------
+
+#[cfg(any(unix, windows))]
+#[wear::tracked]
+#[inline]
+fn cfg_before_the_attribute() -> u8 {
+    1
+}
+
+#[cfg_attr(any(unix, windows), wear::tracked)]
+fn tracked_through_cfg_attr() -> u8 {
+    2
+}
+
+#[wear::tracked]
+#[cfg_attr(miri, inline(never))]
+#[cfg_attr(any(unix, windows), must_use)]
+fn cfg_attr_after_the_attribute() -> u8 {
+    3
+}
+
+/// `#[instrument]` runs first and rewrites the body: the serial still comes from the text.
+#[tracing::instrument]
+#[wear::tracked]
+fn rewritten_by_an_earlier_macro(x: u8) -> u8 {
+    /// Doc comments in a body are comments too.
+    const ONE: u8 = 1;
+    x + ONE
+}
+
+#[test]
+fn attributes_around_the_attribute_change_nothing() {
+    assert_eq!(cfg_before_the_attribute() + tracked_through_cfg_attr() + cfg_attr_after_the_attribute(), 6);
+    assert_eq!(rewritten_by_an_earlier_macro(1), 2);
+    for path in [
+        "shapes::cfg_before_the_attribute",
+        "shapes::tracked_through_cfg_attr",
+        "shapes::cfg_attr_after_the_attribute",
+        "shapes::rewritten_by_an_earlier_macro",
+    ] {
+        assert_eq!(calls(path), 1, "{path}");
+    }
+}
+
+// ---- nested functions ------------------------------------------------------------------------
+
+#[wear::tracked]
+fn outer_a() -> u8 {
+    #[wear::tracked]
+    fn helper() -> u8 {
+        4
+    }
+    helper()
+}
+
+#[wear::tracked]
+fn outer_b() -> u8 {
+    #[wear::tracked]
+    fn helper() -> u8 {
+        5
+    }
+    let in_closure = || {
+        #[wear::tracked]
+        fn from_a_closure() -> u8 {
+            6
+        }
+        from_a_closure()
+    };
+    helper() + helper() + in_closure()
+}
+
+impl Point {
+    #[wear::tracked]
+    fn with_local_type(&self) -> i32 {
+        struct Local(i32);
+        impl Local {
+            #[wear::tracked]
+            fn doubled(&self) -> i32 {
+                self.0 * 2
+            }
+        }
+        Local(self.x).doubled()
+    }
+}
+
+#[test]
+fn nested_functions_are_named_under_the_function_around_them() {
+    assert_eq!(outer_a() + outer_b(), 20);
+    assert_eq!(Point { x: 3, y: 0 }.with_local_type(), 6);
+    assert_eq!(calls("shapes::outer_a::helper"), 1);
+    assert_eq!(calls("shapes::outer_b::helper"), 2, "two helpers of one name are two parts");
+    assert_eq!(calls("shapes::outer_b::from_a_closure"), 1);
+    assert_eq!(calls("shapes::Point::with_local_type::Local::doubled"), 1);
+}
+
+// ---- impls on types that are not items of the module ----------------------------------------
+
+trait Encodable {
+    fn read(&self) -> usize;
+}
+
+impl Encodable for u8 {
+    #[wear::tracked]
+    fn read(&self) -> usize {
+        usize::from(*self)
+    }
+}
+
+#[wear::tracked]
+impl Encodable for &str {
+    fn read(&self) -> usize {
+        self.len()
+    }
+}
+
+#[wear::tracked]
+impl Encodable for [u16] {
+    fn read(&self) -> usize {
+        self.len()
+    }
+}
+
+#[wear::tracked]
+impl Encodable for (u8, char) {
+    fn read(&self) -> usize {
+        usize::from(self.0) + self.1.len_utf8()
+    }
+}
+
+#[wear::tracked]
+impl Encodable for dyn Fn() -> usize {
+    fn read(&self) -> usize {
+        self()
+    }
+}
+
+#[wear::tracked]
+impl<T: Encodable> Encodable for Option<T> {
+    fn read(&self) -> usize {
+        self.as_ref().map_or(0, Encodable::read)
+    }
+}
+
+trait Tagged {
+    fn tag(&self) -> u8;
+}
+
+#[wear::tracked]
+impl dyn Tagged {
+    fn tag_twice(&self) -> u8 {
+        self.tag() * 2
+    }
+}
+
+impl Tagged for u8 {
+    fn tag(&self) -> u8 {
+        *self
+    }
+}
+
+#[test]
+fn impls_on_primitives_references_slices_tuples_and_dyn_are_named_as_read() {
+    let total = 7u8.read()
+        + "abc".read()
+        + [1u16, 2][..].read()
+        + (1u8, 'é').read()
+        + (&(|| 4usize) as &dyn Fn() -> usize).read()
+        + Some(2u8).read();
+    assert_eq!(total, 7 + 3 + 2 + 3 + 4 + 2);
+    assert_eq!((&5u8 as &dyn Tagged).tag_twice(), 10);
+    assert_eq!(calls("shapes::<u8 as Encodable>::read"), 2, "7u8 and the one in Some(2u8)");
+    for path in [
+        "shapes::<&str as Encodable>::read",
+        "shapes::<[u16] as Encodable>::read",
+        "shapes::<(u8, char) as Encodable>::read",
+        "shapes::<dyn Fn() -> usize as Encodable>::read",
+        "<shapes::Option<T> as Encodable>::read",
+        "shapes::<dyn Tagged>::tag_twice",
+    ] {
+        assert_eq!(calls(path), 1, "{path}");
+    }
+}
+
 // ---- contract 1: the program's parts are the scanner's parts ---------------------------------
 
 #[test]
@@ -552,12 +735,8 @@ fn registered_parts_match_the_source_scan_exactly() {
         .iter()
         .filter(|s| matches!(s.tracked, Some(Ok(_))))
         .map(|s| {
-            let module = std::iter::once("shapes".to_owned())
-                .chain(s.inline_modules.iter().cloned())
-                .collect::<Vec<_>>()
-                .join("::");
             let lines = [s.lines.0 as u32, s.lines.1 as u32];
-            (s.owner.part_path(&module, &s.name), s.serial.to_string(), lines)
+            (s.part_path("shapes"), s.serial.to_string(), lines)
         })
         .collect();
     scanned.sort();

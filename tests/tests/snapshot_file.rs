@@ -25,7 +25,7 @@ fn json_round_trips_with_every_documented_field() {
     let _ = sample(false);
     let snapshot = wear::snapshot();
     let json: serde_json::Value = serde_json::from_str(&snapshot.to_json()).expect("json");
-    assert_eq!(json["format"], "wear-snapshot/1");
+    assert_eq!(json["format"], wear::snapshot::FORMAT);
     for key in ["service", "version", "instance", "pid", "started_at", "taken_at", "collect_us"] {
         assert!(json["process"].get(key).is_some(), "process.{key} missing");
     }
@@ -52,7 +52,7 @@ fn writes_are_atomic_and_leave_nothing_behind() {
     std::fs::write(&path, "previous content").expect("seed");
     wear::snapshot().write_to(&path).expect("write");
     assert_eq!(entries(dir.path()), ["usage.json"]);
-    assert_eq!(read(&path).format, "wear-snapshot/1");
+    assert_eq!(read(&path).format, wear::snapshot::FORMAT);
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub struct Part {
     pub lines: (u32, u32),
     /// The fingerprint of the function's tokens.
     pub serial: Serial,
+    /// The serial wear 0.1 gave the same code (`wear-serial/1`): usage and sign-offs recorded
+    /// under it count for this part (see `assemble`).
+    pub legacy_serial: Serial,
     /// Limits set in its attribute (or its impl's, trait's or module's).
     pub limits: Limits,
     /// The package it belongs to.
@@ -146,7 +149,7 @@ fn parts_of_module(
         if module.is_test_only(&site.inline_modules) || (site.is_const && !every) {
             continue;
         }
-        let limits = match site.tracked {
+        let limits = match &site.tracked {
             Some(Ok(args)) => args.limits,
             None if every => Limits::default(),
             None => continue,
@@ -159,17 +162,13 @@ fn parts_of_module(
                 continue;
             }
         };
-        let mut path = module.module_path.clone();
-        for inline in &site.inline_modules {
-            path.push_str("::");
-            path.push_str(inline);
-        }
         parts.push(Part {
-            path: site.owner.part_path(&path, &site.name),
+            path: site.part_path(&module.module_path),
             file: module.file.clone(),
             rel_file: rel_file.clone(),
             lines: (site.lines.0 as u32, site.lines.1 as u32),
             serial: site.serial,
+            legacy_serial: site.legacy_serial,
             limits,
             package: target.package.clone(),
         });

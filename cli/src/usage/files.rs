@@ -1,7 +1,7 @@
 //! Turning `--usage` and `ingest` arguments into snapshot files: a plain path must exist, a
 //! pattern with `*`, `?` or `[` is expanded (the shell may not have done it, e.g. when quoted
 //! in CI) and must match at least one file, so a typo never silently means "no usage". Each
-//! file is a `wear-snapshot/1` file or OTLP JSON lines, told apart by content ([`read_all`]).
+//! file is a `wear-snapshot/2` (or `/1`) file or OTLP JSON lines, told apart by content ([`read_all`]).
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ pub fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads every usage file in `paths`: a `wear-snapshot/1` file gives one reading, an OTLP
+/// Reads every usage file in `paths`: a `wear-snapshot/2` (or `/1`) file gives one reading, an OTLP
 /// JSON file one per series in it. Stops at the first bad file.
 pub fn read_all(paths: &[PathBuf]) -> Result<Vec<Reading>> {
     let mut readings = Vec::new();

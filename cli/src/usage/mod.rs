@@ -1,5 +1,5 @@
 //! Usage: how many calls (and failures, busy time) each part and serial had, read from
-//! `wear-snapshot/1` files, OTLP JSON files, a Prometheus-compatible query API and the local
+//! `wear-snapshot/2` (or `/1`) files, OTLP JSON files, a Prometheus-compatible query API and the local
 //! ledger.
 //!
 //! A running program writes snapshots of its cumulative counters. A process run is a

@@ -1,4 +1,4 @@
-//! Reading one `wear-snapshot/1` file (written by `wear::snapshot()`, see
+//! Reading one `wear-snapshot/2` (or `/1`) file (written by `wear::snapshot()`, see
 //! `runtime/src/snapshot.rs`) into a [`Reading`], with an error naming the file, the line and
 //! what to do for every way the file can be wrong.
 //!
@@ -17,8 +17,12 @@ use serde::de::{Deserializer, Visitor};
 use crate::error::{Error, Result};
 use crate::usage::series::{Counts, PartSerial, Reading, SeriesKey};
 
-/// The format tag this version reads.
+/// The format tag this version reads, and writes through `wear`.
 pub const FORMAT: &str = wear::snapshot::FORMAT;
+
+/// The format of wear 0.1, still read: the same fields, serials of `wear-serial/1` (the join
+/// counts them for the same code, see `assemble::current_usage`).
+pub const FORMAT_1: &str = "wear-snapshot/1";
 
 /// How to make a good snapshot file, for help texts.
 const REGENERATE: &str = "take a new snapshot: run the program with WEAR_SNAPSHOT=PATH set, \
@@ -42,7 +46,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Reading> {
     let probe: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
     let format = probe.as_object().map(|fields| fields.get("format"));
     match format {
-        Some(Some(serde_json::Value::String(tag))) if tag == FORMAT => {}
+        Some(Some(serde_json::Value::String(tag))) if tag == FORMAT || tag == FORMAT_1 => {}
         Some(Some(serde_json::Value::String(tag))) if tag.starts_with("wear-snapshot/") => {
             return Err(at_key(
                 Error::in_file(

@@ -21,6 +21,23 @@ pub struct SerialUsage {
     pub last: Secs,
 }
 
+impl SerialUsage {
+    /// The usage of two sets of process runs together.
+    pub fn merged(&self, other: &SerialUsage) -> SerialUsage {
+        let add = |a: Option<u64>, b: Option<u64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.saturating_add(b)),
+            (a, b) => a.or(b),
+        };
+        SerialUsage {
+            calls: self.calls.saturating_add(other.calls),
+            failures: add(self.failures, other.failures),
+            busy_ns: add(self.busy_ns, other.busy_ns),
+            first: self.first.min(other.first),
+            last: self.last.max(other.last),
+        }
+    }
+}
+
 /// Usage of every part seen in the usage records.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Usage {
