@@ -25,11 +25,10 @@ fn scanned_parts(fixture: &Path) -> BTreeSet<PartKey> {
         for site in sites.into_iter().filter(|s| matches!(s.tracked, Some(Ok(_)))) {
             let module = std::iter::once("wear_linked_parts".to_owned())
                 .chain((stem != "lib").then(|| stem.clone()))
-                .chain(site.inline_modules.iter().cloned())
                 .collect::<Vec<_>>()
                 .join("::");
             parts.insert((
-                site.owner.part_path(&module, &site.name),
+                site.part_path(&module),
                 site.serial.to_string(),
                 format!("parts/src/{stem}.rs"),
                 [site.lines.0 as u32, site.lines.1 as u32],
