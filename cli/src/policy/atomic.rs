@@ -11,6 +11,10 @@
 //! is taken on the folder itself rather than on a lock file, so nothing new appears in the
 //! user's tree; where the folder cannot be locked (not Unix, or a file system without `flock`)
 //! files are still written atomically but orphans are left alone.
+//!
+//! Writing is two steps, [`stage`] then [`Staged::commit`], so that a writer of several files
+//! (`cargo wear annotate`) can prepare every one of them, and give up with nothing written if
+//! any cannot be prepared, before renaming the first.
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
@@ -20,7 +24,7 @@ use crate::error::{Error, Result};
 
 /// Whether the target may already exist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Existing {
+pub(crate) enum Existing {
     /// Replace it, keeping its permissions.
     Replace,
     /// Fail if it exists, even if it appears while we write.
@@ -33,14 +37,14 @@ const LOCK_WAIT: Duration = Duration::from_secs(30);
 /// The exclusive lock on the folder of a file wear writes, released when dropped (or when the
 /// process dies, however it dies).
 #[derive(Debug)]
-pub(super) struct FolderLock {
+pub(crate) struct FolderLock {
     /// The open folder holding the lock; `None` where the folder cannot be locked.
     folder: Option<File>,
 }
 
 impl FolderLock {
     /// Locks the folder `path` is in, waiting up to [`LOCK_WAIT`] for another writer.
-    pub(super) fn acquire(path: &Path) -> Result<FolderLock> {
+    pub(crate) fn acquire(path: &Path) -> Result<FolderLock> {
         let Some(folder) = open_folder(folder_of(path)) else { return Ok(FolderLock { folder: None }) };
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
@@ -113,11 +117,28 @@ pub(super) fn write_atomically(
     existing: Existing,
     lock: &FolderLock,
 ) -> Result<()> {
+    stage(path, bytes, lock)?.commit(existing)
+}
+
+/// A temporary file beside its target holding the new text, flushed to disk, with the target's
+/// permissions: all that is left is the rename. Dropped without [`Staged::commit`], it is
+/// removed and the target stays as it was.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    path: std::path::PathBuf,
+    temp: tempfile::NamedTempFile,
+}
+
+fn failed(path: &Path, what: &str, e: std::io::Error) -> Error {
+    Error::in_file(path, format!("cannot {what}: {e}"))
+        .help("check that the folder exists, is writable and has free space; nothing was changed")
+}
+
+/// Prepares writing `bytes` to `path` under `lock` (taken on `path` by the caller), first
+/// removing the temporary files of writers that were killed.
+pub(crate) fn stage(path: &Path, bytes: &[u8], lock: &FolderLock) -> Result<Staged> {
     lock.remove_orphans(path);
-    let failed = |what: &str, e: std::io::Error| {
-        Error::in_file(path, format!("cannot {what}: {e}"))
-            .help("check that the folder exists, is writable and has free space; nothing was changed")
-    };
+    let failed = |what: &str, e: std::io::Error| failed(path, what, e);
     let dir = folder_of(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut temp = tempfile::Builder::new()
@@ -137,22 +158,34 @@ pub(super) fn write_atomically(
     temp.as_file()
         .set_permissions(permissions)
         .map_err(|e| failed("set the permissions of a temporary file", e))?;
-    match existing {
-        Existing::Replace => temp.persist(path).map(drop).map_err(|e| failed("replace the file", e.error))?,
-        Existing::Refuse => temp.persist_noclobber(path).map(drop).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::in_file(path, "the file already exists; it was left as it is")
-                    .help("edit it, or remove it first to start over")
-            } else {
-                failed("create the file", e.error)
+    Ok(Staged { path: path.to_owned(), temp })
+}
+
+impl Staged {
+    /// Renames the temporary file over the target. With [`Existing::Refuse`], an existing file
+    /// is left untouched and the error says so.
+    pub(crate) fn commit(self, existing: Existing) -> Result<()> {
+        let Staged { path, temp } = self;
+        let failed = |what: &str, e: std::io::Error| failed(&path, what, e);
+        match existing {
+            Existing::Replace => {
+                temp.persist(&path).map(drop).map_err(|e| failed("replace the file", e.error))?
             }
-        })?,
+            Existing::Refuse => temp.persist_noclobber(&path).map(drop).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::in_file(&path, "the file already exists; it was left as it is")
+                        .help("edit it, or remove it first to start over")
+                } else {
+                    failed("create the file", e.error)
+                }
+            })?,
+        }
+        // Make the rename itself durable; failing here changes nothing already written.
+        if let Ok(dir) = File::open(folder_of(&path)) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
     }
-    // Make the rename itself durable; failing here changes nothing already written.
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
 }
 
 #[cfg(unix)]
