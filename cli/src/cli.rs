@@ -39,6 +39,9 @@ pub enum Command {
     Heatmap(crate::heatmap::HeatmapArgs),
     /// Draw the wear map: age since overhaul against calls, in four named quadrants.
     Map(crate::map::MapArgs),
+    /// Put `#[wear::tracked]` on every function with a body (or, with `--remove`, take the
+    /// bare ones away), editing the sources in place.
+    Annotate(AnnotateArgs),
 }
 
 /// Where the workspace is.
@@ -279,6 +282,36 @@ pub struct InitArgs {
     pub workspace: WorkspaceArgs,
     /// When to colour (accepted by every command, as cargo does; this one prints plain status
     /// lines).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `cargo wear annotate`.
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// Path to the workspace's (or a member's) Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Only this package (repeatable), named as in its Cargo.toml.
+    #[arg(short, long = "package", value_name = "NAME")]
+    pub package: Vec<String>,
+    /// Only these files, folders (their module files) or modules (`my_crate::net`,
+    /// `crate::net`); everything when none is given.
+    #[arg(value_name = "PATH|MODULE")]
+    pub paths: Vec<String>,
+    /// Take away the bare `#[wear::tracked]` on functions; those with arguments stay.
+    #[arg(long)]
+    pub remove: bool,
+    /// Say what would change, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// For CI: write nothing, list what would change, and exit 1 if anything would.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// List every function and what was done with it.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// When to colour (accepted by every command, as cargo does; this one prints plain lines).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }

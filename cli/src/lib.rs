@@ -8,6 +8,7 @@
 //! (pictures for a terminal). Every writer shows outside text through [`safe_text`].
 
 pub mod age;
+pub mod annotate;
 pub mod assemble;
 pub mod cli;
 pub mod context;

@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Init(args) => init(&args),
         Command::Heatmap(args) => crate::heatmap::run(&args),
         Command::Map(args) => crate::map::run(&args),
+        Command::Annotate(args) => crate::annotate::run(&args),
     }
 }
 
