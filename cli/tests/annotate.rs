@@ -495,6 +495,45 @@ fn a_wrong_package_path_or_module_is_an_error_and_nothing_is_written() {
 }
 
 #[test]
+fn code_under_forbid_unsafe_code_is_left_alone_with_a_note() {
+    let fx = Fixture::new("unused");
+    fx.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"strict\", \"mixed\"]\nresolver = \"2\"\n\n\
+         [workspace.lints.rust]\nunsafe_code = { level = \"forbid\", priority = 0 }\n",
+    );
+    let manifest = |name: &str, extra: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n{extra}")
+    };
+    fx.write("strict/Cargo.toml", &manifest("strict", "\n[lints]\nworkspace = true\n"));
+    fx.write("strict/src/lib.rs", "pub fn strict() {}\n");
+    fx.write("mixed/Cargo.toml", &manifest("mixed", ""));
+    fx.write(
+        "mixed/src/lib.rs",
+        "mod own;\n#[forbid(unsafe_code)]\nmod declared;\n\npub fn free() {}\n\n\
+         #[forbid(missing_docs, unsafe_code)]\nmod inline {\n    fn inside() {}\n}\n",
+    );
+    fx.write("mixed/src/own.rs", "#![forbid(unsafe_code)]\n\nfn own() {}\n");
+    fx.write("mixed/src/declared.rs", "fn declared() {}\n");
+    let (code, stdout, stderr) = run(&fx, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(tracked_lines(&fx), ["mixed/src/lib.rs: pub fn free() {}"]);
+    assert!(
+        stdout.contains("mixed (mixed/src/lib.rs): 1 annotated; skipped: 3 under `forbid(unsafe_code)`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("strict (strict/src/lib.rs): skipped: 1 under `forbid(unsafe_code)`"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("note: 3 functions of crate `mixed` are under `forbid(unsafe_code)`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("write `deny(unsafe_code)` instead"), "{stderr}");
+}
+
+#[test]
 fn check_exits_1_until_everything_is_tracked() {
     let fx = two_files();
     let before = sources(fx.root());

@@ -139,6 +139,22 @@ fn plan_on_this_thread(
                 notes.push(note);
             }
         }
+        for krate in &crates {
+            let forbidden: usize = krate
+                .found
+                .iter()
+                .filter(|(_, f)| f.verdict == Verdict::ForbidsUnsafe)
+                .map(|(_, f)| f.count)
+                .sum();
+            if forbidden > 0 {
+                notes.push(format!(
+                    "{forbidden} functions of crate `{}` are under `forbid(unsafe_code)`, which rejects the \
+                     `allow(unsafe_code)` of what `#[wear::tracked]` generates: write `deny(unsafe_code)` \
+                     instead (in the crate's attributes or its `[lints]`), then run `cargo wear annotate` again",
+                    krate.krate.name
+                ));
+            }
+        }
     }
     Ok(Plan {
         mode: options.mode,
@@ -169,7 +185,7 @@ fn plan_file(
         warnings.push(warn(None, "is not UTF-8 text; left as it is".to_owned()));
         return None;
     };
-    let found = match walked(text, &file.module_path, mode) {
+    let found = match walked(text, file, mode) {
         Ok(found) => found,
         Err(e) => {
             let message = format!("does not parse ({e}); left as it is (`cargo check` shows where)");
@@ -199,18 +215,17 @@ fn plan_file(
 }
 
 /// Parses a file's text and walks it.
-fn walked(text: &str, module: &str, mode: Mode) -> syn::Result<Vec<Found>> {
+fn walked(text: &str, file: &select::SelectedFile, mode: Mode) -> syn::Result<Vec<Found>> {
     let syntax = syn::parse_file(text)?;
     // `parse_file` leaves out a byte order mark and a `#!` line: spans start after them.
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let base = bom + syntax.shebang.as_ref().map_or(0, String::len);
-    Ok(walk::walk(&syntax, base, module, mode))
+    Ok(walk::walk(&syntax, base, &file.module_path, mode, file.forbids_unsafe))
 }
 
 /// The new text, if it parses and leaves nothing more to do: a second run changes nothing.
 fn checked(new: String, file: &select::SelectedFile, mode: Mode) -> Result<String, String> {
-    let again =
-        walked(&new, &file.module_path, mode).map_err(|e| format!("the changed text does not parse: {e}"))?;
+    let again = walked(&new, file, mode).map_err(|e| format!("the changed text does not parse: {e}"))?;
     match again.iter().filter(|f| file.filter.takes(&f.module)).find(|f| f.edit.is_some()) {
         Some(left) => Err(format!("`{}` at line {} still needs a change", left.name, left.line)),
         None => Ok(new),

@@ -17,6 +17,8 @@ pub struct Package {
     pub proc_macro: bool,
     /// How it depends on `wear`.
     pub wear: WearDependency,
+    /// Its `[lints]` (or the workspace's, inherited) forbid unsafe code.
+    pub forbids_unsafe: bool,
 }
 
 /// How a package depends on the `wear` crate.
@@ -47,6 +49,8 @@ pub fn load(manifest_path: Option<&Path>) -> Result<Vec<Package>> {
         Error::new(format!("cargo metadata failed: {}", e.to_string().lines().next().unwrap_or_default()))
             .help("run `cargo metadata --no-deps` to see why")
     })?;
+    let workspace_lints = read_manifest(&metadata.workspace_root.as_std_path().join("Cargo.toml"))
+        .and_then(|m| m.get("workspace")?.get("lints").cloned());
     Ok(metadata
         .workspace_packages()
         .into_iter()
@@ -68,9 +72,35 @@ pub fn load(manifest_path: Option<&Path>) -> Result<Vec<Package>> {
                 name: package.name.to_string(),
                 proc_macro: package.targets.iter().any(|t| t.kind.contains(&TargetKind::ProcMacro)),
                 wear,
+                forbids_unsafe: lints_forbid_unsafe(
+                    package.manifest_path.as_std_path(),
+                    workspace_lints.as_ref(),
+                ),
             }
         })
         .collect())
+}
+
+fn read_manifest(path: &Path) -> Option<toml::Table> {
+    std::fs::read_to_string(path).ok()?.parse().ok()
+}
+
+/// Whether a manifest's `[lints.rust]` (or the workspace's, with `lints.workspace = true`) sets
+/// `unsafe_code` to `forbid`, as a level or `{ level = "forbid" }`. cargo has read the manifest
+/// already, so one that does not read here is taken as not forbidding.
+fn lints_forbid_unsafe(manifest: &Path, workspace_lints: Option<&toml::Value>) -> bool {
+    let Some(manifest) = read_manifest(manifest) else { return false };
+    let Some(lints) = manifest.get("lints") else { return false };
+    let lints = match lints.get("workspace").and_then(toml::Value::as_bool) {
+        Some(true) => match workspace_lints {
+            Some(inherited) => inherited,
+            None => return false,
+        },
+        _ => lints,
+    };
+    let level = lints.get("rust").and_then(|rust| rust.get("unsafe_code"));
+    let level = level.and_then(|l| l.as_str().or_else(|| l.get("level")?.as_str()));
+    level == Some("forbid")
 }
 
 impl Package {

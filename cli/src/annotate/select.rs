@@ -57,6 +57,9 @@ pub struct SelectedFile {
     pub crate_index: usize,
     /// Its chosen functions.
     pub filter: Filter,
+    /// Under `forbid(unsafe_code)` from outside the file: the package's `[lints]`, or an
+    /// attribute on a module around it or on its `mod` declaration.
+    pub forbids_unsafe: bool,
 }
 
 /// What the arguments chose.
@@ -109,8 +112,22 @@ pub fn select(
             package: target.package.clone(),
             root: relative(&workspace.root, &target.root_file),
         });
-        for module in module_files(&target.root_file, &target.crate_name, &mut selection.warnings) {
+        let forbids_by_lints = packages.iter().any(|p| p.name == target.package && p.forbids_unsafe);
+        let modules = module_files(&target.root_file, &target.crate_name, &mut selection.warnings);
+        let mut forbidding: Vec<String> = Vec::new();
+        for module in &modules {
+            forbidding_modules(
+                &module.module_path,
+                &module.syntax.attrs,
+                &module.syntax.items,
+                false,
+                &mut forbidding,
+            );
+        }
+        for module in modules {
             let real = module.file.canonicalize().unwrap_or_else(|_| module.file.clone());
+            let forbids_unsafe =
+                forbids_by_lints || forbidding.iter().any(|f| is_within(&module.module_path, f));
             // A file two crates reach (a library and a binary of one package) is changed once.
             if reached.iter().any(|f| f.real == real) {
                 continue;
@@ -121,6 +138,7 @@ pub fn select(
                 module_path: module.module_path,
                 crate_index,
                 filter: Filter::All,
+                forbids_unsafe,
             });
         }
     }
@@ -197,6 +215,32 @@ pub fn select(
     selection.files = inside;
     selection.warnings.extend(outside_root.iter().map(outside));
     Ok(selection)
+}
+
+/// Collects the modules under `forbid(unsafe_code)` that a file declares: its own (an inner
+/// attribute), and those of its `mod name;` declarations with the attribute or inside an
+/// inline module that has it. Inline modules themselves are the walk's to see.
+fn forbidding_modules(
+    module: &str,
+    attrs: &[syn::Attribute],
+    items: &[syn::Item],
+    around: bool,
+    out: &mut Vec<String>,
+) {
+    let here = around || attrs.iter().any(super::walk::forbids_unsafe_code);
+    if here && !around {
+        out.push(module.to_owned());
+    }
+    for item in items {
+        let syn::Item::Mod(m) = item else { continue };
+        let path = format!("{module}::{}", wear_identity::render::unraw(&m.ident.to_string()));
+        let forbids = here || m.attrs.iter().any(super::walk::forbids_unsafe_code);
+        match &m.content {
+            Some((_, inner)) => forbidding_modules(&path, &[], inner, forbids, out),
+            None if forbids => out.push(path),
+            None => {}
+        }
+    }
 }
 
 /// Whether module `inner` is `outer` or inside it.

@@ -30,6 +30,7 @@ pub fn render(plan: &Plan, run: Run, verbose: bool) -> String {
             "nothing to annotate: every function is tracked or left out on purpose\n".to_owned()
         }
         (Mode::Add, Run::Write, n) => format!("annotated {n} {} in {files} {files_word}\n", functions(n)),
+        (Mode::Add, Run::DryRun, 0) => "nothing to annotate (dry run: nothing written)\n".to_owned(),
         (Mode::Add, Run::DryRun, n) => {
             format!(
                 "would annotate {n} {} in {files} {files_word} (dry run: nothing written)\n",
@@ -44,6 +45,7 @@ pub fn render(plan: &Plan, run: Run, verbose: bool) -> String {
         (Mode::Remove, Run::Write, n) => {
             format!("removed {n} `#[wear::tracked]` from {files} {files_word}\n")
         }
+        (Mode::Remove, Run::DryRun, 0) => "nothing to remove (dry run: nothing written)\n".to_owned(),
         (Mode::Remove, Run::DryRun, n) => {
             format!(
                 "would remove {n} `#[wear::tracked]` from {files} {files_word} (dry run: nothing written)\n"

@@ -49,6 +49,9 @@ pub enum Verdict {
     Test,
     /// A `#[naked]` function: its body is assembly only, there is nowhere to count.
     Naked,
+    /// Under `forbid(unsafe_code)`, which rejects the `allow(unsafe_code)` of what the macro
+    /// generates: the crate would no longer compile.
+    ForbidsUnsafe,
     /// A trait method without a default body or a function of an `extern` block.
     NoBody,
     /// Its bare `#[wear::tracked]` is taken away.
@@ -73,6 +76,7 @@ impl Verdict {
             Verdict::InMacros => "in macros",
             Verdict::Test => "tests",
             Verdict::Naked => "naked",
+            Verdict::ForbidsUnsafe => "under `forbid(unsafe_code)`",
             Verdict::NoBody => "without a body",
             Verdict::Removed => "removed",
             Verdict::KeptWithArguments => "with arguments",
@@ -112,9 +116,12 @@ pub struct Found {
 }
 
 /// Walks a parsed file. `base` is where syn's text starts in the file (after a byte order mark
-/// or a `#!` line, which `syn::parse_file` leaves out); `module` is the file's module path.
-pub fn walk(file: &syn::File, base: usize, module: &str, mode: Mode) -> Vec<Found> {
+/// or a `#!` line, which `syn::parse_file` leaves out); `module` is the file's module path;
+/// `forbids_unsafe` says whether the file is under `forbid(unsafe_code)` from outside it (its
+/// crate's `[lints]` or a module around it).
+pub fn walk(file: &syn::File, base: usize, module: &str, mode: Mode, forbids_unsafe: bool) -> Vec<Found> {
     let mut walker = Walker {
+        forbids_unsafe: forbids_unsafe || file.attrs.iter().any(forbids_unsafe_code),
         mode,
         base,
         module: module.to_owned(),
@@ -150,6 +157,8 @@ struct Walker {
     test: bool,
     /// Function bodies around the current position.
     depth: usize,
+    /// Inside code under `forbid(unsafe_code)`.
+    forbids_unsafe: bool,
     found: Vec<Found>,
 }
 
@@ -159,11 +168,18 @@ struct Saved {
     container: Container,
     test: bool,
     depth: usize,
+    forbids_unsafe: bool,
 }
 
 impl Walker {
     fn save(&self) -> Saved {
-        Saved { owner: self.owner.clone(), container: self.container, test: self.test, depth: self.depth }
+        Saved {
+            owner: self.owner.clone(),
+            container: self.container,
+            test: self.test,
+            depth: self.depth,
+            forbids_unsafe: self.forbids_unsafe,
+        }
     }
 
     fn restore(&mut self, saved: Saved) {
@@ -171,6 +187,7 @@ impl Walker {
         self.container = saved.container;
         self.test = saved.test;
         self.depth = saved.depth;
+        self.forbids_unsafe = saved.forbids_unsafe;
     }
 
     fn module_path(&self) -> String {
@@ -187,11 +204,15 @@ impl Walker {
     }
 
     /// Enters an item, impl item or trait item with these attributes: test-only under
-    /// `#[cfg(test)]`, and only containers and functions keep what a container hands down.
+    /// `#[cfg(test)]`, under `forbid(unsafe_code)` (outer or inner: syn gives both), and only
+    /// containers and functions keep what a container hands down.
     fn enter(&mut self, attrs: &[syn::Attribute], keeps_container: bool) -> Saved {
         let saved = self.save();
         if attrs.iter().any(is_cfg_test) {
             self.test = true;
+        }
+        if attrs.iter().any(forbids_unsafe_code) {
+            self.forbids_unsafe = true;
         }
         if !keeps_container {
             self.container = Container::Untracked;
@@ -248,6 +269,7 @@ impl Walker {
             Container::Tracked => Verdict::TrackedByContainer,
             Container::Skipped => Verdict::OptedOut,
             Container::Untracked if attrs.iter().any(|a| is_naked(a)) => Verdict::Naked,
+            Container::Untracked if self.forbids_unsafe => Verdict::ForbidsUnsafe,
             Container::Untracked => Verdict::Annotate,
         }
     }
@@ -552,6 +574,27 @@ fn only_in_test(meta: &syn::Meta) -> bool {
     }
 }
 
+/// `forbid(unsafe_code)`, alone or among other lints, or under a `cfg_attr` (whose predicate
+/// may hold in some build: the attribute would break that one).
+pub fn forbids_unsafe_code(attr: &syn::Attribute) -> bool {
+    let lists = |attr: &syn::Attribute| {
+        attr.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+    };
+    let forbids = |meta: &syn::Meta| {
+        meta.path().is_ident("forbid")
+            && meta.require_list().is_ok_and(|list| {
+                list.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|lints| lints.iter().any(|lint| lint.is_ident("unsafe_code")))
+            })
+    };
+    if attr.path().is_ident("cfg_attr") {
+        return lists(attr).is_ok_and(|metas| metas.iter().skip(1).any(forbids));
+    }
+    forbids(&attr.meta)
+}
+
 /// `#[naked]` (before Rust 1.88) or `#[unsafe(naked)]`.
 fn is_naked(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("naked")
@@ -604,7 +647,7 @@ mod tests {
 
     fn verdicts(source: &str, mode: Mode) -> Vec<(Verdict, String, usize)> {
         let file = syn::parse_file(source).expect("parses");
-        walk(&file, 0, "k", mode).into_iter().map(|f| (f.verdict, f.name, f.count)).collect()
+        walk(&file, 0, "k", mode, false).into_iter().map(|f| (f.verdict, f.name, f.count)).collect()
     }
 
     #[test]
@@ -674,6 +717,22 @@ mod tests {
             unsafe extern \"C\" { fn ext(); }";
         let found: Vec<_> = verdicts(source, Mode::Add).into_iter().map(|(v, _, _)| v).collect();
         assert_eq!(found, [Verdict::Naked, Verdict::NoBody, Verdict::Annotate, Verdict::NoBody]);
+    }
+
+    #[test]
+    fn code_under_forbid_unsafe_code_is_left_alone() {
+        let source = "fn a() {}
+            #[forbid(missing_docs, unsafe_code)] mod m { fn b() {} }
+            mod n { #![cfg_attr(unix, forbid(unsafe_code))] fn c() {} }
+            #[deny(unsafe_code)] fn d() {}
+            #[forbid(unsafe_code)] fn e() { fn f() {} }";
+        let found: Vec<_> = verdicts(source, Mode::Add).into_iter().map(|(v, _, _)| v).collect();
+        let forbids = Verdict::ForbidsUnsafe;
+        assert_eq!(found, [Verdict::Annotate, forbids, forbids, Verdict::Annotate, forbids, forbids]);
+        let file = syn::parse_file("#![forbid(unsafe_code)]\nfn a() {}").expect("parses");
+        assert_eq!(walk(&file, 0, "k", Mode::Add, false)[0].verdict, forbids);
+        let file = syn::parse_file("fn a() {}").expect("parses");
+        assert_eq!(walk(&file, 0, "k", Mode::Add, true)[0].verdict, forbids);
     }
 
     #[test]
