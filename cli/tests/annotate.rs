@@ -603,10 +603,17 @@ pub fn total(cart: &Cart) -> u32 {
         }
         up(x)
     };
-    round(sum(&cart.items)) + cart.len() as u32 + u32::from(cart.is_empty()) + CAP + helpers::one()
+    round(sum(&cart.items)) + cart.len() as u32 + u32::from(cart.is_empty()) + CAP + helpers::one() + CALLBACK()
 }
 
 pub const CAP: u32 = cap();
+
+pub const CALLBACK: fn() -> u32 = {
+    fn callback() -> u32 {
+        4
+    }
+    callback
+};
 
 const fn cap() -> u32 {
     3
@@ -673,7 +680,10 @@ fn an_annotated_crate_builds_runs_and_scans_as_annotated() {
         names
     };
     let nested = tracked(true);
-    assert_eq!(nested, ["annotated_app::shop::sum", "annotated_app::shop::up"]);
+    assert_eq!(
+        nested,
+        ["annotated_app::shop::callback", "annotated_app::shop::sum", "annotated_app::shop::up"]
+    );
     let (code, _, stderr) = run(&fx, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("note:"), "the crate depends on wear: {stderr}");
@@ -689,7 +699,7 @@ fn an_annotated_crate_builds_runs_and_scans_as_annotated() {
     let snapshot = fx.path("usage.json");
     let ran = Command::new(target.join("debug/annotated-app")).arg(&snapshot).output().expect("runs");
     assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
-    assert_eq!(String::from_utf8_lossy(&ran.stdout).trim(), "8");
+    assert_eq!(String::from_utf8_lossy(&ran.stdout).trim(), "12");
 
     let paths = |json: &serde_json::Value, pointer: &str| -> Vec<String> {
         let list = json.pointer(pointer).and_then(|v| v.as_array()).expect("a list of parts");

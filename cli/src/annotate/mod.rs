@@ -185,6 +185,12 @@ fn plan_file(
         warnings.push(warn(None, "is not UTF-8 text; left as it is".to_owned()));
         return None;
     };
+    // A file without these bytes has nothing to find (large data tables, typically): it is
+    // not parsed a second time.
+    let needle = if mode == Mode::Add { "fn" } else { "tracked" };
+    if !text.contains(needle) {
+        return Some((Vec::new(), None));
+    }
     let found = match walked(text, file, mode) {
         Ok(found) => found,
         Err(e) => {

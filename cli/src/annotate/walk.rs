@@ -107,7 +107,8 @@ pub struct Found {
     pub name: String,
     /// The line of its name (or the macro's).
     pub line: usize,
-    /// Declared inside another function's body.
+    /// Declared inside another function's body, or in the initialiser of a `const` or `static`:
+    /// not an item of a module, impl or trait (the scan does not list these yet).
     pub nested: bool,
     /// How many functions this stands for: 1, or the functions written in a macro.
     pub count: usize,
@@ -314,6 +315,9 @@ impl<'ast> Visit<'ast> for Walker {
         let keeps =
             matches!(item, syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Trait(_) | syn::Item::Mod(_));
         let saved = self.enter(item_attrs(item), keeps);
+        if matches!(item, syn::Item::Const(_) | syn::Item::Static(_)) {
+            self.depth += 1;
+        }
         visit::visit_item(self, item);
         self.restore(saved);
     }
@@ -327,6 +331,9 @@ impl<'ast> Visit<'ast> for Walker {
             _ => &[],
         };
         let saved = self.enter(attrs, matches!(item, syn::ImplItem::Fn(_)));
+        if matches!(item, syn::ImplItem::Const(_)) {
+            self.depth += 1;
+        }
         visit::visit_impl_item(self, item);
         self.restore(saved);
     }
@@ -340,6 +347,9 @@ impl<'ast> Visit<'ast> for Walker {
             _ => &[],
         };
         let saved = self.enter(attrs, matches!(item, syn::TraitItem::Fn(_)));
+        if matches!(item, syn::TraitItem::Const(_)) {
+            self.depth += 1;
+        }
         visit::visit_trait_item(self, item);
         self.restore(saved);
     }
