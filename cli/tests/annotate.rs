@@ -376,6 +376,19 @@ fn a_file_that_does_not_parse_is_a_warning_and_left_alone() {
     assert_eq!(fx.read("src/sub.rs"), "mod deeper;\n\npub fn second( {\n");
     assert_eq!(fx.read("src/lib.rs"), "mod sub;\n\n#[wear::tracked]\npub fn first() {}\n");
     assert!(stdout.starts_with("annotated 1 function in 1 file\n"), "{stdout}");
+
+    // Nor does a file that is not UTF-8.
+    fs::write(fx.path("src/sub.rs"), b"mod deeper;\n\npub fn second() {}\n// \xff\n").expect("write");
+    let (code, _, stderr) = run(&fx, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(&format!("warning: {}: cannot be read", fx.path("src/sub.rs").display())),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read(fx.path("src/sub.rs")).expect("read"),
+        b"mod deeper;\n\npub fn second() {}\n// \xff\n"
+    );
 }
 
 #[test]
