@@ -7,6 +7,7 @@
 //! inline module. Every argument must select something: a typo is an error, not a run that
 //! quietly does nothing. Files whose real path is outside the workspace (reached through a
 //! symbolic link or `#[path]`) are changed only when a path argument names them.
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use super::packages::Package;
@@ -104,7 +105,10 @@ pub fn select(
             .collect(),
         ..Selection::default()
     };
+    // Arguments are read first: a typo is reported before the crates are parsed.
+    let targets = positional.iter().map(|arg| parse_target(arg, cwd)).collect::<Result<Vec<_>>>()?;
     let mut reached: Vec<SelectedFile> = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     for target in workspace.targets.iter().filter(|t| chosen(&t.package)) {
         let crate_index = selection.crates.len();
         selection.crates.push(Crate {
@@ -129,7 +133,7 @@ pub fn select(
             let forbids_unsafe =
                 forbids_by_lints || forbidding.iter().any(|f| is_within(&module.module_path, f));
             // A file two crates reach (a library and a binary of one package) is changed once.
-            if reached.iter().any(|f| f.real == real) {
+            if !seen.insert(real.clone()) {
                 continue;
             }
             reached.push(SelectedFile {
@@ -142,7 +146,6 @@ pub fn select(
             });
         }
     }
-    let targets = positional.iter().map(|arg| parse_target(arg, cwd)).collect::<Result<Vec<_>>>()?;
     if targets.is_empty() {
         for file in reached {
             if file.real.starts_with(&root) {
