@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub use select::Crate;
 pub use summary::Run;
-pub use walk::{Edit, Found, Mode, Verdict};
+pub use walk::{Edit, Found, Mode, Place, Verdict};
 pub use write::Change;
 
 use crate::cli::AnnotateArgs;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::Plan;
-use super::walk::{Found, Mode, Verdict};
+use super::walk::{Found, Mode, Place, Verdict};
 use crate::safe_text::escape;
 
 /// How the run was asked for.
@@ -166,6 +166,10 @@ fn listed(file: &str, found: &Found, run: Run) -> String {
         verdict => action(verdict, run),
     };
     let count = if found.count > 1 { format!(" ({} functions)", found.count) } else { String::new() };
-    let nested = if found.nested { " (nested)" } else { "" };
+    let nested = match found.place {
+        Place::Item => "",
+        Place::Body => " (nested)",
+        Place::Initialiser => " (in an initialiser)",
+    };
     format!("  {}:{}: {}{nested}{count}: {label}\n", escape(file), found.line, escape(&found.name))
 }

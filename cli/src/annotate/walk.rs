@@ -16,6 +16,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use wear_identity::Owner;
 use wear_identity::args::{args_of_attr, is_tracked_attr};
+use wear_identity::owner::around_module;
 use wear_identity::render::unraw;
 use wear_identity::site::is_test_attr;
 
@@ -107,13 +108,25 @@ pub struct Found {
     pub name: String,
     /// The line of its name (or the macro's).
     pub line: usize,
-    /// Declared inside another function's body, or in the initialiser of a `const` or `static`:
-    /// not an item of a module, impl or trait (the scan does not list these yet).
-    pub nested: bool,
+    /// Where it is declared.
+    pub place: Place,
     /// How many functions this stands for: 1, or the functions written in a macro.
     pub count: usize,
     /// The change to make, for [`Verdict::Annotate`] and [`Verdict::Removed`].
     pub edit: Option<Edit>,
+}
+
+/// Where a function is declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// An item of a module, impl or trait.
+    Item,
+    /// Inside a function's body, at any depth: named under that function's path, as rustc and
+    /// the macro name it.
+    Body,
+    /// Inside the initialiser of a `const` or `static` outside any function (the scan does not
+    /// list these; the program registers them).
+    Initialiser,
 }
 
 /// Walks a parsed file. `base` is where syn's text starts in the file (after a byte order mark
@@ -127,10 +140,11 @@ pub fn walk(file: &syn::File, base: usize, module: &str, mode: Mode, forbids_uns
         base,
         module: module.to_owned(),
         inline: Vec::new(),
+        within: Vec::new(),
         owner: Owner::Free,
         container: Container::Untracked,
         test: false,
-        depth: 0,
+        place: Place::Item,
         found: Vec::new(),
     };
     walker.visit_file(file);
@@ -150,14 +164,17 @@ struct Walker {
     base: usize,
     module: String,
     inline: Vec<String>,
+    /// The functions whose bodies are around the current position, outermost first, with their
+    /// owners (since the last inline module: `module_path!()` starts again there).
+    within: Vec<(Owner, String)>,
     /// The owner of the functions that are items of what is being walked.
     owner: Owner,
     /// What the enclosing container hands down to functions that are its items.
     container: Container,
     /// Inside `#[cfg(test)]` code or a test function.
     test: bool,
-    /// Function bodies around the current position.
-    depth: usize,
+    /// Where functions found now are declared.
+    place: Place,
     /// Inside code under `forbid(unsafe_code)`.
     forbids_unsafe: bool,
     found: Vec<Found>,
@@ -168,7 +185,8 @@ struct Saved {
     owner: Owner,
     container: Container,
     test: bool,
-    depth: usize,
+    place: Place,
+    within: usize,
     forbids_unsafe: bool,
 }
 
@@ -178,7 +196,8 @@ impl Walker {
             owner: self.owner.clone(),
             container: self.container,
             test: self.test,
-            depth: self.depth,
+            place: self.place,
+            within: self.within.len(),
             forbids_unsafe: self.forbids_unsafe,
         }
     }
@@ -187,7 +206,8 @@ impl Walker {
         self.owner = saved.owner;
         self.container = saved.container;
         self.test = saved.test;
-        self.depth = saved.depth;
+        self.place = saved.place;
+        self.within.truncate(saved.within);
         self.forbids_unsafe = saved.forbids_unsafe;
     }
 
@@ -226,7 +246,8 @@ impl Walker {
     fn function(&mut self, attrs: &[syn::Attribute], first: Span, sig: &syn::Signature, has_body: bool) {
         let outer: Vec<&syn::Attribute> =
             attrs.iter().filter(|a| matches!(a.style, syn::AttrStyle::Outer)).collect();
-        let name = self.owner.part_path(&self.module_path(), &sig.ident.to_string());
+        let (before, after) = around_module(&self.within, &self.owner, &sig.ident.to_string());
+        let name = format!("{before}{}{after}", self.module_path());
         let line = sig.ident.span().start().line;
         match self.mode {
             Mode::Add => {
@@ -277,19 +298,27 @@ impl Walker {
 
     fn push(&mut self, verdict: Verdict, name: String, line: usize, count: usize, edit: Option<Edit>) {
         let module = self.module_path();
-        self.found.push(Found { verdict, module, name, line, nested: self.depth > 0, count, edit });
+        self.found.push(Found { verdict, module, name, line, place: self.place, count, edit });
     }
 
-    /// Walks a function's body: what is declared there is nested, and nothing around it hands
-    /// tracking down into it.
-    fn body(&mut self, attrs: &[syn::Attribute], block: &syn::Block) {
+    /// Walks a function's body: what is declared there is nested, named under the function's
+    /// path, and nothing around it hands tracking down into it.
+    fn body(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature, block: &syn::Block) {
         let saved = self.save();
         self.test |= attrs.iter().any(is_test_fn_attr);
         self.container = Container::Untracked;
+        self.within.push((self.owner.clone(), unraw(&sig.ident.to_string()).to_owned()));
         self.owner = Owner::Free;
-        self.depth += 1;
+        self.place = Place::Body;
         self.visit_block(block);
         self.restore(saved);
+    }
+
+    /// Enters the initialiser of a `const` or `static` (one inside a body stays in the body).
+    fn initialiser(&mut self) {
+        if self.place == Place::Item {
+            self.place = Place::Initialiser;
+        }
     }
 
     /// An impl, trait or inline module: what it hands down, and (when removing) its own attribute.
@@ -316,7 +345,7 @@ impl<'ast> Visit<'ast> for Walker {
             matches!(item, syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Trait(_) | syn::Item::Mod(_));
         let saved = self.enter(item_attrs(item), keeps);
         if matches!(item, syn::Item::Const(_) | syn::Item::Static(_)) {
-            self.depth += 1;
+            self.initialiser();
         }
         visit::visit_item(self, item);
         self.restore(saved);
@@ -332,7 +361,7 @@ impl<'ast> Visit<'ast> for Walker {
         };
         let saved = self.enter(attrs, matches!(item, syn::ImplItem::Fn(_)));
         if matches!(item, syn::ImplItem::Const(_)) {
-            self.depth += 1;
+            self.initialiser();
         }
         visit::visit_impl_item(self, item);
         self.restore(saved);
@@ -348,7 +377,7 @@ impl<'ast> Visit<'ast> for Walker {
         };
         let saved = self.enter(attrs, matches!(item, syn::TraitItem::Fn(_)));
         if matches!(item, syn::TraitItem::Const(_)) {
-            self.depth += 1;
+            self.initialiser();
         }
         visit::visit_trait_item(self, item);
         self.restore(saved);
@@ -360,7 +389,7 @@ impl<'ast> Visit<'ast> for Walker {
             vis => vis.span(),
         };
         self.function(&f.attrs, first, &f.sig, true);
-        self.body(&f.attrs, &f.block);
+        self.body(&f.attrs, &f.sig, &f.block);
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
@@ -370,13 +399,13 @@ impl<'ast> Visit<'ast> for Walker {
             (vis, _) => vis.span(),
         };
         self.function(&f.attrs, first, &f.sig, true);
-        self.body(&f.attrs, &f.block);
+        self.body(&f.attrs, &f.sig, &f.block);
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         self.function(&f.attrs, f.sig.span(), &f.sig, f.default.is_some());
         if let Some(body) = &f.default {
-            self.body(&f.attrs, body);
+            self.body(&f.attrs, &f.sig, body);
         }
     }
 
@@ -415,12 +444,15 @@ impl<'ast> Visit<'ast> for Walker {
         let Some((_, items)) = &item.content else { return };
         let saved = self.save();
         self.inline.push(unraw(&item.ident.to_string()).to_owned());
+        // `module_path!()` in an inline module names the module alone, even inside a function.
+        let within = std::mem::take(&mut self.within);
         self.container(&item.attrs, &format!("mod {}", self.module_path()), item.ident.span().start().line);
         self.owner = Owner::Free;
         for it in items {
             self.visit_item(it);
         }
         self.inline.pop();
+        self.within = within;
         self.restore(saved);
     }
 
@@ -672,7 +704,7 @@ mod tests {
         let found = verdicts(source, Mode::Add);
         let expect = [
             (Verdict::TrackedByContainer, "k::m::a"),
-            (Verdict::Annotate, "k::m::inner"),
+            (Verdict::Annotate, "k::m::a::inner"),
             (Verdict::Const, "k::m::c"),
             (Verdict::OptedOut, "k::m::S::b"),
             (Verdict::TrackedByContainer, "k::m::T::d"),
@@ -684,6 +716,24 @@ mod tests {
     }
 
     #[test]
+    fn nested_functions_are_named_under_the_function_around_them() {
+        let source = "impl S { fn m() { let c = || { fn inner() {} }; mod deep { fn f() { fn g() {} } } } }
+            static S: fn() = { fn in_static() {} in_static };";
+        let file = syn::parse_file(source).expect("parses");
+        let found: Vec<_> =
+            walk(&file, 0, "k", Mode::Add, false).into_iter().map(|f| (f.name, f.place)).collect();
+        let expect = [
+            ("k::S::m", Place::Item),
+            ("k::S::m::inner", Place::Body),
+            // `module_path!()` starts again in an inline module, even inside a function.
+            ("k::deep::f", Place::Body),
+            ("k::deep::f::g", Place::Body),
+            ("k::in_static", Place::Initialiser),
+        ];
+        assert_eq!(found, expect.map(|(n, p)| (n.to_owned(), p)));
+    }
+
+    #[test]
     fn tests_are_found_however_they_are_marked() {
         let source = "#[cfg(all(unix, test))] fn a() {}
             #[cfg(any(test, unix))] fn b() {}
@@ -691,7 +741,7 @@ mod tests {
             #[rstest] fn d() {}
             fn e() { #[cfg(test)] { fn f() {} } }";
         let found: Vec<_> = verdicts(source, Mode::Add).into_iter().map(|(v, n, _)| (v, n)).collect();
-        let expect = ["a", "b", "c", "helper", "d", "e", "f"].map(|n| format!("k::{n}"));
+        let expect = ["a", "b", "c", "c::helper", "d", "e", "e::f"].map(|n| format!("k::{n}"));
         let verdicts = [
             Verdict::Test,
             Verdict::Annotate,
