@@ -5,7 +5,9 @@
 //!    (visibility, `default`, `const`, `async`, `unsafe`, `extern "ABI"`, `fn`) to the closing
 //!    brace of its body. Outer attributes never count: rustc removes `cfg` and `cfg_attr`
 //!    before the macro runs and other attribute macros may consume theirs, so they are not
-//!    what both sides can see. Inner attributes count where they are written, in the body.
+//!    what both sides can see. Inner attributes count where they are written, in the body;
+//!    wear's own attribute on a function declared in the body does not (it is a setting:
+//!    tracking a nested function does not change the function around it).
 //! 2. Split it into tokens with [`crate::lexer`]: comments (doc comments included) and
 //!    whitespace are not tokens, so they never count.
 //! 3. Write each token as bytes: `(`, `)`, `[`, `]`, `{`, `}` as themselves; `i` + identifier,
@@ -28,7 +30,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::lexer::{Kind, Lexer};
+use crate::lexer::Kind;
 
 /// A part's serial: changes when the function's code changes, not when its layout does.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -66,36 +68,57 @@ impl FromStr for Serial {
 /// The serial of a function's source text, outer attributes included or not (steps 1 to 4):
 /// `text` runs from the function's first attribute or first token to its closing brace.
 pub fn serial_of_text(text: &str) -> Serial {
-    let mut lexer = Lexer::new(text);
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut attribute_depth = 0usize;
-    let mut in_attributes = true;
-    let mut after_hash = false;
-    while let Some(token) = lexer.next_token() {
-        // Step 1: leading `#[...]`, read through to the matching `]`.
-        if in_attributes {
+    let tokens = crate::lexer::tokens(text);
+    let punct = |at: usize| match tokens.get(at).map(|t| t.kind) {
+        Some(Kind::Punct(c)) => c,
+        _ => 0,
+    };
+    let word = |at: usize| tokens.get(at).filter(|t| t.kind == Kind::Ident).map(|t| t.text(text));
+    // The index after the `]` that closes the bracket at `open`.
+    let after_bracket = |open: usize| {
+        let mut depth = 0usize;
+        for (at, token) in tokens.iter().enumerate().skip(open) {
             match token.kind {
-                Kind::Punct(b'#') if attribute_depth == 0 => {
-                    after_hash = true;
-                    continue;
-                }
-                Kind::Punct(b'[') if after_hash || attribute_depth > 0 => {
-                    after_hash = false;
-                    attribute_depth += 1;
-                    continue;
-                }
-                Kind::Punct(b']') if attribute_depth > 0 => {
-                    attribute_depth -= 1;
-                    continue;
-                }
-                _ if attribute_depth > 0 => continue,
-                _ => {
-                    in_attributes = false;
-                    if after_hash {
-                        // A `#` that did not open an attribute is code.
-                        push_punct(&mut bytes, '#');
+                Kind::Punct(b'[') => depth += 1,
+                Kind::Punct(b']') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return at + 1;
                     }
                 }
+                _ => {}
+            }
+        }
+        tokens.len()
+    };
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut at = 0;
+    // Step 1: leading outer attributes.
+    while punct(at) == b'#' && punct(at + 1) == b'[' {
+        at = after_bracket(at + 1);
+    }
+    while let Some(token) = tokens.get(at) {
+        // wear's own attribute on a function inside this one is a setting, not code.
+        if punct(at) == b'#' && punct(at + 1) == b'[' {
+            let path_end = match (word(at + 2), punct(at + 2)) {
+                (Some("tracked"), _) => Some(at + 3),
+                (Some("wear"), _)
+                    if punct(at + 3) == b':' && punct(at + 4) == b':' && word(at + 5) == Some("tracked") =>
+                {
+                    Some(at + 6)
+                }
+                (None, b':')
+                    if punct(at + 3) == b':'
+                        && word(at + 4) == Some("wear")
+                        && word(at + 7) == Some("tracked") =>
+                {
+                    Some(at + 8)
+                }
+                _ => None,
+            };
+            if path_end.is_some_and(|end| matches!(punct(end), b']' | b'(')) {
+                at = after_bracket(at + 1);
+                continue;
             }
         }
         let text = token.text(text);
@@ -109,6 +132,7 @@ pub fn serial_of_text(text: &str) -> Serial {
                 push_text(&mut bytes, b'i', &text[1..]);
             }
         }
+        at += 1;
     }
     Serial(xxh3_64(&bytes))
 }
@@ -183,8 +207,16 @@ pub fn serial_of_source(source: &str) -> syn::Result<Serial> {
 }
 
 pub(crate) fn feed(bytes: &mut Vec<u8>, tokens: impl IntoIterator<Item = TokenTree>) {
-    for tree in tokens {
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
         match tree {
+            // wear's own attribute on a function inside this one is a setting, not code.
+            TokenTree::Punct(hash)
+                if hash.as_char() == '#'
+                    && matches!(trees.peek(), Some(TokenTree::Group(g)) if is_tracked_attribute(g)) =>
+            {
+                trees.next();
+            }
             TokenTree::Group(group) => {
                 let (open, close): (&[u8], &[u8]) = match group.delimiter() {
                     Delimiter::Parenthesis => (b"(", b")"),
@@ -210,6 +242,24 @@ pub(crate) fn feed(bytes: &mut Vec<u8>, tokens: impl IntoIterator<Item = TokenTr
             }
         }
     }
+}
+
+/// Whether a bracket group is `[tracked]`, `[wear::tracked(...)]` or `[::wear::tracked]`.
+fn is_tracked_attribute(group: &proc_macro2::Group) -> bool {
+    if group.delimiter() != Delimiter::Bracket {
+        return false;
+    }
+    let mut words = Vec::new();
+    for tree in group.stream() {
+        match tree {
+            TokenTree::Ident(i) => words.push(i.to_string()),
+            TokenTree::Punct(p) if p.as_char() == ':' => {}
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => break,
+            _ => return false,
+        }
+    }
+    matches!(words.as_slice(), [t] if t == "tracked")
+        || matches!(words.as_slice(), [w, t] if w == "wear" && t == "tracked")
 }
 
 #[cfg(test)]
@@ -256,6 +306,27 @@ mod tests {
         ] {
             assert_eq!(plain, serial(attributed), "{attributed}");
         }
+    }
+
+    #[test]
+    fn tracking_a_nested_function_does_not_change_the_outer_serial() {
+        let plain = "fn outer() -> u8 { fn helper() -> u8 { 1 } helper() }";
+        let plain_serial = serial(plain);
+        for tracked in [
+            "fn outer() -> u8 { #[wear::tracked] fn helper() -> u8 { 1 } helper() }",
+            "fn outer() -> u8 { #[wear::tracked(timed)] fn helper() -> u8 { 1 } helper() }",
+            "fn outer() -> u8 { #[::wear::tracked] #[tracked] fn helper() -> u8 { 1 } helper() }",
+        ] {
+            assert_eq!(serial(tracked), plain_serial, "{tracked}");
+            let tokens: Vec<TokenTree> =
+                tracked.parse::<TokenStream>().expect("tokens").into_iter().collect();
+            assert_eq!(serial_of_head_and_body(&tokens, None), plain_serial, "token trees of {tracked}");
+        }
+        assert_ne!(serial("fn outer() -> u8 { #[inline] fn helper() -> u8 { 1 } helper() }"), plain_serial);
+        assert_ne!(
+            serial("fn outer() -> u8 { #[wear::tracked_not] fn helper() -> u8 { 1 } helper() }"),
+            plain_serial
+        );
     }
 
     #[test]
