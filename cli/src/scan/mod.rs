@@ -2,6 +2,7 @@
 //! fingerprinted exactly as the macro does (contract 1): the workspace's members come from
 //! `cargo metadata`, each target's module tree is followed from its root file, and each file's
 //! functions come from `wear_identity::site`, the code the macro itself uses.
+pub mod cfg;
 mod modules;
 mod workspace;
 
