@@ -150,7 +150,7 @@ fn scan_on_this_thread(workspace: &Workspace, which: Functions, compiled_out: Co
         for module in
             module_files_with(&target.root_file, &target.crate_name, &cfg, compiled_out, &mut warnings)
         {
-            cfg.enter_file(&module.file, module.compiled_out);
+            cfg.enter_file(&module.file, &module.syntax, module.compiled_out);
             let scope = (which, compiled_out);
             parts_of_module(workspace, target, &module, &cfg, scope, &mut parts, &mut warnings);
         }

@@ -97,7 +97,7 @@ pub fn module_files_with(
             }
         };
         // `#![cfg(...)]` at the top of the file: the module is compiled or not as a whole.
-        cfg.enter_file(&file, declared_out);
+        cfg.enter_file(&file, &syntax, declared_out);
         let compiled_out = declared_out || !configured(&syntax.attrs, cfg).1;
         if compiled_out && !list {
             continue;

@@ -10,20 +10,19 @@
 //! ([`predicate`]); only a definite no leaves code out: unknown code is kept, and the scan warns
 //! once per undecided predicate, with where it was first met and what to pass.
 mod build_script;
+mod decider;
 mod facts;
 mod features;
 mod predicate;
 mod rustc;
 mod spec;
 
-use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use proc_macro2::TokenStream;
-use wear_identity::cfg::{Cfg, Everything};
+use wear_identity::cfg::Cfg;
 
-use super::Warning;
+pub use decider::{Decider, FileCfg, UndecidedLog};
 pub use facts::{Facts, facts};
 pub use predicate::{Predicate, Truth};
 pub use spec::Setting;
@@ -147,157 +146,6 @@ impl BuildCfg {
     }
 }
 
-/// A [`Cfg`] that can be told which file the walk is in, so that what it cannot decide is
-/// reported at a place in that file.
-pub trait FileCfg: Cfg {
-    /// The walk moves to `file`; `compiled_out` when the whole file is not compiled (its
-    /// predicates are then not reported: they change nothing).
-    fn enter_file(&self, file: &Path, compiled_out: bool);
-}
-
-impl FileCfg for Everything {
-    fn enter_file(&self, _: &Path, _: bool) {}
-}
-
-/// Decides predicates with one package's facts, and notes in a [`UndecidedLog`] those it
-/// cannot decide or read (which then hold: the code is kept).
-#[derive(Debug)]
-pub struct Decider<'a> {
-    build: &'a BuildCfg,
-    log: &'a UndecidedLog,
-    file: RefCell<PathBuf>,
-    quiet: Cell<bool>,
-}
-
-impl<'a> Decider<'a> {
-    /// Decides with `build`'s facts, noting in `log`.
-    pub fn new(build: &'a BuildCfg, log: &'a UndecidedLog) -> Decider<'a> {
-        Decider { build, log, file: RefCell::new(PathBuf::new()), quiet: Cell::new(false) }
-    }
-}
-
-impl Cfg for Decider<'_> {
-    fn holds(&self, tokens: &TokenStream) -> bool {
-        let (key, why) = match Predicate::parse(tokens) {
-            Ok(predicate) => match self.build.decide(&predicate) {
-                Truth::Yes => return true,
-                Truth::No => return false,
-                Truth::Unknown => (format!("cfg({predicate})"), Undecided::Unknown(predicate)),
-            },
-            Err(why) => (format!("cfg({tokens})"), Undecided::Malformed(why)),
-        };
-        if !self.quiet.get() {
-            let line = tokens.clone().into_iter().next().map(|t| t.span().start()).filter(|at| at.line > 0);
-            let place =
-                (self.file.borrow().clone(), line.map_or(0, |at| at.line), line.map_or(0, |at| at.column));
-            self.log.note(key, place, || why.message(self.build));
-        }
-        true
-    }
-}
-
-impl FileCfg for Decider<'_> {
-    fn enter_file(&self, file: &Path, compiled_out: bool) {
-        *self.file.borrow_mut() = file.to_owned();
-        self.quiet.set(compiled_out);
-    }
-}
-
-enum Undecided {
-    Unknown(Predicate),
-    Malformed(String),
-}
-
-impl Undecided {
-    /// What to say about it, apart from the predicate and where: why, and what to do.
-    fn message(&self, build: &BuildCfg) -> String {
-        match self {
-            Undecided::Malformed(why) => format!(
-                "is not a cfg predicate ({why}); the code under it is counted as built; fix it (rustc refuses it \
-                 too)"
-            ),
-            Undecided::Unknown(predicate) => {
-                let open: Vec<(&str, Option<&str>)> = predicate
-                    .options()
-                    .into_iter()
-                    .filter(|(name, value)| build.truth(name, *value) == Truth::Unknown)
-                    .collect();
-                let mut names: Vec<String> = open.iter().map(|(name, _)| format!("`{name}`")).collect();
-                names.dedup();
-                let flags: Vec<String> = open
-                    .iter()
-                    .map(|(name, value)| match value {
-                        None => format!("`--cfg {name}`"),
-                        Some(value) => format!("`--cfg '{name}={value:?}'`"),
-                    })
-                    .collect();
-                let built = match &build.build_script {
-                    BuildScript::NotRun(dir) => format!(
-                        ", or build `{}` once (its build script may set it; no output of it is under {})",
-                        build.package,
-                        dir.display()
-                    ),
-                    _ => String::new(),
-                };
-                format!(
-                    "cannot be decided: nothing sets or declares {} (rustc's target cfg, features, check-cfg, a \
-                     build script, RUSTFLAGS, --cfg); the code under it is counted as built; pass {} if your \
-                     build sets it{built}",
-                    names.join(", "),
-                    flags.join(" and ")
-                )
-            }
-        }
-    }
-}
-
-/// (file, line, column) of a predicate in the sources; 0 when not known.
-type Place = (PathBuf, usize, usize);
-
-/// Every predicate a scan could not decide or read, once each, with the places it was met.
-#[derive(Debug, Default)]
-pub struct UndecidedLog {
-    entries: RefCell<Vec<Entry>>,
-}
-
-#[derive(Debug)]
-struct Entry {
-    key: String,
-    message: String,
-    places: Vec<Place>,
-}
-
-impl UndecidedLog {
-    fn note(&self, key: String, place: Place, message: impl FnOnce() -> String) {
-        let mut entries = self.entries.borrow_mut();
-        match entries.iter_mut().find(|e| e.key == key) {
-            Some(entry) if !entry.places.contains(&place) => entry.places.push(place),
-            Some(_) => {}
-            None => entries.push(Entry { key, message: message(), places: vec![place] }),
-        }
-    }
-
-    /// One warning per predicate, at the first place it was met, in the order met.
-    pub fn into_warnings(self) -> Vec<Warning> {
-        self.entries
-            .into_inner()
-            .into_iter()
-            .map(|entry| {
-                let (file, line, _) = entry.places[0].clone();
-                let more = match entry.places.len() {
-                    1 => String::new(),
-                    n => format!(" (met in {n} places; said once)"),
-                };
-                Warning {
-                    file,
-                    line: (line > 0).then_some(line),
-                    message: format!("`{}`{more} {}", entry.key, entry.message),
-                }
-            })
-            .collect()
-    }
-}
-
 /// Attributes as the build sees them: each `cfg_attr` whose predicate holds replaced by the
 /// attributes it adds (nested ones too), the others dropped; and whether every `cfg` among them
 /// holds. The same reading as `wear_identity::site`'s, for the module walk (`#[path]` under
@@ -375,44 +223,6 @@ mod tests {
     fn attrs(source: &str) -> Vec<syn::Attribute> {
         let item: syn::ItemMod = syn::parse_str(&format!("{source} mod m;")).expect("parses");
         item.attrs
-    }
-
-    #[test]
-    fn undecided_predicates_are_kept_and_said_once() {
-        let build = build();
-        let log = UndecidedLog::default();
-        let decider = Decider::new(&build, &log);
-        decider.enter_file(Path::new("src/lib.rs"), false);
-        let source = "#[cfg(all(unix, tokio_unstable))]\n#[cfg(all(unix,tokio_unstable))]\n#[cfg(windows)]";
-        let file = syn::parse_file(&format!("{source}\nmod m;\n#[cfg(foo(bar))]\nmod n;\n")).expect("parses");
-        let syn::Item::Mod(first) = &file.items[0] else { panic!("a module") };
-        let (_, holds) = configured(&first.attrs, &decider);
-        assert!(!holds, "`windows` is a definite no");
-        let syn::Item::Mod(second) = &file.items[1] else { panic!("a module") };
-        let (_, holds) = configured(&second.attrs, &decider);
-        assert!(holds, "a malformed predicate keeps the code");
-        decider.enter_file(Path::new("src/out.rs"), true);
-        assert!(decider.holds(&"never_said".parse().expect("tokens")), "kept, and not said");
-
-        let warnings = log.into_warnings();
-        let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
-        assert_eq!(shown.len(), 2, "{shown:#?}");
-        assert!(
-            shown[0].starts_with("src/lib.rs:1: `cfg(all(unix, tokio_unstable))` (met in 2 places; said once) cannot be decided: nothing sets or declares `tokio_unstable`"),
-            "{shown:#?}"
-        );
-        assert!(shown[0].contains("pass `--cfg tokio_unstable` if your build sets it"), "{shown:#?}");
-        assert!(
-            shown[0]
-                .contains("or build `pkg` once (its build script may set it; no output of it is under /t)"),
-            "{shown:#?}"
-        );
-        assert!(
-            shown[1].starts_with(
-                "src/lib.rs:5: `cfg(foo (bar))` is not a cfg predicate (`foo(...)` is not a predicate"
-            ),
-            "{shown:#?}"
-        );
     }
 
     #[test]
