@@ -65,29 +65,32 @@ impl WorkspaceArgs {
     }
 }
 
+/// The heading of the build's flags in `--help` (on each flag: a `next_help_heading` on the
+/// struct would also head the flags of the command that come after it).
+const BUILD: &str = "Build (what the scan counts as compiled)";
+
 /// The build being measured, in cargo's words: only the functions it compiles are parts. The
 /// scan models a release build (no `debug_assertions`) of every package of the workspace.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Build (what the scan counts as compiled)")]
 pub struct BuildArgs {
     /// Features to turn on, as cargo takes them: `a,b`, `'a b'`, `package/feature`;
     /// repeatable.
-    #[arg(long, short = 'F', value_name = "FEATURES")]
+    #[arg(long, short = 'F', value_name = "FEATURES", help_heading = BUILD)]
     pub features: Vec<String>,
     /// Turn on every feature of every package.
-    #[arg(long)]
+    #[arg(long, help_heading = BUILD)]
     pub all_features: bool,
     /// Do not turn on the packages' `default` features.
-    #[arg(long)]
+    #[arg(long, help_heading = BUILD)]
     pub no_default_features: bool,
     /// The target the build is for (default: the host): its cfg comes from `rustc --print cfg
     /// --target TRIPLE`, with the rustc cargo uses (RUSTC) and RUSTFLAGS.
-    #[arg(long, value_name = "TRIPLE", env = "CARGO_BUILD_TARGET")]
+    #[arg(long, value_name = "TRIPLE", env = "CARGO_BUILD_TARGET", help_heading = BUILD)]
     pub target: Option<String>,
-    /// A cfg the build sets, `NAME` or `'NAME="VALUE"'`; repeatable. `--cfg debug_assertions`
-    /// models a build with debug assertions, `--cfg test` keeps `#[cfg(test)]` code (test
-    /// functions are never parts).
-    #[arg(long = "cfg", value_name = "SPEC")]
+    /// A cfg the build sets, `NAME` or `'NAME="VALUE"'`; repeatable. The scan models a release
+    /// build, without `debug_assertions`: `--cfg debug_assertions` brings it back; `--cfg test`
+    /// keeps `#[cfg(test)]` code (tests themselves are never parts).
+    #[arg(long = "cfg", value_name = "SPEC", help_heading = BUILD)]
     pub cfg: Vec<String>,
 }
 

@@ -483,3 +483,20 @@ fn check_cfg_in_the_manifest_and_the_workspace_lints() {
     assert!(stderr.contains("Cargo.toml:7: `cfg(loom` is not a check-cfg"), "{stderr}");
     assert!(stderr.contains("`cfg(loom)` cannot be decided"), "{stderr}");
 }
+
+#[test]
+fn every_command_that_scans_takes_the_build_flags() {
+    let fx = Fixture::new("help");
+    for command in ["scan", "report", "check", "heatmap", "map", "inspect", "ingest", "demo"] {
+        let out = fx.wear(&[command, "--help"]).output().expect("runs");
+        let help = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{command}: {help}");
+        let (_, build) = help.split_once("Build (what the scan counts as compiled):").expect("the heading");
+        let build = build.split_whitespace().collect::<Vec<_>>().join(" ");
+        for flag in ["--features", "--all-features", "--no-default-features", "--target", "--cfg"] {
+            assert!(build.contains(flag), "{command}: {flag} missing from\n{help}");
+        }
+        assert!(build.contains("The scan models a release build"), "{command}:\n{help}");
+        assert!(!build.contains("--color"), "only the build's flags under the heading: {command}\n{help}");
+    }
+}
