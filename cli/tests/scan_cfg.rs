@@ -500,3 +500,52 @@ fn every_command_that_scans_takes_the_build_flags() {
         assert!(!build.contains("--color"), "only the build's flags under the heading: {command}\n{help}");
     }
 }
+
+/// A package with a build script that cargo ran: its output's `rustc-cfg` lines are set, its
+/// `rustc-check-cfg` names known; a line that cannot be read is a warning at its line.
+#[test]
+fn a_build_scripts_output_is_read_and_a_bad_line_is_a_warning() {
+    let fx = Fixture::new("scripted");
+    fx.write("build.rs", "fn main() {}\n");
+    fx.write(
+        "src/lib.rs",
+        "#[cfg(has_x)]\n#[wear::tracked]\npub fn x() {}\n#[cfg(has_y)]\n#[wear::tracked]\npub fn y() {}\n",
+    );
+    // Before any build: both undecided, both kept, and the warning says to build once.
+    let (parts, stderr) = scan(&fx, &[]);
+    assert_eq!(built(&parts), set(&["scripted::x", "scripted::y"]), "{stderr}");
+    assert!(stderr.contains("or build `scripted` once (its build script may set it"), "{stderr}");
+
+    let output = "target/release/build/scripted-0123456789abcdef/output";
+    fx.write(
+        output,
+        "cargo::rustc-check-cfg=cfg(has_x, has_y)\ncargo::rustc-cfg=has_x\ncargo::rustc-cfg=level = 3\n",
+    );
+    let (parts, stderr) = scan(&fx, &[]);
+    assert_eq!(built(&parts), set(&["scripted::x"]), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains(&format!("{output}:3: `rustc-cfg`: `level = 3` is not a cfg")), "{stderr}");
+    assert!(
+        warnings[0].contains("this line of the build script's output is ignored (rebuild to refresh it)")
+    );
+}
+
+#[test]
+fn a_rustc_that_cannot_run_is_a_clear_error() {
+    let fx = gated_workspace();
+    let before = tree_bytes(fx.root());
+    let out = fx.wear(&["scan"]).env("RUSTC", fx.path("no-such-rustc")).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let error = stderr(&out);
+    assert!(
+        error.starts_with("error: cannot run `")
+            && error.contains("no-such-rustc` to learn what the target compiles"),
+        "{error}"
+    );
+    assert!(
+        error.contains("help: install Rust (https://rustup.rs), or point RUSTC at the compiler cargo uses"),
+        "{error}"
+    );
+    assert_eq!(tree_bytes(fx.root()), before);
+}
