@@ -44,12 +44,57 @@ pub enum Command {
     Annotate(AnnotateArgs),
 }
 
-/// Where the workspace is.
+/// Where the workspace is, and which build of it is measured.
 #[derive(Debug, Args)]
 pub struct WorkspaceArgs {
     /// Path to the workspace's (or a member's) Cargo.toml.
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+impl WorkspaceArgs {
+    /// The build the scan models.
+    pub fn build_options(&self) -> crate::scan::cfg::BuildOptions {
+        let b = &self.build;
+        crate::scan::cfg::BuildOptions {
+            features: b.features.clone(),
+            all_features: b.all_features,
+            no_default_features: b.no_default_features,
+            target: b.target.clone(),
+            cfg: b.cfg.clone(),
+        }
+    }
+}
+
+/// The heading of the build's flags in `--help` (on each flag: a `next_help_heading` on the
+/// struct would also head the flags of the command that come after it).
+const BUILD: &str = "Build (what the scan counts as compiled)";
+
+/// The build being measured, in cargo's words: only the functions it compiles are parts. The
+/// scan models a release build (no `debug_assertions`) of every package of the workspace.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Features to turn on, as cargo takes them: `a,b`, `'a b'`, `package/feature`;
+    /// repeatable.
+    #[arg(long, short = 'F', value_name = "FEATURES", help_heading = BUILD)]
+    pub features: Vec<String>,
+    /// Turn on every feature of every package.
+    #[arg(long, help_heading = BUILD)]
+    pub all_features: bool,
+    /// Do not turn on the packages' `default` features.
+    #[arg(long, help_heading = BUILD)]
+    pub no_default_features: bool,
+    /// The target the build is for (default: the host): its cfg comes from `rustc --print cfg
+    /// --target TRIPLE`, with the rustc cargo uses (RUSTC) and RUSTFLAGS.
+    #[arg(long, value_name = "TRIPLE", env = "CARGO_BUILD_TARGET", help_heading = BUILD)]
+    pub target: Option<String>,
+    /// A cfg the build sets, `NAME` or `'NAME="VALUE"'`; repeatable. The scan models a release
+    /// build, without `debug_assertions`: `--cfg debug_assertions` brings it back; `--cfg test`
+    /// keeps `#[cfg(test)]` code (tests themselves are never parts).
+    #[arg(long = "cfg", value_name = "SPEC", help_heading = BUILD)]
+    pub cfg: Vec<String>,
 }
 
 /// Where usage comes from.
@@ -180,6 +225,10 @@ pub struct ScanArgs {
     /// Output format: a table or JSON.
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
     pub format: ScanFormat,
+    /// Also list the tracked functions the build does not compile (a `cfg` that does not
+    /// hold), marked "compiled out"; reports never include them.
+    #[arg(long)]
+    pub compiled_out: bool,
 }
 
 /// Formats of `scan`.

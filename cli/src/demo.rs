@@ -25,7 +25,7 @@ pub const SHOP: &str = "wear-example-shop";
 /// Runs the demo.
 pub fn run(args: &DemoArgs) -> Result<Outcome> {
     let now = context::now(args.now.as_deref())?;
-    let mut scan = load_scan(args.workspace.manifest_path.as_deref(), Functions::Tracked)?;
+    let mut scan = load_scan(&args.workspace, Functions::Tracked)?;
     // The demo is about the shop: the workspace's test probes would only add unknown parts.
     scan.parts.retain(|p| p.package == SHOP);
     if scan.parts.is_empty() {

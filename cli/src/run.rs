@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::policy::{Logbook, SignOff, append_signoff, load_policy, logbook_path, write_starter};
 use crate::report::{Format, RenderOptions, render};
 use crate::safe_text::{self, escape};
-use crate::scan::{Functions, Scan, scan_workspace, scan_workspace_for};
+use crate::scan::{CompiledOut, Functions, Scan, load_workspace, scan_targets_for};
 use crate::time::Secs;
 use crate::usage::Ledger;
 
@@ -43,8 +43,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-pub(crate) fn load_scan(manifest_path: Option<&Path>, which: Functions) -> Result<Scan> {
-    let scan = scan_workspace_for(manifest_path, which)?;
+/// Scans the workspace the arguments name, as the build they describe compiles it, and prints
+/// the scan's warnings.
+pub(crate) fn load_scan(workspace: &WorkspaceArgs, which: Functions) -> Result<Scan> {
+    load_scan_listing(workspace, which, CompiledOut::Skip)
+}
+
+fn load_scan_listing(workspace: &WorkspaceArgs, which: Functions, compiled_out: CompiledOut) -> Result<Scan> {
+    let loaded = load_workspace(workspace.manifest_path.as_deref(), &workspace.build_options())?;
+    let scan = scan_targets_for(&loaded, which, compiled_out);
     for warning in &scan.warnings {
         eprintln!("warning: {warning}"); // `Warning` shows itself escaped
     }
@@ -52,12 +59,24 @@ pub(crate) fn load_scan(manifest_path: Option<&Path>, which: Functions) -> Resul
 }
 
 fn scan(args: &ScanArgs) -> Result<Outcome> {
-    let scan = load_scan(args.workspace.manifest_path.as_deref(), Functions::Tracked)?;
+    let listed = if args.compiled_out { CompiledOut::List } else { CompiledOut::Skip };
+    let scan = load_scan_listing(&args.workspace, Functions::Tracked, listed)?;
     let mut out = String::new();
     match args.format {
         ScanFormat::Table => {
             let width = scan.parts.iter().map(|p| escape(&p.path).chars().count()).max().unwrap_or(4).max(4);
-            let header = format!("{:<width$}  {:<16}  location", "part", "serial");
+            // With --compiled-out, a column says which parts the build compiles.
+            let built = |compiled_out: bool| match (args.compiled_out, compiled_out) {
+                (false, _) => "",
+                (true, false) => "compiled      ",
+                (true, true) => "compiled out  ",
+            };
+            let header = format!(
+                "{:<width$}  {:<16}  {}location",
+                "part",
+                "serial",
+                if args.compiled_out { "build         " } else { "" }
+            );
             match context::color(args.color) {
                 true => {
                     let bold = anstyle::Style::new().bold();
@@ -67,9 +86,10 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
             }
             for p in &scan.parts {
                 out.push_str(&format!(
-                    "{:<width$}  {}  {}:{}-{}\n",
+                    "{:<width$}  {}  {}{}:{}-{}\n",
                     escape(&p.path),
                     p.serial,
+                    built(p.compiled_out),
                     escape(&p.rel_file),
                     p.lines.0,
                     p.lines.1
@@ -84,6 +104,7 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
                     serde_json::json!({
                         "path": p.path, "serial": p.serial.to_string(), "file": p.rel_file,
                         "lines": [p.lines.0, p.lines.1], "package": p.package,
+                        "compiled_out": p.compiled_out,
                     })
                 })
                 .collect();
@@ -110,7 +131,7 @@ pub(crate) fn due_list_from(
     which: Functions,
 ) -> Result<DueList> {
     let now = context::now(now)?;
-    let scan = load_scan(workspace.manifest_path.as_deref(), which)?;
+    let scan = load_scan(workspace, which)?;
     assemble(&scan, usage, now, || ages(&scan.root, &file_ranges(&scan), &age_options(&scan, no_cache), now))
 }
 
@@ -170,7 +191,7 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
 fn ingest(args: &IngestArgs) -> Result<Outcome> {
     let path = match &args.ledger {
         Some(path) => path.clone(),
-        None => context::default_ledger(&scan_workspace(args.workspace.manifest_path.as_deref())?),
+        None => context::default_ledger(&load_scan(&args.workspace, Functions::Tracked)?),
     };
     if args.fleet.prometheus.is_some() {
         return ingest_fleet(args, &path);
@@ -215,7 +236,7 @@ fn ingest_fleet(args: &IngestArgs, path: &Path) -> Result<Outcome> {
 
 fn inspect(args: &InspectArgs) -> Result<Outcome> {
     let date = context::now(args.now.as_deref())?;
-    let scan = load_scan(args.workspace.manifest_path.as_deref(), Functions::Tracked)?;
+    let scan = load_scan(&args.workspace, Functions::Tracked)?;
     let Some(part) = scan.parts.iter().find(|p| p.path == args.part) else {
         let close: Vec<_> = scan
             .parts
@@ -267,7 +288,7 @@ fn default_signer() -> Result<String> {
 }
 
 fn init(args: &InitArgs) -> Result<Outcome> {
-    let workspace = crate::scan::load_workspace(args.workspace.manifest_path.as_deref())?;
+    let workspace = load_workspace(args.workspace.manifest_path.as_deref(), &args.workspace.build_options())?;
     let path = write_starter(&workspace.root)?;
     eprintln!("wrote {}: edit its limits, then run `cargo wear report`", safe_text::path(&path));
     Ok(Outcome::Clean)

@@ -25,6 +25,7 @@ use crate::cli::AnnotateArgs;
 use crate::error::Result;
 use crate::run::{Outcome, emit};
 use crate::safe_text::escape;
+use crate::scan::cfg::BuildOptions;
 use crate::scan::{Warning, load_workspace, relative};
 
 /// What to annotate, and how.
@@ -87,7 +88,9 @@ const PLAN_STACK: usize = 1 << 30;
 
 /// Plans a run: reads and changes every chosen file in memory.
 pub fn plan(options: &Options) -> Result<Plan> {
-    let workspace = load_workspace(options.manifest_path.as_deref())?;
+    // Every function as written, whatever the build compiles: feature-gated code is a part in
+    // the builds that compile it.
+    let workspace = load_workspace(options.manifest_path.as_deref(), &BuildOptions::default())?;
     let packages = packages::load(options.manifest_path.as_deref())?;
     // Spans hold their place in a per-thread source map: every file is parsed and walked on
     // the one thread that reads their offsets.

@@ -1,7 +1,10 @@
 //! Finds every tracked part of a cargo workspace in its sources, named, located and
 //! fingerprinted exactly as the macro does (contract 1): the workspace's members come from
 //! `cargo metadata`, each target's module tree is followed from its root file, and each file's
-//! functions come from `wear_identity::site`, the code the macro itself uses.
+//! functions come from `wear_identity::site`, the code the macro itself uses. Only what the
+//! build being measured compiles is a part ([`cfg`]): code under a `cfg` that does not hold
+//! and tests are left out.
+pub mod cfg;
 mod modules;
 mod workspace;
 
@@ -10,11 +13,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use wear_identity::args::Limits;
 use wear_identity::serial::Serial;
-use wear_identity::site::sites_in_file;
+use wear_identity::site::sites_in_file_with;
 
 use crate::error::Result;
 use crate::safe_text::escape;
-pub use modules::{ModuleFile, module_files};
+use cfg::{BuildOptions, Decider, FileCfg, UndecidedLog};
+pub use modules::{ModuleFile, module_files, module_files_with};
 pub use workspace::{Target, Workspace, load_workspace};
 
 /// One tracked function found in the sources.
@@ -37,6 +41,8 @@ pub struct Part {
     pub limits: Limits,
     /// The package it belongs to.
     pub package: String,
+    /// The build does not compile it (listed only with [`CompiledOut::List`]).
+    pub compiled_out: bool,
 }
 
 /// A problem that does not stop the scan: the file is skipped or the function left out. Shown
@@ -71,7 +77,8 @@ pub struct Scan {
     pub target_dir: PathBuf,
     /// Every part, sorted by path, then file and line.
     pub parts: Vec<Part>,
-    /// Files that do not parse, modules whose file is missing, wrong attribute arguments.
+    /// Files that do not parse, modules whose file is missing, wrong attribute arguments,
+    /// `cfg` predicates that cannot be decided.
     pub warnings: Vec<Warning>,
 }
 
@@ -82,24 +89,40 @@ pub enum Functions {
     Tracked,
     /// Every function with a body (fn items, impl and trait methods, `const fn` too), tracked
     /// or not, for a map of age alone (`heatmap --all`); untracked ones get no limits of their
-    /// own. Test-only modules are still left out.
+    /// own. What the build does not compile is still left out.
     Every,
 }
 
-/// Scans the workspace of `manifest_path` (or the one around the current directory).
-pub fn scan_workspace(manifest_path: Option<&Path>) -> Result<Scan> {
-    scan_workspace_for(manifest_path, Functions::Tracked)
+/// What a scan does with functions the build does not compile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CompiledOut {
+    /// Leave them out, and read no file that is compiled out: the parts of the program.
+    #[default]
+    Skip,
+    /// List them too, marked [`Part::compiled_out`] (`scan --compiled-out`).
+    List,
 }
 
-/// Scans the workspace of `manifest_path` for the functions `which` asks for.
-pub fn scan_workspace_for(manifest_path: Option<&Path>, which: Functions) -> Result<Scan> {
-    let workspace = load_workspace(manifest_path)?;
-    Ok(scan_targets_for(&workspace, which))
+/// Scans the workspace of `manifest_path` (or the one around the current directory), as a
+/// release build for the host with default features compiles it.
+pub fn scan_workspace(manifest_path: Option<&Path>) -> Result<Scan> {
+    scan_workspace_for(manifest_path, &BuildOptions::default(), Functions::Tracked)
+}
+
+/// Scans the workspace of `manifest_path` for the functions `which` asks for, as `build`
+/// compiles it.
+pub fn scan_workspace_for(
+    manifest_path: Option<&Path>,
+    build: &BuildOptions,
+    which: Functions,
+) -> Result<Scan> {
+    let workspace = load_workspace(manifest_path, build)?;
+    Ok(scan_targets_for(&workspace, which, CompiledOut::Skip))
 }
 
 /// Scans the targets of an already loaded workspace.
 pub fn scan_targets(workspace: &Workspace) -> Scan {
-    scan_targets_for(workspace, Functions::Tracked)
+    scan_targets_for(workspace, Functions::Tracked, CompiledOut::Skip)
 }
 
 /// The stack the scan runs on. `syn` parses, walks and drops nested code recursively: a file
@@ -108,26 +131,34 @@ pub fn scan_targets(workspace: &Workspace) -> Scan {
 /// the pages a scan touches are committed.
 const SCAN_STACK: usize = 1 << 30;
 
-/// Scans the targets of an already loaded workspace for the functions `which` asks for.
-pub fn scan_targets_for(workspace: &Workspace, which: Functions) -> Scan {
+/// Scans the targets of an already loaded workspace for the functions `which` asks for, with
+/// or without what the build does not compile.
+pub fn scan_targets_for(workspace: &Workspace, which: Functions, compiled_out: CompiledOut) -> Scan {
     std::thread::scope(|scope| {
         let big = std::thread::Builder::new().name("scan".to_owned()).stack_size(SCAN_STACK);
-        match big.spawn_scoped(scope, || scan_on_this_thread(workspace, which)) {
+        match big.spawn_scoped(scope, || scan_on_this_thread(workspace, which, compiled_out)) {
             Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No room for such a stack (a tight `ulimit -v`): scan here, as before.
-            Err(_) => scan_on_this_thread(workspace, which),
+            Err(_) => scan_on_this_thread(workspace, which, compiled_out),
         }
     })
 }
 
-fn scan_on_this_thread(workspace: &Workspace, which: Functions) -> Scan {
+fn scan_on_this_thread(workspace: &Workspace, which: Functions, compiled_out: CompiledOut) -> Scan {
     let mut parts = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings = workspace.warnings.clone();
+    let undecided = UndecidedLog::default();
     for target in &workspace.targets {
-        for module in module_files(&target.root_file, &target.crate_name, &mut warnings) {
-            parts_of_module(workspace, target, &module, which, &mut parts, &mut warnings);
+        let cfg = Decider::new(&target.build, &undecided);
+        for module in
+            module_files_with(&target.root_file, &target.crate_name, &cfg, compiled_out, &mut warnings)
+        {
+            cfg.enter_file(&module.file, &module.syntax, module.compiled_out);
+            let scope = (which, compiled_out);
+            parts_of_module(workspace, target, &module, &cfg, scope, &mut parts, &mut warnings);
         }
     }
+    warnings.extend(undecided.into_warnings());
     parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
     // A file reached by two targets of one package under the same crate name (a library and
     // a binary of the same name both declaring it) is one set of parts.
@@ -135,24 +166,30 @@ fn scan_on_this_thread(workspace: &Workspace, which: Functions) -> Scan {
     Scan { root: workspace.root.clone(), target_dir: workspace.target_dir.clone(), parts, warnings }
 }
 
+/// The parts of one file. A `compiled_out` file is only walked when listing what is compiled
+/// out; tests are never parts, whatever the build.
 fn parts_of_module(
     workspace: &Workspace,
     target: &Target,
     module: &ModuleFile,
-    which: Functions,
+    cfg: &Decider<'_>,
+    (which, listed): (Functions, CompiledOut),
     parts: &mut Vec<Part>,
     warnings: &mut Vec<Warning>,
 ) {
     let every = which == Functions::Every;
     let rel_file = relative(&workspace.root, &module.file);
-    for site in sites_in_file(&module.syntax) {
-        if module.is_test_only(&site.inline_modules) || (site.is_const && !every) {
+    for site in sites_in_file_with(&module.syntax, cfg) {
+        let compiled_out = module.compiled_out || site.compiled_out;
+        if site.test || (compiled_out && listed == CompiledOut::Skip) || (site.is_const && !every) {
             continue;
         }
         let limits = match &site.tracked {
             Some(Ok(args)) => args.limits,
             None if every => Limits::default(),
             None => continue,
+            // rustc never reads the attribute of a function it does not compile.
+            Some(Err(_)) if compiled_out => Limits::default(),
             Some(Err(message)) => {
                 warnings.push(Warning {
                     file: module.file.clone(),
@@ -171,6 +208,7 @@ fn parts_of_module(
             legacy_serial: site.legacy_serial,
             limits,
             package: target.package.clone(),
+            compiled_out,
         });
     }
 }

@@ -1,12 +1,17 @@
 //! A crate's module tree, followed from its root file the way rustc resolves `mod name;`:
 //! `name.rs` or `name/mod.rs` beside a `mod.rs`/crate root, under a directory named after any
 //! other file, `#[path]` relative to the declaring file's directory (or to the inline modules'
-//! directories inside inline modules). Modules under `#[cfg(test)]` are left out: they are not
-//! in the program whose usage is recorded.
+//! directories inside inline modules), `#[cfg_attr(predicate, path = "...")]` included.
+//! A module whose `cfg` does not hold in the build (on `mod x;`, on an inline module around
+//! it, or `#![cfg]` at the top of its file) is not in the program whose usage is recorded: its
+//! file is not read, unless the scan lists what is compiled out, which then marks it.
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::Warning;
+use wear_identity::cfg::Everything;
+
+use super::cfg::{FileCfg, configured};
+use super::{CompiledOut, Warning};
 
 /// One source file of a crate, parsed.
 pub struct ModuleFile {
@@ -16,8 +21,9 @@ pub struct ModuleFile {
     pub module_path: String,
     /// Its syntax tree.
     pub syntax: syn::File,
-    /// Inline modules (paths below the file's module) under `#[cfg(test)]`.
-    test_only: Vec<Vec<String>>,
+    /// The build does not compile it: a `cfg` on its declaration, around it or at its top does
+    /// not hold (only with [`CompiledOut::List`]).
+    pub compiled_out: bool,
 }
 
 impl std::fmt::Debug for ModuleFile {
@@ -25,26 +31,34 @@ impl std::fmt::Debug for ModuleFile {
         f.debug_struct("ModuleFile")
             .field("file", &self.file)
             .field("module_path", &self.module_path)
+            .field("compiled_out", &self.compiled_out)
             .finish()
     }
 }
 
-impl ModuleFile {
-    /// Whether a function inside these inline modules is test-only code.
-    pub fn is_test_only(&self, inline_modules: &[String]) -> bool {
-        self.test_only.iter().any(|t| inline_modules.starts_with(t))
-    }
+/// Every file of the crate rooted at `root_file`, root first, as if every `cfg` held.
+pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warning>) -> Vec<ModuleFile> {
+    module_files_with(root_file, crate_name, &Everything, CompiledOut::Skip, warnings)
 }
 
-/// Every file of the crate rooted at `root_file`, root first. Files that cannot be read or
+/// Every file of the crate rooted at `root_file` that the build `cfg` decides compiles, root
+/// first; with [`CompiledOut::List`], the others too, marked. Files that cannot be read or
 /// parsed, modules whose file is missing and modules whose `#[path]` leads back to a file that
 /// declares them (rustc's "circular modules") become warnings.
-pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warning>) -> Vec<ModuleFile> {
+pub fn module_files_with(
+    root_file: &Path,
+    crate_name: &str,
+    cfg: &dyn FileCfg,
+    compiled_out: CompiledOut,
+    warnings: &mut Vec<Warning>,
+) -> Vec<ModuleFile> {
+    let list = compiled_out == CompiledOut::List;
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    // Each pending file comes with the files that declare it, up to the root, canonical.
-    let mut pending = vec![(root_file.to_owned(), crate_name.to_owned(), true, Vec::new())];
-    while let Some((file, module_path, mod_rs, mut chain)) = pending.pop() {
+    // Each pending file comes with the files that declare it, up to the root, canonical, and
+    // whether a `cfg` on the way leaves it out.
+    let mut pending = vec![(root_file.to_owned(), crate_name.to_owned(), true, Vec::new(), false)];
+    while let Some((file, module_path, mod_rs, mut chain, declared_out)) = pending.pop() {
         if !seen.insert((file.clone(), module_path.clone())) {
             continue;
         }
@@ -82,6 +96,12 @@ pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warni
                 continue;
             }
         };
+        // `#![cfg(...)]` at the top of the file: the module is compiled or not as a whole.
+        cfg.enter_file(&file, &syntax, declared_out);
+        let compiled_out = declared_out || !configured(&syntax.attrs, cfg).1;
+        if compiled_out && !list {
+            continue;
+        }
         let dir = file.parent().map(Path::to_owned).unwrap_or_default();
         let children_dir = if mod_rs { dir.clone() } else { dir.join(file.file_stem().unwrap_or_default()) };
         let mut walk = Walk {
@@ -89,17 +109,20 @@ pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warni
             dir: &dir,
             module_path: &module_path,
             inline: Vec::new(),
-            test_only: Vec::new(),
             chain: &chain,
             found: Vec::new(),
             warnings,
+            cfg,
+            list,
+            compiled_out,
         };
         walk.items(&syntax.items, &children_dir);
-        let Walk { test_only, found, .. } = walk;
+        let found = walk.found;
         // Reverse so that the stack pops children in source order.
-        pending
-            .extend(found.into_iter().rev().map(|(file, path, mod_rs)| (file, path, mod_rs, chain.clone())));
-        out.push(ModuleFile { file, module_path, syntax, test_only });
+        pending.extend(
+            found.into_iter().rev().map(|(file, path, mod_rs, out)| (file, path, mod_rs, chain.clone(), out)),
+        );
+        out.push(ModuleFile { file, module_path, syntax, compiled_out });
     }
     out
 }
@@ -109,11 +132,16 @@ struct Walk<'a> {
     dir: &'a Path,
     module_path: &'a str,
     inline: Vec<String>,
-    test_only: Vec<Vec<String>>,
     /// This file and the files that declare it, up to the crate root, canonical.
     chain: &'a [PathBuf],
-    found: Vec<(PathBuf, String, bool)>,
+    /// Declared module files: file, module path, whether it is a `mod.rs`, whether compiled out.
+    found: Vec<(PathBuf, String, bool, bool)>,
     warnings: &'a mut Vec<Warning>,
+    cfg: &'a dyn FileCfg,
+    /// Whether modules the build leaves out are followed (and marked).
+    list: bool,
+    /// Whether the items being walked are compiled out.
+    compiled_out: bool,
 }
 
 impl Walk<'_> {
@@ -122,23 +150,33 @@ impl Walk<'_> {
         for item in items {
             let syn::Item::Mod(m) = item else { continue };
             let name = wear_identity::render::unraw(&m.ident.to_string()).to_owned();
-            let test_only = m.attrs.iter().any(is_cfg_test);
+            let (attrs, holds) = configured(&m.attrs, self.cfg);
+            let compiled_out = self.compiled_out || !holds;
+            if compiled_out && !self.list {
+                continue;
+            }
             match &m.content {
                 Some((_, content)) => {
                     self.inline.push(name.clone());
-                    if test_only {
-                        self.test_only.push(self.inline.clone());
-                    }
+                    let outer = std::mem::replace(&mut self.compiled_out, compiled_out);
                     self.items(content, &base.join(&name));
+                    self.compiled_out = outer;
                     self.inline.pop();
                 }
-                None if test_only => {}
-                None => self.declared(m, &name, base),
+                None => self.declared(m, &attrs, &name, base, compiled_out),
             }
         }
     }
 
-    fn declared(&mut self, m: &syn::ItemMod, name: &str, base: &Path) {
+    /// `attrs` are the declaration's attributes as the build sees them (`cfg_attr` applied).
+    fn declared(
+        &mut self,
+        m: &syn::ItemMod,
+        attrs: &[syn::Attribute],
+        name: &str,
+        base: &Path,
+        compiled_out: bool,
+    ) {
         let mut module_path = self.module_path.to_owned();
         for inline in &self.inline {
             module_path.push_str("::");
@@ -147,7 +185,7 @@ impl Walk<'_> {
         module_path.push_str("::");
         module_path.push_str(name);
         let line = m.ident.span().start().line;
-        let found = match path_attr(&m.attrs) {
+        let found = match path_attr(attrs) {
             Some(path) => {
                 let at = if self.inline.is_empty() { self.dir } else { base };
                 let file = at.join(path);
@@ -180,7 +218,7 @@ impl Walk<'_> {
                 ),
             });
         }
-        self.found.push((found.0, module_path, found.1));
+        self.found.push((found.0, module_path, found.1, compiled_out));
     }
 
     fn missing(&mut self, line: usize, name: &str, tried: &[PathBuf]) {
@@ -197,12 +235,6 @@ impl Walk<'_> {
 /// path as it is when that cannot be worked out (the file is missing).
 fn canonical(file: &Path) -> PathBuf {
     std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned())
-}
-
-/// `#[cfg(test)]`, exactly: other cfgs may well be on in production builds.
-fn is_cfg_test(attr: &syn::Attribute) -> bool {
-    attr.path().is_ident("cfg")
-        && attr.meta.require_list().is_ok_and(|list| list.tokens.to_string().trim() == "test")
 }
 
 /// The file named by `#[path = "..."]`.

@@ -1,10 +1,14 @@
 //! The workspace as cargo sees it: its root, target directory and the crate roots of its
 //! members, from `cargo metadata` (so `--manifest-path`, virtual manifests and
-//! `[workspace] exclude` behave as in every cargo command).
+//! `[workspace] exclude` behave as in every cargo command), each with the facts of the build
+//! being measured (features, target, cfgs: see [`super::cfg`]).
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use cargo_metadata::{MetadataCommand, TargetKind};
 
+use super::Warning;
+use super::cfg::{BuildCfg, BuildOptions, facts};
 use crate::error::{Error, Result};
 
 /// One crate whose sources are scanned.
@@ -16,6 +20,8 @@ pub struct Target {
     pub crate_name: String,
     /// The crate root (`src/lib.rs`, `src/main.rs`, ...).
     pub root_file: PathBuf,
+    /// What its package's build compiles.
+    pub build: Arc<BuildCfg>,
 }
 
 /// A workspace's root, target directory and scanned crates.
@@ -27,10 +33,13 @@ pub struct Workspace {
     pub target_dir: PathBuf,
     /// Libraries, binaries and examples of every member, in cargo's order.
     pub targets: Vec<Target>,
+    /// Build facts that could not be read well (a build script's output, a check-cfg entry).
+    pub warnings: Vec<Warning>,
 }
 
-/// Runs `cargo metadata --no-deps` for `manifest_path` (or the current directory).
-pub fn load_workspace(manifest_path: Option<&Path>) -> Result<Workspace> {
+/// Runs `cargo metadata --no-deps` for `manifest_path` (or the current directory), and gathers
+/// the facts of the build `build` describes for each member.
+pub fn load_workspace(manifest_path: Option<&Path>, build: &BuildOptions) -> Result<Workspace> {
     let mut command = MetadataCommand::new();
     command.no_deps();
     if let Some(path) = manifest_path {
@@ -54,8 +63,10 @@ pub fn load_workspace(manifest_path: Option<&Path>) -> Result<Workspace> {
             manifest_path.map_or_else(|| "the current directory".to_owned(), |p| p.display().to_string());
         Error::new(format!("cargo metadata failed for {shown}: {}", one_line(&e.to_string()))).help(help)
     })?;
+    let facts = facts(&metadata, build)?;
     let mut targets = Vec::new();
     for package in metadata.workspace_packages() {
+        let Some(build) = facts.by_package.get(&package.id) else { continue };
         for target in &package.targets {
             let scanned = target.kind.iter().any(|k| {
                 matches!(
@@ -74,6 +85,7 @@ pub fn load_workspace(manifest_path: Option<&Path>) -> Result<Workspace> {
                     package: package.name.to_string(),
                     crate_name: target.name.replace('-', "_"),
                     root_file: target.src_path.clone().into_std_path_buf(),
+                    build: Arc::clone(build),
                 });
             }
         }
@@ -82,6 +94,7 @@ pub fn load_workspace(manifest_path: Option<&Path>) -> Result<Workspace> {
         root: metadata.workspace_root.into_std_path_buf(),
         target_dir: metadata.target_directory.into_std_path_buf(),
         targets,
+        warnings: facts.warnings,
     })
 }
 
