@@ -66,6 +66,9 @@ pub struct Expanded<'a> {
     /// Whether it was written inside a macro call: an attribute on an enclosing module does
     /// not reach it (the macro sees the call, not the items).
     pub in_macro: bool,
+    /// The names of the macros whose calls it was written in, outermost first: a walk that
+    /// learns wrappers as it reads files can apply one learnt after the call was read.
+    pub through: Vec<String>,
 }
 
 impl std::fmt::Debug for Expanded<'_> {
@@ -73,7 +76,7 @@ impl std::fmt::Debug for Expanded<'_> {
         f.debug_struct("Expanded")
             .field("item", &self.item.to_token_stream().to_string())
             .field("compiled_out", &self.compiled_out)
-            .field("in_macro", &self.in_macro)
+            .field("through", &self.through)
             .finish()
     }
 }
@@ -83,7 +86,7 @@ impl std::fmt::Debug for Expanded<'_> {
 pub fn expand<'a>(items: &'a [syn::Item], cfg: &dyn Cfg, macros: &Macros) -> Vec<Expanded<'a>> {
     let mut out = Vec::new();
     for item in items {
-        expand_one(Cow::Borrowed(item), &[], false, cfg, macros, &mut out, 0);
+        expand_one(Cow::Borrowed(item), &[], false, cfg, macros, &mut out, &[]);
     }
     out
 }
@@ -99,7 +102,7 @@ fn expand_one<'a>(
     cfg: &dyn Cfg,
     macros: &Macros,
     out: &mut Vec<Expanded<'a>>,
-    depth: usize,
+    through: &[String],
 ) {
     let written = item_attrs(&item);
     let all: Vec<syn::Attribute> = added.iter().chain(written).cloned().collect();
@@ -107,25 +110,30 @@ fn expand_one<'a>(
     let compiled_out = out_already || !holds;
     if let syn::Item::Macro(m) = &*item
         && m.ident.is_none()
-        && depth < MAX_DEPTH
+        && through.len() < MAX_DEPTH
     {
         let name = m.mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let mut inside: Vec<String> = through.to_vec();
+        inside.push(name.clone());
         if name == "cfg_if" {
-            for inner in cfg_if_branch(&m.mac.tokens, cfg) {
-                expand_one(Cow::Owned(inner), &[], compiled_out, cfg, macros, out, depth + 1);
+            // The branches the build does not take are there too, compiled out.
+            for (branch, taken) in cfg_if_branches(&m.mac.tokens, cfg) {
+                for inner in branch {
+                    expand_one(Cow::Owned(inner), &[], compiled_out || !taken, cfg, macros, out, &inside);
+                }
             }
             return;
         }
         if let Some(inner) = items_of(&m.mac.tokens) {
             let wrapper = macros.wrapper(&name).unwrap_or_default();
             for item in inner {
-                expand_one(Cow::Owned(item), wrapper, compiled_out, cfg, macros, out, depth + 1);
+                expand_one(Cow::Owned(item), wrapper, compiled_out, cfg, macros, out, &inside);
             }
             return;
         }
     }
-    let in_macro = depth > 0;
-    out.push(Expanded { item, attrs, compiled_out, in_macro });
+    let in_macro = !through.is_empty();
+    out.push(Expanded { item, attrs, compiled_out, in_macro, through: through.to_vec() });
 }
 
 /// The attributes as the build sees them (each `cfg_attr` that holds replaced by what it
@@ -196,9 +204,12 @@ fn items_of(tokens: &TokenStream) -> Option<Vec<syn::Item>> {
 }
 
 // Input:  if #[cfg(a)] { items } else if #[cfg(b)] { items } else { items }
-// Output: the items of the first branch whose predicate holds.
-fn cfg_if_branch(tokens: &TokenStream, cfg: &dyn Cfg) -> Vec<syn::Item> {
+// Output: the items of every branch, and whether it is the one taken: the first whose
+//         predicate holds.
+fn cfg_if_branches(tokens: &TokenStream, cfg: &dyn Cfg) -> Vec<(Vec<syn::Item>, bool)> {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut out = Vec::new();
+    let mut taken = false;
     let mut at = 0;
     loop {
         let is = |at: usize, word: &str| matches!(trees.get(at), Some(TokenTree::Ident(i)) if i == word);
@@ -207,28 +218,27 @@ fn cfg_if_branch(tokens: &TokenStream, cfg: &dyn Cfg) -> Vec<syn::Item> {
             let (Some(TokenTree::Punct(hash)), Some(TokenTree::Group(attr))) =
                 (trees.get(at + 1), trees.get(at + 2))
             else {
-                return Vec::new();
+                return out;
             };
             if hash.as_char() != '#' {
-                return Vec::new();
+                return out;
             }
-            let Ok(meta) = syn::parse2::<syn::Meta>(attr.stream()) else { return Vec::new() };
-            let syn::Meta::List(list) = meta else { return Vec::new() };
+            let Ok(syn::Meta::List(list)) = syn::parse2::<syn::Meta>(attr.stream()) else { return out };
             at += 3;
             Some(list.tokens)
         } else {
             None
         };
-        let Some(TokenTree::Group(body)) = trees.get(at) else { return Vec::new() };
+        let Some(TokenTree::Group(body)) = trees.get(at) else { return out };
         if body.delimiter() != Delimiter::Brace {
-            return Vec::new();
+            return out;
         }
-        if predicate.as_ref().is_none_or(|p| cfg.holds(p)) {
-            return items_of(&body.stream()).unwrap_or_default();
-        }
+        let this = !taken && predicate.as_ref().is_none_or(|p| cfg.holds(p));
+        taken |= this;
+        out.push((items_of(&body.stream()).unwrap_or_default(), this));
         at += 1;
         if !is(at, "else") {
-            return Vec::new();
+            return out;
         }
         at += 1;
     }
@@ -371,11 +381,21 @@ mod tests {
             cfg_if! { if #[cfg(windows)] { mod w; } else { mod fallback; } }
         };
         let found = names(&expand(&file.items, &Rt, &Macros::default()));
-        let expected: Vec<(String, bool)> =
-            ["unix", "on_unix", "fallback"].iter().map(|n| (n.to_string(), false)).collect();
+        let expected: Vec<(String, bool)> = [
+            ("windows", true),
+            ("unix", false),
+            ("on_unix", false),
+            ("other", true),
+            ("w", true),
+            ("fallback", false),
+        ]
+        .iter()
+        .map(|(n, out)| (n.to_string(), *out))
+        .collect();
         assert_eq!(found, expected);
         let everything = names(&expand(&file.items, &Everything, &Macros::default()));
-        assert_eq!(everything[0].0, "windows", "without a build, the first branch");
+        assert_eq!(everything[0], ("windows".to_owned(), false), "without a build, the first branch");
+        assert!(everything[1].1, "and only the first");
     }
 
     #[test]

@@ -6,14 +6,17 @@
 //! and tests are left out.
 pub mod cfg;
 mod modules;
+mod unreached;
 mod workspace;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use wear_identity::args::Limits;
+use wear_identity::items::Macros;
 use wear_identity::serial::Serial;
-use wear_identity::site::sites_in_file_with;
+use wear_identity::site::sites_in_crate_file;
 
 use crate::error::Result;
 use crate::safe_text::escape;
@@ -148,15 +151,33 @@ fn scan_on_this_thread(workspace: &Workspace, which: Functions, compiled_out: Co
     let mut parts = Vec::new();
     let mut warnings = workspace.warnings.clone();
     let undecided = UndecidedLog::default();
+    // Per package: its crate roots, and every file its module trees reached.
+    let mut reach: BTreeMap<&str, (Vec<PathBuf>, BTreeSet<PathBuf>)> = BTreeMap::new();
     for target in &workspace.targets {
         let cfg = Decider::new(&target.build, &undecided);
-        for module in
-            module_files_with(&target.root_file, &target.crate_name, &cfg, compiled_out, &mut warnings)
-        {
+        let (mut macros, mut left_out) = (Macros::default(), Vec::new());
+        let modules = module_files_with(
+            &target.root_file,
+            &target.crate_name,
+            &cfg,
+            compiled_out,
+            &mut macros,
+            &mut left_out,
+            &mut warnings,
+        );
+        let (roots, reached) = reach.entry(&target.package).or_default();
+        roots.push(target.root_file.clone());
+        reached.extend(left_out);
+        for module in modules {
+            reached.insert(module.file.clone());
             cfg.enter_file(&module.file, &module.syntax, module.compiled_out);
             let scope = (which, compiled_out);
-            parts_of_module(workspace, target, &module, &cfg, scope, &mut parts, &mut warnings);
+            parts_of_module(workspace, target, &module, (&cfg, &macros), scope, &mut parts, &mut warnings);
         }
+    }
+    for (roots, reached) in reach.values() {
+        let missed = unreached::unreached_files(roots, reached, &workspace.target_dir);
+        warnings.extend(unreached::warning(&workspace.root, &missed));
     }
     warnings.extend(undecided.into_warnings());
     parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
@@ -172,14 +193,14 @@ fn parts_of_module(
     workspace: &Workspace,
     target: &Target,
     module: &ModuleFile,
-    cfg: &Decider<'_>,
+    (cfg, macros): (&Decider<'_>, &Macros),
     (which, listed): (Functions, CompiledOut),
     parts: &mut Vec<Part>,
     warnings: &mut Vec<Warning>,
 ) {
     let every = which == Functions::Every;
     let rel_file = relative(&workspace.root, &module.file);
-    for site in sites_in_file_with(&module.syntax, cfg) {
+    for site in sites_in_crate_file(&module.syntax, cfg, macros) {
         let compiled_out = module.compiled_out || site.compiled_out;
         if site.test || (compiled_out && listed == CompiledOut::Skip) || (site.is_const && !every) {
             continue;

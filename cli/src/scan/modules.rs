@@ -5,10 +5,17 @@
 //! A module whose `cfg` does not hold in the build (on `mod x;`, on an inline module around
 //! it, or `#![cfg]` at the top of its file) is not in the program whose usage is recorded: its
 //! file is not read, unless the scan lists what is compiled out, which then marks it.
+//!
+//! Modules declared inside item-level macro calls are followed too (tokio's `cfg_rt! { pub mod
+//! runtime; }`, `cfg_if!`, see `wear_identity::items`). The `macro_rules!` wrappers that add a
+//! `cfg` to such items are learnt from each file as it is read; a wrapper defined in a file read
+//! after the call (`#[macro_use] mod macros;` declared first, as rustc requires, is read first)
+//! is applied when the module it declares is reached.
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use wear_identity::cfg::Everything;
+use wear_identity::items::{Macros, expand};
 
 use super::cfg::{FileCfg, configured};
 use super::{CompiledOut, Warning};
@@ -38,34 +45,63 @@ impl std::fmt::Debug for ModuleFile {
 
 /// Every file of the crate rooted at `root_file`, root first, as if every `cfg` held.
 pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warning>) -> Vec<ModuleFile> {
-    module_files_with(root_file, crate_name, &Everything, CompiledOut::Skip, warnings)
+    let (mut macros, mut not_read) = (Macros::default(), Vec::new());
+    module_files_with(
+        root_file,
+        crate_name,
+        &Everything,
+        CompiledOut::Skip,
+        &mut macros,
+        &mut not_read,
+        warnings,
+    )
 }
 
 /// Every file of the crate rooted at `root_file` that the build `cfg` decides compiles, root
 /// first; with [`CompiledOut::List`], the others too, marked. Files that cannot be read or
 /// parsed, modules whose file is missing and modules whose `#[path]` leads back to a file that
-/// declares them (rustc's "circular modules") become warnings.
+/// declares them (rustc's "circular modules") become warnings. `macros` learns the crate's
+/// item-passing `macro_rules!` wrappers from every file read (the sites of its files need them);
+/// `not_read` gets the files of declared modules that are not read: the build leaves them out,
+/// or they cannot be read or parsed (those have a warning).
 pub fn module_files_with(
     root_file: &Path,
     crate_name: &str,
     cfg: &dyn FileCfg,
     compiled_out: CompiledOut,
+    macros: &mut Macros,
+    not_read: &mut Vec<PathBuf>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ModuleFile> {
     let list = compiled_out == CompiledOut::List;
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    // Each pending file comes with the files that declare it, up to the root, canonical, and
-    // whether a `cfg` on the way leaves it out.
-    let mut pending = vec![(root_file.to_owned(), crate_name.to_owned(), true, Vec::new(), false)];
-    while let Some((file, module_path, mod_rs, mut chain, declared_out)) = pending.pop() {
+    // Each pending file comes with the files that declare it, up to the root, canonical,
+    // whether a `cfg` on the way leaves it out, and the macro calls it was declared in.
+    let root = Pending {
+        file: root_file.to_owned(),
+        module_path: crate_name.to_owned(),
+        mod_rs: true,
+        chain: Vec::new(),
+        declared_out: false,
+        through: Vec::new(),
+    };
+    let mut pending = vec![root];
+    while let Some(Pending { file, module_path, mod_rs, mut chain, declared_out, through }) = pending.pop() {
         if !seen.insert((file.clone(), module_path.clone())) {
+            continue;
+        }
+        // A wrapper learnt since the call was read: its `cfg` applies now.
+        let declared_out = declared_out || !wrappers_hold(&through, macros, cfg);
+        if declared_out && !list {
+            not_read.push(file);
             continue;
         }
         chain.push(canonical(&file));
         let text = match std::fs::read_to_string(&file) {
             Ok(text) => text,
             Err(e) => {
+                not_read.push(file.clone());
                 warnings.push(Warning {
                     file,
                     line: None,
@@ -85,6 +121,7 @@ pub fn module_files_with(
                         .to_owned(),
                     why => why,
                 };
+                not_read.push(file.clone());
                 warnings.push(Warning {
                     file,
                     line: Some(e.span().start().line),
@@ -96,6 +133,7 @@ pub fn module_files_with(
                 continue;
             }
         };
+        macros.learn(&syntax.items);
         // `#![cfg(...)]` at the top of the file: the module is compiled or not as a whole.
         cfg.enter_file(&file, &syntax, declared_out);
         let compiled_out = declared_out || !configured(&syntax.attrs, cfg).1;
@@ -113,18 +151,37 @@ pub fn module_files_with(
             found: Vec::new(),
             warnings,
             cfg,
+            macros,
             list,
             compiled_out,
         };
         walk.items(&syntax.items, &children_dir);
         let found = walk.found;
         // Reverse so that the stack pops children in source order.
-        pending.extend(
-            found.into_iter().rev().map(|(file, path, mod_rs, out)| (file, path, mod_rs, chain.clone(), out)),
-        );
+        pending.extend(found.into_iter().rev().map(|(file, module_path, mod_rs, declared_out, through)| {
+            Pending { file, module_path, mod_rs, chain: chain.clone(), declared_out, through }
+        }));
         out.push(ModuleFile { file, module_path, syntax, compiled_out });
     }
     out
+}
+
+/// A module file found and not read yet.
+struct Pending {
+    file: PathBuf,
+    module_path: String,
+    mod_rs: bool,
+    /// The files that declare it, up to the root, canonical.
+    chain: Vec<PathBuf>,
+    /// A `cfg` on its declaration or around it does not hold.
+    declared_out: bool,
+    /// The macro calls its declaration was written in, outermost first.
+    through: Vec<String>,
+}
+
+/// Whether the `cfg`s the wrappers among `through` add hold.
+fn wrappers_hold(through: &[String], macros: &Macros, cfg: &dyn FileCfg) -> bool {
+    through.iter().filter_map(|name| macros.wrapper(name)).all(|attrs| configured(attrs, cfg).1)
 }
 
 struct Walk<'a> {
@@ -134,10 +191,12 @@ struct Walk<'a> {
     inline: Vec<String>,
     /// This file and the files that declare it, up to the crate root, canonical.
     chain: &'a [PathBuf],
-    /// Declared module files: file, module path, whether it is a `mod.rs`, whether compiled out.
-    found: Vec<(PathBuf, String, bool, bool)>,
+    /// Declared module files: file, module path, whether it is a `mod.rs`, whether compiled
+    /// out, the macro calls it was declared in.
+    found: Vec<(PathBuf, String, bool, bool, Vec<String>)>,
     warnings: &'a mut Vec<Warning>,
     cfg: &'a dyn FileCfg,
+    macros: &'a Macros,
     /// Whether modules the build leaves out are followed (and marked).
     list: bool,
     /// Whether the items being walked are compiled out.
@@ -147,14 +206,12 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// `base` is where `mod name;` looks for `name.rs` at this depth of inline modules.
     fn items(&mut self, items: &[syn::Item], base: &Path) {
-        for item in items {
-            let syn::Item::Mod(m) = item else { continue };
+        for expanded in expand(items, self.cfg, self.macros) {
+            let syn::Item::Mod(m) = &*expanded.item else { continue };
             let name = wear_identity::render::unraw(&m.ident.to_string()).to_owned();
-            let (attrs, holds) = configured(&m.attrs, self.cfg);
-            let compiled_out = self.compiled_out || !holds;
-            if compiled_out && !self.list {
-                continue;
-            }
+            // A module the build leaves out is still followed to its files, which are then not
+            // read: they are not "unreached".
+            let compiled_out = self.compiled_out || expanded.compiled_out;
             match &m.content {
                 Some((_, content)) => {
                     self.inline.push(name.clone());
@@ -163,7 +220,7 @@ impl Walk<'_> {
                     self.compiled_out = outer;
                     self.inline.pop();
                 }
-                None => self.declared(m, &attrs, &name, base, compiled_out),
+                None => self.declared(m, &expanded.attrs, &name, base, compiled_out, expanded.through),
             }
         }
     }
@@ -176,6 +233,7 @@ impl Walk<'_> {
         name: &str,
         base: &Path,
         compiled_out: bool,
+        through: Vec<String>,
     ) {
         let mut module_path = self.module_path.to_owned();
         for inline in &self.inline {
@@ -190,7 +248,7 @@ impl Walk<'_> {
                 let at = if self.inline.is_empty() { self.dir } else { base };
                 let file = at.join(path);
                 if !file.is_file() {
-                    return self.missing(line, name, &[file]);
+                    return self.missing(line, name, &[file], compiled_out);
                 }
                 (file, true)
             }
@@ -202,7 +260,7 @@ impl Walk<'_> {
                 } else if nested.is_file() {
                     (nested, true)
                 } else {
-                    return self.missing(line, name, &[flat, nested]);
+                    return self.missing(line, name, &[flat, nested], compiled_out);
                 }
             }
         };
@@ -218,10 +276,15 @@ impl Walk<'_> {
                 ),
             });
         }
-        self.found.push((found.0, module_path, found.1, compiled_out));
+        self.found.push((found.0, module_path, found.1, compiled_out, through));
     }
 
-    fn missing(&mut self, line: usize, name: &str, tried: &[PathBuf]) {
+    /// A module without its file: a warning, unless the build leaves it out anyway (the file of
+    /// another platform's module may well not be there).
+    fn missing(&mut self, line: usize, name: &str, tried: &[PathBuf], compiled_out: bool) {
+        if compiled_out && !self.list {
+            return;
+        }
         let tried: Vec<_> = tried.iter().map(|p| p.display().to_string()).collect();
         self.warnings.push(Warning {
             file: self.file.to_owned(),

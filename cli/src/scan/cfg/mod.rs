@@ -20,8 +20,6 @@ mod spec;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use wear_identity::cfg::Cfg;
-
 pub use decider::{Decider, FileCfg, UndecidedLog};
 pub use facts::{Facts, facts};
 pub use predicate::{Predicate, Truth};
@@ -146,42 +144,15 @@ impl BuildCfg {
     }
 }
 
-/// Attributes as the build sees them: each `cfg_attr` whose predicate holds replaced by the
-/// attributes it adds (nested ones too), the others dropped; and whether every `cfg` among them
-/// holds. The same reading as `wear_identity::site`'s, for the module walk (`#[path]` under
-/// `cfg_attr`, `mod x;` under `cfg`).
-pub fn configured(attrs: &[syn::Attribute], cfg: &dyn Cfg) -> (Vec<syn::Attribute>, bool) {
-    let mut out = Vec::with_capacity(attrs.len());
-    let mut holds = true;
-    let mut pending: Vec<syn::Attribute> = attrs.iter().rev().cloned().collect();
-    while let Some(attr) = pending.pop() {
-        if attr.path().is_ident("cfg_attr")
-            && let Ok(list) = attr
-                .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-        {
-            let mut metas = list.into_iter();
-            let Some(predicate) = metas.next() else { continue };
-            if cfg.holds(&quote::ToTokens::to_token_stream(&predicate)) {
-                let added: Vec<syn::Attribute> =
-                    metas.map(|meta| syn::Attribute { meta, ..attr.clone() }).collect();
-                pending.extend(added.into_iter().rev());
-            }
-            continue;
-        }
-        if attr.path().is_ident("cfg")
-            && let syn::Meta::List(list) = &attr.meta
-            && !cfg.holds(&list.tokens)
-        {
-            holds = false;
-        }
-        out.push(attr);
-    }
-    (out, holds)
-}
+/// Attributes as the build sees them (`cfg_attr` applied), and whether every `cfg` holds: the
+/// reading `wear_identity::site` makes, for the module walk (`#[path]` under `cfg_attr`,
+/// `mod x;` under `cfg`).
+pub use wear_identity::items::configure as configured;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wear_identity::cfg::Cfg;
 
     fn build() -> BuildCfg {
         BuildCfg::new(
