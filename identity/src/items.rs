@@ -20,7 +20,15 @@ use crate::cfg::Cfg;
 /// The item-passing `macro_rules!` wrappers of a crate, with the attributes each puts on
 /// every item (`cfg_rt` → `#[cfg(feature = "rt")]`).
 #[derive(Clone, Default)]
-pub struct Macros(HashMap<String, Vec<syn::Attribute>>);
+pub struct Macros(HashMap<String, Wrapper>);
+
+/// What a wrapper puts on every item: attribute tokens, where `$meta` (when the wrapper takes
+/// a leading `#![$meta:meta]`, as tokio's `feature!`) stands for the call's own.
+#[derive(Clone)]
+struct Wrapper {
+    attrs: Vec<TokenTree>,
+    meta: Option<String>,
+}
 
 impl std::fmt::Debug for Macros {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,8 +42,8 @@ impl Macros {
         for item in items {
             match item {
                 syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
-                    if let (Some(name), Some(attrs)) = (&m.ident, wrapper_attributes(&m.mac.tokens)) {
-                        self.0.insert(name.to_string(), attrs);
+                    if let (Some(name), Some(wrapper)) = (&m.ident, wrapper_of(&m.mac.tokens)) {
+                        self.0.insert(name.to_string(), wrapper);
                     }
                 }
                 syn::Item::Mod(m) => {
@@ -48,9 +56,17 @@ impl Macros {
         }
     }
 
-    /// The attributes the wrapper `name` adds, if it is one.
-    pub fn wrapper(&self, name: &str) -> Option<&[syn::Attribute]> {
-        self.0.get(name).map(Vec::as_slice)
+    /// The attributes the wrapper `name` adds to the items of a call whose leading inner
+    /// attribute holds `meta` (`#![unix]` gives `unix`), if it is a wrapper; `None` too for a
+    /// wrapper that takes a meta when the call gives none.
+    pub fn wrapper(&self, name: &str, meta: Option<&TokenStream>) -> Option<Vec<syn::Attribute>> {
+        let wrapper = self.0.get(name)?;
+        let tokens: TokenStream = match (&wrapper.meta, meta) {
+            (None, _) => wrapper.attrs.iter().cloned().collect(),
+            (Some(var), Some(meta)) => substitute(&wrapper.attrs, var, meta),
+            (Some(_), None) => return None,
+        };
+        syn::Attribute::parse_outer.parse2(tokens).ok()
     }
 }
 
@@ -124,10 +140,10 @@ fn expand_one<'a>(
             }
             return;
         }
-        if let Some(inner) = items_of(&m.mac.tokens) {
-            let wrapper = macros.wrapper(&name).unwrap_or_default();
+        if let Some((meta, inner)) = items_of(&m.mac.tokens) {
+            let wrapper = macros.wrapper(&name, meta.as_ref()).unwrap_or_default();
             for item in inner {
-                expand_one(Cow::Owned(item), wrapper, compiled_out, cfg, macros, out, &inside);
+                expand_one(Cow::Owned(item), &wrapper, compiled_out, cfg, macros, out, &inside);
             }
             return;
         }
@@ -189,18 +205,24 @@ pub fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
     }
 }
 
-/// The items a macro invocation's body holds, when it is nothing but items.
-fn items_of(tokens: &TokenStream) -> Option<Vec<syn::Item>> {
+/// The items a macro invocation's body holds, when it is nothing but items, after at most one
+/// leading inner attribute (tokio's `feature! { #![unix] ... }`), whose meta comes first.
+fn items_of(tokens: &TokenStream) -> Option<(Option<TokenStream>, Vec<syn::Item>)> {
     let parse = |input: syn::parse::ParseStream<'_>| {
+        let inner = input.call(syn::Attribute::parse_inner)?;
         let mut items = Vec::new();
         while !input.is_empty() {
             items.push(input.parse::<syn::Item>()?);
         }
-        Ok(items)
+        Ok((inner, items))
     };
-    let items = parse.parse2(tokens.clone()).ok()?;
+    let (inner, items) = parse.parse2(tokens.clone()).ok()?;
+    if inner.len() > 1 {
+        return None;
+    }
+    let meta = inner.first().map(|attr| attr.meta.to_token_stream());
     // A body of verbatim tokens syn could not classify is not items.
-    (!items.is_empty() && !items.iter().any(|i| matches!(i, syn::Item::Verbatim(_)))).then_some(items)
+    (!items.is_empty() && !items.iter().any(|i| matches!(i, syn::Item::Verbatim(_)))).then_some((meta, items))
 }
 
 // Input:  if #[cfg(a)] { items } else if #[cfg(b)] { items } else { items }
@@ -235,7 +257,7 @@ fn cfg_if_branches(tokens: &TokenStream, cfg: &dyn Cfg) -> Vec<(Vec<syn::Item>, 
         }
         let this = !taken && predicate.as_ref().is_none_or(|p| cfg.holds(p));
         taken |= this;
-        out.push((items_of(&body.stream()).unwrap_or_default(), this));
+        out.push((items_of(&body.stream()).map(|(_, items)| items).unwrap_or_default(), this));
         at += 1;
         if !is(at, "else") {
             return out;
@@ -245,8 +267,9 @@ fn cfg_if_branches(tokens: &TokenStream, cfg: &dyn Cfg) -> Vec<(Vec<syn::Item>, 
 }
 
 // Input:  ($($item:item)*) => { $( #[cfg(feature = "rt")] #[cfg_attr(..)] $item )* }
-// Output: the attributes before `$item`, when the macro has this one rule.
-fn wrapper_attributes(tokens: &TokenStream) -> Option<Vec<syn::Attribute>> {
+//         (#![$meta:meta] $($item:item)*) => { $( #[cfg($meta)] $item )* }
+// Output: the attribute tokens before `$item`, when the macro has this one rule.
+fn wrapper_of(tokens: &TokenStream) -> Option<Wrapper> {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     let (pattern, body) = match trees.as_slice() {
         [TokenTree::Group(p), TokenTree::Punct(eq), TokenTree::Punct(gt), TokenTree::Group(b)]
@@ -259,8 +282,33 @@ fn wrapper_attributes(tokens: &TokenStream) -> Option<Vec<syn::Attribute>> {
         ] if eq.as_char() == '=' && gt.as_char() == '>' => (p, b),
         _ => return None,
     };
-    let name = repeated(&pattern.stream())?;
-    // The pattern is `$( $name:item )*`.
+    let mut pattern: Vec<TokenTree> = pattern.stream().into_iter().collect();
+    // An optional leading `#![$meta:meta]`.
+    let meta = match pattern.as_slice() {
+        [TokenTree::Punct(hash), TokenTree::Punct(bang), TokenTree::Group(attr), ..]
+            if hash.as_char() == '#' && bang.as_char() == '!' =>
+        {
+            let inside: Vec<TokenTree> = attr.stream().into_iter().collect();
+            let [
+                TokenTree::Punct(dollar),
+                TokenTree::Ident(var),
+                TokenTree::Punct(colon),
+                TokenTree::Ident(kind),
+            ] = inside.as_slice()
+            else {
+                return None;
+            };
+            if dollar.as_char() != '$' || colon.as_char() != ':' || kind != "meta" {
+                return None;
+            }
+            let var = var.to_string();
+            pattern.drain(..3);
+            Some(var)
+        }
+        _ => None,
+    };
+    let name = repeated(&pattern.into_iter().collect())?;
+    // The rest of the pattern is `$( $name:item )*`.
     let inside: Vec<TokenTree> = name.into_iter().collect();
     let [TokenTree::Punct(dollar), TokenTree::Ident(var), TokenTree::Punct(colon), TokenTree::Ident(kind)] =
         inside.as_slice()
@@ -278,7 +326,40 @@ fn wrapper_attributes(tokens: &TokenStream) -> Option<Vec<syn::Attribute>> {
     if last != *var || d.as_char() != '$' {
         return None;
     }
-    syn::Attribute::parse_outer.parse2(emitted.into_iter().collect()).ok()
+    let wrapper = Wrapper { attrs: emitted, meta };
+    // The attributes must read as attributes once the meta is in place.
+    let check = match &wrapper.meta {
+        Some(var) => substitute(&wrapper.attrs, var, &quote::quote!(all())),
+        None => wrapper.attrs.iter().cloned().collect(),
+    };
+    syn::Attribute::parse_outer.parse2(check).ok()?;
+    Some(wrapper)
+}
+
+/// `trees` with every `$var` replaced by `meta`, at any depth.
+fn substitute(trees: &[TokenTree], var: &str, meta: &TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < trees.len() {
+        match (&trees[at], trees.get(at + 1)) {
+            (TokenTree::Punct(dollar), Some(TokenTree::Ident(name)))
+                if dollar.as_char() == '$' && name == var =>
+            {
+                out.extend(meta.clone());
+                at += 2;
+                continue;
+            }
+            (TokenTree::Group(group), _) => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                let mut replaced = proc_macro2::Group::new(group.delimiter(), substitute(&inner, var, meta));
+                replaced.set_span(group.span());
+                out.push(TokenTree::Group(replaced));
+            }
+            (tree, _) => out.push(tree.clone()),
+        }
+        at += 1;
+    }
+    out.into_iter().collect()
 }
 
 /// `X` of a stream that is exactly `$( X )*`.
@@ -339,6 +420,13 @@ mod tests {
             macro_rules! cfg_net {
                 ($($item:item)*) => { $( #[cfg(feature = "net")] $item )* }
             }
+            macro_rules! feature {
+                (#![$meta:meta] $($item:item)*) => {
+                    $( #[cfg($meta)] #[cfg_attr(docsrs, doc(cfg($meta)))] $item )*
+                }
+            }
+            feature! { #![unix] mod on_unix; }
+            feature! { #![windows] mod on_windows; }
             cfg_rt! { pub mod runtime; fn spawn() {} }
             cfg_net! { mod net; cfg_rt! { mod both; } }
             unknown! { mod plain; }
@@ -347,13 +435,15 @@ mod tests {
         };
         let mut macros = Macros::default();
         macros.learn(&file.items);
-        assert!(macros.wrapper("cfg_rt").is_some() && macros.wrapper("unknown").is_none());
+        assert!(macros.wrapper("cfg_rt", None).is_some() && macros.wrapper("unknown", None).is_none());
         let expanded = expand(&file.items, &Rt, &macros);
         let found: Vec<(String, bool)> =
             names(&expanded).into_iter().filter(|(n, _)| !n.starts_with("macro_rules")).collect();
         assert_eq!(
             found,
             [
+                ("on_unix".to_owned(), false),
+                ("on_windows".to_owned(), true),
                 ("runtime".to_owned(), false),
                 ("spawn".to_owned(), false),
                 ("net".to_owned(), true),

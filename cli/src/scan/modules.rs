@@ -62,8 +62,9 @@ pub fn module_files(root_file: &Path, crate_name: &str, warnings: &mut Vec<Warni
 /// parsed, modules whose file is missing and modules whose `#[path]` leads back to a file that
 /// declares them (rustc's "circular modules") become warnings. `macros` learns the crate's
 /// item-passing `macro_rules!` wrappers from every file read (the sites of its files need them);
-/// `not_read` gets the files of declared modules that are not read: the build leaves them out,
-/// or they cannot be read or parsed (those have a warning).
+/// `not_read` gets the files of declared modules that are not read: the build leaves them out
+/// (then the folder of their submodules too), or they cannot be read or parsed (those have a
+/// warning).
 pub fn module_files_with(
     root_file: &Path,
     crate_name: &str,
@@ -94,6 +95,8 @@ pub fn module_files_with(
         // A wrapper learnt since the call was read: its `cfg` applies now.
         let declared_out = declared_out || !wrappers_hold(&through, macros, cfg);
         if declared_out && !list {
+            // Its submodules are left out with it: the folder they would be in counts as reached.
+            not_read.push(children_dir(&file, mod_rs));
             not_read.push(file);
             continue;
         }
@@ -137,11 +140,12 @@ pub fn module_files_with(
         // `#![cfg(...)]` at the top of the file: the module is compiled or not as a whole.
         cfg.enter_file(&file, &syntax, declared_out);
         let compiled_out = declared_out || !configured(&syntax.attrs, cfg).1;
+        let dir = file.parent().map(Path::to_owned).unwrap_or_default();
+        let children_dir = children_dir(&file, mod_rs);
         if compiled_out && !list {
+            not_read.extend([file, children_dir]);
             continue;
         }
-        let dir = file.parent().map(Path::to_owned).unwrap_or_default();
-        let children_dir = if mod_rs { dir.clone() } else { dir.join(file.file_stem().unwrap_or_default()) };
         let mut walk = Walk {
             file: &file,
             dir: &dir,
@@ -149,6 +153,7 @@ pub fn module_files_with(
             inline: Vec::new(),
             chain: &chain,
             found: Vec::new(),
+            other_builds: Vec::new(),
             warnings,
             cfg,
             macros,
@@ -157,6 +162,7 @@ pub fn module_files_with(
         };
         walk.items(&syntax.items, &children_dir);
         let found = walk.found;
+        not_read.extend(walk.other_builds);
         // Reverse so that the stack pops children in source order.
         pending.extend(found.into_iter().rev().map(|(file, module_path, mod_rs, declared_out, through)| {
             Pending { file, module_path, mod_rs, chain: chain.clone(), declared_out, through }
@@ -179,9 +185,16 @@ struct Pending {
     through: Vec<String>,
 }
 
+/// Where `mod name;` in `file` looks for `name.rs`: beside a `mod.rs` (or crate root), else in
+/// the folder named after the file.
+fn children_dir(file: &Path, mod_rs: bool) -> PathBuf {
+    let dir = file.parent().map(Path::to_owned).unwrap_or_default();
+    if mod_rs { dir } else { dir.join(file.file_stem().unwrap_or_default()) }
+}
+
 /// Whether the `cfg`s the wrappers among `through` add hold.
 fn wrappers_hold(through: &[String], macros: &Macros, cfg: &dyn FileCfg) -> bool {
-    through.iter().filter_map(|name| macros.wrapper(name)).all(|attrs| configured(attrs, cfg).1)
+    through.iter().filter_map(|name| macros.wrapper(name, None)).all(|attrs| configured(&attrs, cfg).1)
 }
 
 struct Walk<'a> {
@@ -194,6 +207,8 @@ struct Walk<'a> {
     /// Declared module files: file, module path, whether it is a `mod.rs`, whether compiled
     /// out, the macro calls it was declared in.
     found: Vec<(PathBuf, String, bool, bool, Vec<String>)>,
+    /// Files `cfg_attr(.., path = "..")` names for builds other than this one.
+    other_builds: Vec<PathBuf>,
     warnings: &'a mut Vec<Warning>,
     cfg: &'a dyn FileCfg,
     macros: &'a Macros,
@@ -243,7 +258,14 @@ impl Walk<'_> {
         module_path.push_str("::");
         module_path.push_str(name);
         let line = m.ident.span().start().line;
-        let found = match path_attr(attrs) {
+        // The files a `cfg_attr(predicate, path = "...")` names under a predicate that does
+        // not hold are another build's file for this module: reached, not read.
+        let at = if self.inline.is_empty() { self.dir } else { base };
+        let chosen = path_attr(attrs);
+        for other in cfg_attr_paths(&m.attrs).into_iter().filter(|p| Some(p) != chosen.as_ref()) {
+            self.other_builds.push(at.join(other));
+        }
+        let found = match chosen {
             Some(path) => {
                 let at = if self.inline.is_empty() { self.dir } else { base };
                 let file = at.join(path);
@@ -298,6 +320,23 @@ impl Walk<'_> {
 /// path as it is when that cannot be worked out (the file is missing).
 fn canonical(file: &Path) -> PathBuf {
     std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned())
+}
+
+/// Every `path = "..."` inside the `cfg_attr`s among `attrs`, whatever their predicates.
+fn cfg_attr_paths(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
+        let Ok(list) =
+            attr.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let added: Vec<syn::Attribute> =
+            list.into_iter().skip(1).map(|meta| syn::Attribute { meta, ..attr.clone() }).collect();
+        out.extend(path_attr(&added));
+        out.extend(cfg_attr_paths(&added));
+    }
+    out
 }
 
 /// The file named by `#[path = "..."]`.

@@ -10,8 +10,9 @@ use super::Warning;
 const SHOWN: usize = 5;
 
 /// The `.rs` files under the folders of the crate roots `roots` that are not in `reached`
-/// (every file the module walk read or found compiled out), sorted. `target_dir` (and any
-/// folder named `target`) is not looked into.
+/// (every file the module walk read or found compiled out, and the folders of compiled-out
+/// modules' submodules), sorted. `target_dir` (and any folder named `target`) is not looked
+/// into.
 pub fn unreached_files(roots: &[PathBuf], reached: &BTreeSet<PathBuf>, target_dir: &Path) -> Vec<PathBuf> {
     let reached: BTreeSet<PathBuf> = reached.iter().map(|p| canonical(p)).collect();
     let target_dir = canonical(target_dir);
@@ -38,9 +39,12 @@ pub fn unreached_files(roots: &[PathBuf], reached: &BTreeSet<PathBuf>, target_di
                     {
                         pending.push(path);
                     }
-                } else if path.extension().is_some_and(|e| e == "rs") && !reached.contains(&canonical(&path))
-                {
-                    out.insert(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let file = canonical(&path);
+                    let in_left_out = reached.iter().any(|r| file.starts_with(r) && r.is_dir());
+                    if !reached.contains(&file) && !in_left_out {
+                        out.insert(path);
+                    }
                 }
             }
         }
