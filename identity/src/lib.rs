@@ -32,24 +32,3 @@ pub mod site;
 pub use args::{Limits, TrackedArgs};
 pub use owner::Owner;
 pub use serial::Serial;
-
-/// Every `.rs` file of this workspace with its text, for tests that compare two readings of
-/// real code.
-#[cfg(test)]
-pub(crate) fn workspace_sources() -> Vec<(std::path::PathBuf, String)> {
-    let mut pending = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")];
-    let mut out = Vec::new();
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).expect("a readable directory") {
-            let path = entry.expect("an entry").path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if path.is_dir() && !name.starts_with('.') && name != "target" {
-                pending.push(path);
-            } else if name.ends_with(".rs") {
-                let source = std::fs::read_to_string(&path).expect("a readable file");
-                out.push((path, source));
-            }
-        }
-    }
-    out
-}

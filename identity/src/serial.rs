@@ -371,44 +371,4 @@ mod tests {
         let src = "fn f() { x.0.1 }";
         assert_eq!(serial_of_head_and_body(&tokens(src), None), serial_of_text(src));
     }
-
-    #[test]
-    fn every_function_of_this_workspace_has_the_same_serial_as_text_or_token_trees() {
-        use syn::spanned::Spanned;
-        let mut functions = 0;
-        for (path, source) in crate::workspace_sources() {
-            let Ok(file) = syn::parse_file(&source) else { continue };
-            let mut items = Vec::new();
-            for item in &file.items {
-                match item {
-                    syn::Item::Fn(f) => items.push((f.span(), &f.attrs, &f.vis, &f.sig, &*f.block)),
-                    syn::Item::Impl(i) => {
-                        for it in &i.items {
-                            if let syn::ImplItem::Fn(f) = it {
-                                items.push((f.span(), &f.attrs, &f.vis, &f.sig, &f.block));
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            for (span, attrs, vis, sig, block) in items {
-                let text = &source[span.byte_range()];
-                // Doc comments inside a body are `#[doc]` attributes to token trees.
-                let body = &source[block.span().byte_range()];
-                if ["///", "//!", "/**", "/*!"].iter().any(|doc| body.contains(doc)) {
-                    continue;
-                }
-                let inner = attrs.iter().filter(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
-                assert_eq!(
-                    serial_of_text(text),
-                    serial_of_fn(inner, vis, sig, block),
-                    "{}: {text}",
-                    path.display()
-                );
-                functions += 1;
-            }
-        }
-        assert!(functions > 1000, "the workspace has its functions: {functions}");
-    }
 }
