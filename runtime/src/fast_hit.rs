@@ -16,7 +16,8 @@
 //! inc  qword ptr [bias + part]                   ; the thread's counter for this part
 //! ```
 //!
-//! The cold stub lives in `.text.unlikely`; it steps over the red zone (the code around may
+//! The cold stub lives after the end of the function's own section (`.subsection 1`), out of
+//! the hot path's way, and goes with the function if the linker drops it; it steps over the red zone (the code around may
 //! keep data below the stack pointer), passes the part on the stack and gets the bias back in
 //! the same place. Because the stub touches nothing the ABI lets be live, the block is
 //! `nostack`, which spares the hot path a stack adjustment too. [`hit_cold`] must not unwind: it is `extern "C"`, so a panic there would
@@ -45,7 +46,10 @@ pub(crate) fn hit(part: &'static Part) {
             "2:",
             "inc qword ptr [{bias} + {part}]",
             "4:",
-            ".pushsection .text.unlikely.wear_hit,\"ax\",@progbits",
+            // After the end of the function's own section: the linker's section GC keeps or
+            // drops the stub with the function (one `.text.unlikely` section for every stub of
+            // an object file kept every tracked function of that object alive).
+            ".subsection 1",
             "3:",
             "lea rsp, [rsp - 128]",
             "push {part}",
@@ -55,7 +59,7 @@ pub(crate) fn hit(part: &'static Part) {
             "test {bias}, {bias}",
             "jnz 2b",
             "jmp 4b",
-            ".popsection",
+            ".subsection 0",
             part = in(reg) part,
             bias = out(reg) _,
             trampoline = sym trampoline,
