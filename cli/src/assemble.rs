@@ -142,7 +142,7 @@ fn age_remarks(age: &RangeAge, shallow: bool) -> Vec<String> {
     remarks
 }
 
-/// The usage of a part's current serial. Usage recorded by wear 0.1 under the old serial of
+/// The usage of a part's current serial. Usage recorded under the old serial (`wear-serial/1`) of
 /// the same code (`wear-serial/1`, see `wear_identity::legacy`) counts too: the code did not
 /// change, only how its serial is computed.
 pub fn current_usage(usage: &Usage, part: &Part) -> Option<SerialUsage> {

@@ -1,4 +1,4 @@
-//! Usage and sign-offs recorded by wear 0.1, whose serials (`wear-serial/1`) counted a
+//! Usage and sign-offs recorded before `wear-serial/2`, whose serials (`wear-serial/1`) counted a
 //! function's outer attributes, still count for the same code after the upgrade to
 //! `wear-serial/2`: since new always (by path), since overhaul and the sign-off while the code
 //! is unchanged. A real workspace, a real git history, real `wear-snapshot/1` files and the
@@ -50,7 +50,7 @@ fn usage_and_sign_offs_of_old_serials_count_for_the_same_code() {
     fx.commit("add and changed", "Ada", "2026-01-10");
 
     let add_v1 = v1(LIB, "add");
-    // What wear 0.1 recorded for `changed` before its code changed.
+    // What wear recorded for `changed` before its code changed.
     let old_changed = LIB.replace("a * 2", "a * 3");
     let changed_v1 = v1(&old_changed, "changed");
     let scan: Value =
@@ -79,7 +79,7 @@ fn usage_and_sign_offs_of_old_serials_count_for_the_same_code() {
         "wear-logbook.toml",
         &format!(
             "[[signoff]]\npart = \"upgrade::add\"\nserial = \"{add_v1}\"\ndate = 2026-11-05T12:00:00Z\n\
-             calls = 200\nby = \"Ada\"\nnote = \"looked at it under wear 0.1\"\n"
+             calls = 200\nby = \"Ada\"\nnote = \"looked at it under wear-serial/1\"\n"
         ),
     );
     let out = fx
@@ -95,7 +95,7 @@ fn usage_and_sign_offs_of_old_serials_count_for_the_same_code() {
     assert_eq!(add["calls_since_overhaul"], 300, "500 calls, 200 of them before the sign-off: {add}");
     assert_eq!(add["signed_off_by"], "Ada");
 
-    // The code of `changed` is not the code wear 0.1 counted: only since new keeps its calls.
+    // The code of `changed` is not the code wear counted then: only since new keeps its calls.
     let changed = part(&report, "upgrade::changed");
     assert_eq!(changed["calls_since_new"], 70);
     assert_eq!(changed["calls_since_overhaul"], Value::Null, "{changed}");

@@ -1,4 +1,4 @@
-//! Serials as wear 0.1 computed them (`wear-serial/1`), for usage recorded before
+//! Serials as earlier builds of wear computed them (`wear-serial/1`), for usage recorded before
 //! `wear-serial/2` (see [`crate::serial`]): `cargo wear` computes both for every part, so
 //! calls and sign-offs recorded under a function's old serial still count for it while the
 //! function has not changed.
@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn version_1_serials_stay_what_wear_0_1_recorded() {
-        // What wear 0.1 (`wear-snapshot/1`, commit c8439fec) wrote for these two functions; usage files and
+        // What wear wrote before `wear-serial/2` (`wear-snapshot/1`, commit c8439fec) for these two functions; usage files and
         // logbooks hold such values, so they must never change.
         assert_eq!(v1("fn add(a: u32, b: u32) -> u32 { a + b }").to_string(), V1_ADD);
         assert_eq!(v1("#[inline] pub fn f() {}").to_string(), V1_INLINE);

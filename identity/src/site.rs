@@ -35,7 +35,7 @@ pub struct FnSite {
     pub lines: (usize, usize),
     /// The serial, as the macro computes it.
     pub serial: Serial,
-    /// The serial wear 0.1 gave it (`wear-serial/1`), for usage recorded then.
+    /// The serial earlier builds of wear gave it (`wear-serial/1`), for usage recorded then.
     pub legacy_serial: Serial,
     /// Whether this is a `const fn` (never instrumented).
     pub is_const: bool,

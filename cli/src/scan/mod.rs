@@ -37,7 +37,7 @@ pub struct Part {
     pub lines: (u32, u32),
     /// The fingerprint of the function's tokens.
     pub serial: Serial,
-    /// The serial wear 0.1 gave the same code (`wear-serial/1`): usage and sign-offs recorded
+    /// The serial earlier builds of wear gave the same code (`wear-serial/1`): usage and sign-offs recorded
     /// under it count for this part (see `assemble`).
     pub legacy_serial: Serial,
     /// Limits set in its attribute (or its impl's, trait's or module's).
