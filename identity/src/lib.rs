@@ -6,7 +6,7 @@
 //!
 //! - [`serial`]: the part's **serial**, a fingerprint of the function's text from its first
 //!   qualifier to its closing brace that ignores whitespace, comments and outer attributes but
-//!   changes with any real edit; [`legacy`] keeps the serials of wear 0.1 for usage recorded
+//!   changes with any real edit; [`legacy`] keeps the serials of `wear-serial/1` for usage recorded
 //!   then.
 //! - [`owner`]: what a function belongs to (free, inherent impl, trait impl, trait default,
 //!   the functions it is declared in), and how that becomes the part's path, e.g.

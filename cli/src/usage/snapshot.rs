@@ -20,7 +20,7 @@ use crate::usage::series::{Counts, PartSerial, Reading, SeriesKey};
 /// The format tag this version reads, and writes through `wear`.
 pub const FORMAT: &str = wear::snapshot::FORMAT;
 
-/// The format of wear 0.1, still read: the same fields, serials of `wear-serial/1` (the join
+/// The format before `wear-serial/2`, still read: the same fields, serials of `wear-serial/1` (the join
 /// counts them for the same code, see `assemble::current_usage`).
 pub const FORMAT_1: &str = "wear-snapshot/1";
 
