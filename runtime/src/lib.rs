@@ -63,6 +63,7 @@ mod failure;
 mod fast_hit;
 #[cfg(unix)]
 mod fork;
+mod json;
 mod lease;
 #[cfg(feature = "otel")]
 pub mod otel;

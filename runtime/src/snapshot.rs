@@ -21,12 +21,16 @@
 //! `calls` are cumulative since the process started. `failures` is present for parts tracked
 //! with `failures`; `busy_ns` and `latency_ns` for `timed` parts; `limits` when the attribute
 //! sets any. Parts are sorted by path, then file and line, so equal counts give equal files.
+//!
+//! The JSON is written by wear itself (`json`), not by serde: the structs below have no serde
+//! derives, so that `wear` adds no dependency that could change how its users' code
+//! type-checks (see `runtime/DEPENDENCIES.md`). A program that wants to read snapshots parses
+//! the JSON with the reader of its choice.
 use std::path::Path;
 use std::time::{Instant, SystemTime};
 
-use serde::{Deserialize, Serialize};
-
 use crate::counter::{Counter, shared};
+use crate::json::Pretty;
 use crate::lease::{CALL_SHARDS, TIMING_SHARDS};
 use crate::part::descriptions;
 use crate::registry::{PARTS, TIMINGS};
@@ -36,7 +40,7 @@ use crate::timing::{BUCKETS, bucket_floor};
 pub const FORMAT: &str = "wear-snapshot/1";
 
 /// Every part's counts at one moment, with the process they came from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
     /// Always [`FORMAT`].
     pub format: String,
@@ -47,14 +51,13 @@ pub struct Snapshot {
 }
 
 /// Where a snapshot's counts come from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessInfo {
     /// Service name.
     pub service: String,
     /// Program version (may be empty).
     pub version: String,
     /// Git revision of the build, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Random id of this process run: readings with the same instance are cumulative.
     pub instance: String,
@@ -69,7 +72,7 @@ pub struct ProcessInfo {
 }
 
 /// One part's counts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PartReading {
     /// The part's path, e.g. `shop::cart::Cart::add_item`.
     pub path: String,
@@ -82,22 +85,18 @@ pub struct PartReading {
     /// Calls since the process started.
     pub calls: u64,
     /// Calls that returned `Err` or unwound, when counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<u64>,
     /// Total time spent inside the part, in nanoseconds, when timed. Calls under about a
     /// microsecond are sampled (one in eight, at random, weighing eight): an unbiased estimate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub busy_ns: Option<u64>,
     /// Latency distribution, when timed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ns: Option<Latency>,
     /// Limits set in the attribute, overriding the project's policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<PartLimits>,
 }
 
 /// Latency quantiles in nanoseconds (from buckets at most 12.5% wide).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Latency {
     /// Number of calls the distribution stands for: every call of a slow part, an unbiased
     /// estimate of the calls for a fast one (see `busy_ns`); `calls` is the exact count.
@@ -115,16 +114,13 @@ pub struct Latency {
 }
 
 /// Limits given in `#[wear::tracked(...)]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PartLimits {
     /// Calls since overhaul or sign-off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls: Option<u64>,
     /// Busy time, as a duration in the largest whole unit (`"100h"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub busy: Option<String>,
     /// Calendar interval, as a duration in the largest whole unit (`"180d"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
 }
 
@@ -294,11 +290,23 @@ impl std::error::Error for WriteError {
 }
 
 impl Snapshot {
-    /// The snapshot as pretty-printed `wear-snapshot/1` JSON.
+    /// The snapshot as pretty-printed `wear-snapshot/1` JSON: fields in the order of the
+    /// structs, optional ones left out when `None`.
     pub fn to_json(&self) -> String {
-        // Serialising these plain structs cannot fail (no maps with non-string keys, no
-        // failing Serialize impls); an empty string would only be written if it did.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        let mut json = Pretty::default();
+        json.begin_object();
+        json.str_member("format", &self.format);
+        json.key("process");
+        self.process.write_json(&mut json);
+        json.key("parts");
+        json.begin_array();
+        for part in &self.parts {
+            json.element();
+            part.write_json(&mut json);
+        }
+        json.end_array();
+        json.end_object();
+        json.finish()
     }
 
     fn to_json_line(&self) -> String {
@@ -339,6 +347,72 @@ impl Snapshot {
         file.as_file().sync_all().map_err(fail_in_temporary)?;
         file.persist(path).map_err(|e| fail_in_temporary(e.error))?;
         Ok(())
+    }
+}
+
+impl ProcessInfo {
+    fn write_json(&self, json: &mut Pretty) {
+        json.begin_object();
+        json.str_member("service", &self.service);
+        json.str_member("version", &self.version);
+        if let Some(revision) = &self.revision {
+            json.str_member("revision", revision);
+        }
+        json.str_member("instance", &self.instance);
+        json.u64_member("pid", u64::from(self.pid));
+        json.str_member("started_at", &self.started_at);
+        json.str_member("taken_at", &self.taken_at);
+        json.u64_member("collect_us", self.collect_us);
+        json.end_object();
+    }
+}
+
+impl PartReading {
+    fn write_json(&self, json: &mut Pretty) {
+        json.begin_object();
+        json.str_member("path", &self.path);
+        json.str_member("file", &self.file);
+        json.key("lines");
+        json.begin_array();
+        for line in self.lines {
+            json.element();
+            json.u64(u64::from(line));
+        }
+        json.end_array();
+        json.str_member("serial", &self.serial);
+        json.u64_member("calls", self.calls);
+        if let Some(failures) = self.failures {
+            json.u64_member("failures", failures);
+        }
+        if let Some(busy) = self.busy_ns {
+            json.u64_member("busy_ns", busy);
+        }
+        if let Some(latency) = &self.latency_ns {
+            json.key("latency_ns");
+            json.begin_object();
+            json.u64_member("count", latency.count);
+            json.u64_member("mean", latency.mean);
+            json.u64_member("p50", latency.p50);
+            json.u64_member("p90", latency.p90);
+            json.u64_member("p99", latency.p99);
+            json.u64_member("max", latency.max);
+            json.end_object();
+        }
+        if let Some(limits) = &self.limits {
+            json.key("limits");
+            json.begin_object();
+            if let Some(calls) = limits.calls {
+                json.u64_member("calls", calls);
+            }
+            if let Some(busy) = &limits.busy {
+                json.str_member("busy", busy);
+            }
+            if let Some(interval) = &limits.interval {
+                json.str_member("interval", interval);
+            }
+            json.end_object();
+        }
+        json.end_object();
     }
 }
 

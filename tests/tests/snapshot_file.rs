@@ -1,7 +1,8 @@
 //! Snapshots as files: the `wear-snapshot/1` JSON round-trips, writes are atomic and leave no
 //! temporary files, bad paths give a clear error, and a real process records periodically and
 //! at exit as `WEAR_SNAPSHOT` says, without being harmed by a bad environment.
-use std::path::Path;
+mod snapshot_json;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -14,10 +15,7 @@ fn sample(ok: bool) -> Result<(), ()> {
     if ok { Ok(()) } else { Err(()) }
 }
 
-fn read(path: &Path) -> Snapshot {
-    let text = std::fs::read_to_string(path).expect("snapshot file");
-    serde_json::from_str(&text).expect("valid wear-snapshot/1")
-}
+use snapshot_json::read;
 
 #[test]
 fn json_round_trips_with_every_documented_field() {
@@ -40,7 +38,7 @@ fn json_round_trips_with_every_documented_field() {
     assert_eq!(part["limits"]["calls"], 10);
     assert_eq!(part["latency_ns"]["count"], 2);
     assert!(part["serial"].as_str().is_some_and(|s| s.len() == 16));
-    let back: Snapshot = serde_json::from_value(json).expect("parses back");
+    let back: Snapshot = snapshot_json::parse(&snapshot.to_json());
     assert_eq!(back, snapshot);
     assert!(humantime::parse_rfc3339(&snapshot.process.taken_at).is_ok());
 }
