@@ -64,6 +64,7 @@ mod fast_hit;
 #[cfg(unix)]
 mod fork;
 mod json;
+mod latency;
 mod lease;
 #[cfg(feature = "otel")]
 pub mod otel;

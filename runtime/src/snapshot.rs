@@ -31,10 +31,10 @@ use std::time::{Instant, SystemTime};
 
 use crate::counter::{Counter, shared};
 use crate::json::Pretty;
+use crate::latency::latency;
 use crate::lease::{CALL_SHARDS, TIMING_SHARDS};
 use crate::part::descriptions;
 use crate::registry::{PARTS, TIMINGS};
-use crate::timing::{BUCKETS, bucket_floor};
 
 /// The format tag of snapshots this version writes.
 pub const FORMAT: &str = "wear-snapshot/1";
@@ -149,7 +149,7 @@ pub fn snapshot() -> Snapshot {
                 calls: calls.get(index).copied().unwrap_or(0),
                 failures: about.failures(),
                 busy_ns: timing.map(|t| (t.busy_ticks as f64 * nanos_per_tick) as u64),
-                latency_ns: timing.and_then(|t| latency(&t.buckets, nanos_per_tick)),
+                latency_ns: timing.map(|t| latency(&t.buckets, nanos_per_tick)),
                 limits: limits_of(about),
             }
         })
@@ -219,29 +219,6 @@ pub(crate) fn timing_totals() -> Vec<TimingTotal> {
 pub(crate) fn index_in<T>(slice: &[T], slot: &T) -> usize {
     let size = size_of::<T>().max(1);
     (slot as *const T).addr().wrapping_sub(slice.as_ptr().addr()) / size
-}
-
-fn latency(buckets: &[u64], nanos_per_tick: f64) -> Option<Latency> {
-    let count: u64 = buckets.iter().sum();
-    if count == 0 {
-        return Some(Latency { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 });
-    }
-    let mut histogram = hdrhistogram::Histogram::<u64>::new(3).ok()?;
-    for (bucket, &n) in buckets.iter().enumerate().filter(|(_, n)| **n > 0) {
-        // Each call is taken at the middle of its bucket.
-        let lo = bucket_floor(bucket) as f64;
-        let hi = if bucket + 1 < BUCKETS { bucket_floor(bucket + 1) as f64 } else { lo };
-        let nanos = (((lo + hi) / 2.0) * nanos_per_tick).round().max(1.0) as u64;
-        histogram.record_n(nanos, n).ok()?;
-    }
-    Some(Latency {
-        count,
-        mean: histogram.mean().round() as u64,
-        p50: histogram.value_at_quantile(0.5),
-        p90: histogram.value_at_quantile(0.9),
-        p99: histogram.value_at_quantile(0.99),
-        max: histogram.max(),
-    })
 }
 
 fn limits_of(part: &crate::part::Described) -> Option<PartLimits> {
