@@ -57,6 +57,7 @@ pub mod build;
 mod call_bias;
 mod clock;
 mod counter;
+mod duration;
 pub mod export;
 mod failure;
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
@@ -74,6 +75,7 @@ mod process;
 pub mod prometheus;
 mod recorder;
 mod registry;
+mod rfc3339;
 mod say;
 mod shard;
 pub mod snapshot;

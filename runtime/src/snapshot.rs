@@ -30,11 +30,13 @@ use std::path::Path;
 use std::time::{Instant, SystemTime};
 
 use crate::counter::{Counter, shared};
+use crate::duration::duration_text;
 use crate::json::Pretty;
 use crate::latency::latency;
 use crate::lease::{CALL_SHARDS, TIMING_SHARDS};
 use crate::part::descriptions;
 use crate::registry::{PARTS, TIMINGS};
+use crate::rfc3339::rfc3339_millis;
 
 /// The format tag of snapshots this version writes.
 pub const FORMAT: &str = "wear-snapshot/1";
@@ -165,8 +167,8 @@ pub fn snapshot() -> Snapshot {
             revision: service.revision,
             instance: crate::process::instance(),
             pid: std::process::id(),
-            started_at: rfc3339(crate::process::started_at()),
-            taken_at: rfc3339(taken),
+            started_at: rfc3339_millis(crate::process::started_at()),
+            taken_at: rfc3339_millis(taken),
             collect_us: u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX),
         },
         parts,
@@ -229,21 +231,6 @@ fn limits_of(part: &crate::part::Described) -> Option<PartLimits> {
         interval: duration(part.interval_secs),
     };
     (limits != PartLimits::default()).then_some(limits)
-}
-
-/// A whole number of the largest unit that divides it: `"180d"`, `"36h"`, `"90s"` (humantime
-/// reads them back).
-fn duration_text(secs: u64) -> String {
-    match secs {
-        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
-        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
-}
-
-fn rfc3339(time: SystemTime) -> String {
-    humantime::format_rfc3339_millis(time).to_string()
 }
 
 /// Why a snapshot file could not be written.

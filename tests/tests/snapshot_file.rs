@@ -117,19 +117,27 @@ fn a_process_writes_periodically() {
 
 #[test]
 fn a_bad_interval_is_reported_and_the_program_is_unharmed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("usage.json");
-    let out = probe()
-        .args(["5"])
-        .env("WEAR_SNAPSHOT", &path)
-        .env("WEAR_SNAPSHOT_INTERVAL", "every so often")
-        .output()
-        .expect("probe runs");
-    assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "310", "the program's own output is unchanged");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("ignoring WEAR_SNAPSHOT_INTERVAL") && stderr.contains("30s"), "{stderr}");
-    assert_eq!(read(&path).parts.iter().find(|p| p.path == "wear_probe::work").map(|p| p.calls), Some(5));
+    // The second one made humantime 2.4 (wear's duration parser before) panic in
+    // `Duration::new`, inside the instrumented program.
+    for interval in ["every so often", "18446744073709551615s 1000000000ns"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("usage.json");
+        let out = probe()
+            .args(["5"])
+            .env("WEAR_SNAPSHOT", &path)
+            .env("WEAR_SNAPSHOT_INTERVAL", interval)
+            .output()
+            .expect("probe runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{interval}: {stderr}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "310",
+            "the program's own output is unchanged"
+        );
+        assert!(stderr.contains("ignoring WEAR_SNAPSHOT_INTERVAL") && stderr.contains("30s"), "{stderr}");
+        assert_eq!(read(&path).parts.iter().find(|p| p.path == "wear_probe::work").map(|p| p.calls), Some(5));
+    }
 }
 
 #[test]
