@@ -53,6 +53,7 @@
 //! With the `off` feature, `#[wear::tracked]` emits every function exactly as written.
 #![deny(missing_docs)]
 
+mod atomic_file;
 pub mod build;
 mod call_bias;
 mod clock;

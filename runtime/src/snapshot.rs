@@ -242,7 +242,6 @@ pub struct WriteError {
 
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // `write_to` has already taken tempfile's temporary file name out of the source.
         write!(f, "cannot write wear snapshot to {}: {}", self.path.display(), self.source)
     }
 }
@@ -284,7 +283,6 @@ impl Snapshot {
     /// that exists and is a device or a pipe (`/dev/stdout`, `/dev/full`) is written into
     /// directly, never replaced; a folder is an error.
     pub fn write_to(&self, path: &Path) -> Result<(), WriteError> {
-        use std::io::Write;
         let fail = |source| WriteError { path: path.to_owned(), source };
         if let Ok(meta) = std::fs::metadata(path)
             && !meta.is_file()
@@ -298,19 +296,7 @@ impl Snapshot {
             }
             return write_into(path, &self.to_json_line()).map_err(fail);
         }
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        // `tempfile`'s errors name the temporary file: see `without_temporary_name`.
-        let fail_in_temporary = |e| fail(without_temporary_name(e));
-        // Dropping the temporary file on an error deletes it: nothing is left half-written.
-        let mut file =
-            tempfile::Builder::new().prefix(".wear-snapshot").tempfile_in(dir).map_err(fail_in_temporary)?;
-        file.write_all(self.to_json_line().as_bytes()).map_err(fail_in_temporary)?;
-        file.as_file().sync_all().map_err(fail_in_temporary)?;
-        file.persist(path).map_err(|e| fail_in_temporary(e.error))?;
-        Ok(())
+        crate::atomic_file::replace(path, self.to_json_line().as_bytes()).map_err(fail)
     }
 }
 
@@ -402,15 +388,4 @@ fn write_into(path: &Path, text: &str) -> std::io::Result<()> {
         e
     })?;
     file.write_all(text.as_bytes())
-}
-
-/// `tempfile` appends (to some errors) ` at path "<dir>/.wear-snapshotXXXXXX"` to its errors: a name that
-/// differs on every attempt and that the user never sees on disk. Without it, a recorder
-/// failing every interval reports the same error once (see `recorder::Reporter`).
-fn without_temporary_name(error: std::io::Error) -> std::io::Error {
-    let text = error.to_string();
-    match text.split_once(" at path ") {
-        Some((what, _)) => std::io::Error::new(error.kind(), what.to_owned()),
-        None => error,
-    }
 }
