@@ -78,7 +78,6 @@ fn part(value: &Value) -> PartReading {
         }),
         limits: part.get("limits").map(|limits| {
             let limits = object(limits, "limits", &[], &["calls", "busy", "interval"]);
-            assert!(!limits.is_empty(), "limits is written only when the attribute sets one: {value}");
             PartLimits {
                 calls: limits.get("calls").map(number),
                 busy: limits.get("busy").map(string),
