@@ -6,15 +6,18 @@
 //! the parser panics or when a cheap invariant fails: a refusal names the file (or backend) and
 //! a line that exists; an accepted document read again in another layout, or written afresh
 //! from what was read, reads the same; a serial does not move when whitespace and comments are
-//! put between the tokens of a source file.
+//! put between the tokens of a source file. One check goes the other way: `snapshot_writer`
+//! builds a snapshot from the bytes and checks that what the runtime writes reads back.
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use proc_macro2::{TokenStream, TokenTree};
 use serde_json::{Value, json};
+use wear::snapshot::{Latency, PartLimits, PartReading, ProcessInfo, Snapshot};
 use wear_cli::Error;
 use wear_cli::policy::{Logbook, append_signoff, parse_policy_text};
 use wear_cli::usage::prometheus::response;
-use wear_cli::usage::{Reading, otlp, snapshot};
+use wear_cli::usage::{Counts, PartSerial, Reading, SeriesKey, otlp, snapshot};
 use wear_identity::args::Limits;
 use wear_identity::serial::serial_of_source;
 use wear_identity::site::{FnSite, sites_in_source};
@@ -30,6 +33,7 @@ pub type Check = fn(&[u8]);
 /// Every check by the name of its fuzz target (and corpus folder).
 pub const TARGETS: &[(&str, Check)] = &[
     ("snapshot", snapshot),
+    ("snapshot_writer", snapshot_writer),
     ("otlp", otlp),
     ("prometheus", prometheus),
     ("policy", policy),
@@ -117,6 +121,204 @@ pub fn snapshot(data: &[u8]) {
         Ok(&reading),
         "a snapshot written afresh reads differently"
     );
+}
+
+/// The bytes read as the values of a snapshot: each value takes what it needs from the front,
+/// and an input that runs out reads as zeros and empty strings, so every input is a snapshot.
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn byte(&mut self) -> u8 {
+        let Some((&first, rest)) = self.0.split_first() else { return 0 };
+        self.0 = rest;
+        first
+    }
+
+    fn flag(&mut self) -> bool {
+        self.byte() & 1 == 1
+    }
+
+    fn u64(&mut self) -> u64 {
+        match self.byte() % 8 {
+            0 => 0,
+            1 => u64::MAX,
+            2 => i64::MAX as u64,
+            3 => i64::MAX as u64 + 1,
+            4 | 5 => u64::from(self.byte()),
+            _ => u64::from_le_bytes(std::array::from_fn(|_| self.byte())),
+        }
+    }
+
+    fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(std::array::from_fn(|_| self.byte()))
+    }
+
+    fn option<T>(&mut self, value: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        self.flag().then(|| value(self))
+    }
+
+    /// Up to 31 characters: a byte below 0x80 is that ASCII character (control characters,
+    /// quotes and backslashes included); above, the next three bytes pick any code point.
+    fn text(&mut self) -> String {
+        let len = self.byte() % 32;
+        (0..len)
+            .map(|_| match self.byte() {
+                ascii @ 0..=0x7f => char::from(ascii),
+                _ => {
+                    let code = u32::from_le_bytes([self.byte(), self.byte(), self.byte(), 0]) % 0x11_0000;
+                    char::from_u32(code).unwrap_or('\u{fffd}')
+                }
+            })
+            .collect()
+    }
+
+    /// An instant as the runtime writes it, or (now and then) any text.
+    fn instant(&mut self) -> String {
+        if self.byte().is_multiple_of(8) {
+            return self.text();
+        }
+        // Up to 9999-12-30T22:00:00Z, the last instant jiff reads.
+        let ms = self.u64() % 253_402_207_200_001;
+        let time = jiff::Timestamp::from_millisecond(ms as i64).expect("within jiff's range");
+        time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    }
+
+    fn snapshot(&mut self) -> Snapshot {
+        let format = if self.byte().is_multiple_of(8) { self.text() } else { snapshot::FORMAT.to_owned() };
+        let process = ProcessInfo {
+            service: self.text(),
+            version: self.text(),
+            revision: self.option(Self::text),
+            instance: self.text(),
+            pid: self.u32(),
+            started_at: self.instant(),
+            taken_at: self.instant(),
+            collect_us: self.u64(),
+        };
+        let parts = (0..self.byte() % 8).map(|_| self.part()).collect();
+        Snapshot { format, process, parts }
+    }
+
+    fn part(&mut self) -> PartReading {
+        PartReading {
+            path: self.text(),
+            file: self.text(),
+            lines: [self.u32(), self.u32()],
+            // A few serials, so that parts share one now and then.
+            serial: format!("{:016x}", self.byte() % 4),
+            calls: self.u64(),
+            failures: self.option(Self::u64),
+            busy_ns: self.option(Self::u64),
+            latency_ns: self.option(|b| Latency {
+                count: b.u64(),
+                mean: b.u64(),
+                p50: b.u64(),
+                p90: b.u64(),
+                p99: b.u64(),
+                max: b.u64(),
+            }),
+            limits: self.option(|b| PartLimits {
+                calls: b.option(Self::u64),
+                busy: b.option(Self::text),
+                interval: b.option(Self::text),
+            }),
+        }
+    }
+}
+
+/// The JSON value a snapshot stands for, built field by field.
+fn value_of(s: &Snapshot) -> Value {
+    let p = &s.process;
+    let mut process = json!({
+        "service": p.service, "version": p.version, "instance": p.instance, "pid": p.pid,
+        "started_at": p.started_at, "taken_at": p.taken_at, "collect_us": p.collect_us,
+    });
+    if let Some(revision) = &p.revision {
+        process["revision"] = json!(revision);
+    }
+    let parts: Vec<Value> = s
+        .parts
+        .iter()
+        .map(|part| {
+            let mut entry = json!({
+                "path": part.path, "file": part.file, "lines": part.lines, "serial": part.serial,
+                "calls": part.calls,
+            });
+            if let Some(failures) = part.failures {
+                entry["failures"] = json!(failures);
+            }
+            if let Some(busy) = part.busy_ns {
+                entry["busy_ns"] = json!(busy);
+            }
+            if let Some(l) = part.latency_ns {
+                entry["latency_ns"] =
+                    json!({"count": l.count, "mean": l.mean, "p50": l.p50, "p90": l.p90, "p99": l.p99, "max": l.max});
+            }
+            if let Some(limits) = &part.limits {
+                let mut out = json!({});
+                if let Some(calls) = limits.calls {
+                    out["calls"] = json!(calls);
+                }
+                if let Some(busy) = &limits.busy {
+                    out["busy"] = json!(busy);
+                }
+                if let Some(interval) = &limits.interval {
+                    out["interval"] = json!(interval);
+                }
+                entry["limits"] = out;
+            }
+            entry
+        })
+        .collect();
+    json!({"format": s.format, "process": process, "parts": parts})
+}
+
+/// What `cargo wear` must read from a snapshot, or `None` when one of its rules refuses it.
+fn reading_of(s: &Snapshot) -> Option<Reading> {
+    let instant = |text: &str| text.parse::<jiff::Timestamp>().ok().map(|t| t.as_millisecond());
+    let started = instant(&s.process.started_at)?;
+    let taken = instant(&s.process.taken_at)?;
+    let fits = |n: Option<u64>| n.is_none_or(|n| n <= i64::MAX as u64);
+    let readable = s.format == snapshot::FORMAT
+        && !s.process.instance.trim().is_empty()
+        && taken >= started
+        && s.parts
+            .iter()
+            .all(|p| !p.path.trim().is_empty() && fits(Some(p.calls)) && fits(p.failures) && fits(p.busy_ns));
+    if !readable {
+        return None;
+    }
+    let mut parts: BTreeMap<PartSerial, Counts> = BTreeMap::new();
+    for p in &s.parts {
+        let counts = Counts { calls: p.calls, failures: p.failures, busy_ns: p.busy_ns };
+        parts.entry(PartSerial { path: p.path.clone(), serial: p.serial.clone() }).or_default().add(&counts);
+    }
+    Some(Reading {
+        series: SeriesKey { instance: s.process.instance.clone(), started_ms: started },
+        service: s.process.service.clone(),
+        taken_ms: taken,
+        source: Path::new(FILE).to_owned(),
+        parts,
+    })
+}
+
+/// The runtime's snapshot writer (`wear::snapshot::Snapshot::to_json`) on a snapshot made of the
+/// bytes: serde_json reads back the value of every field, and `cargo wear` reads the snapshot
+/// (or refuses it, naming the file, exactly when one of its rules is broken).
+pub fn snapshot_writer(data: &[u8]) {
+    let written = Bytes(data).snapshot();
+    let json = written.to_json();
+    let value: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"));
+    assert_eq!(value, value_of(&written), "the JSON does not hold the snapshot's values: {json}");
+    let path = Path::new(FILE);
+    match (snapshot::parse(path, json.as_bytes()), reading_of(&written)) {
+        (Ok(reading), Some(expected)) => {
+            assert_eq!(reading, expected, "cargo wear read something else: {json}")
+        }
+        (Err(e), None) => names_file(&e, json.as_bytes()),
+        (Ok(_), None) => panic!("cargo wear read a snapshot it must refuse: {json}"),
+        (Err(e), Some(_)) => panic!("cargo wear refused a good snapshot: {e}\n{json}"),
+    }
 }
 
 /// An OTLP JSON file (one `ExportMetricsServiceRequest` per line).

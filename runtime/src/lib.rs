@@ -53,16 +53,20 @@
 //! With the `off` feature, `#[wear::tracked]` emits every function exactly as written.
 #![deny(missing_docs)]
 
+mod atomic_file;
 pub mod build;
 mod call_bias;
 mod clock;
 mod counter;
+mod duration;
 pub mod export;
 mod failure;
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 mod fast_hit;
 #[cfg(unix)]
 mod fork;
+mod json;
+mod latency;
 mod lease;
 #[cfg(feature = "otel")]
 pub mod otel;
@@ -72,6 +76,7 @@ mod process;
 pub mod prometheus;
 mod recorder;
 mod registry;
+mod rfc3339;
 mod say;
 mod shard;
 pub mod snapshot;

@@ -221,7 +221,7 @@ impl Reporter {
 }
 
 fn parse_interval(text: &str) -> Result<Duration, String> {
-    let interval = humantime::parse_duration(text.trim()).map_err(|e| e.to_string())?;
+    let interval = crate::duration::parse_duration(text.trim())?;
     if interval < Duration::from_millis(10) {
         return Err("the interval must be at least 10ms".to_owned());
     }

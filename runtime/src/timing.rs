@@ -3,8 +3,8 @@
 //!
 //! A timed call adds its duration to the part's busy time and one to a latency bucket, both in
 //! the thread's timing block (see `shard`). Buckets are log-linear with 8 sub-buckets per
-//! power of two (at most 12.5% wide); at snapshot time they are scaled to nanoseconds and
-//! merged into an `hdrhistogram::Histogram` for quantiles.
+//! power of two (at most 12.5% wide); at snapshot time they are scaled to nanoseconds and read
+//! for quantiles (`latency`).
 //!
 //! Reading the clock twice costs about 18 ns here, far more than a short call itself. So each
 //! thread times every call of a part while the part's last timed call took at least

@@ -7,13 +7,14 @@
 //!
 //! So the parent's and the children's snapshots add up to exactly the calls each process made.
 mod otel_receiver;
+mod snapshot_json;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use otel_receiver::{Behaviour, Receiver};
+use snapshot_json::read;
 use wear::Snapshot;
 
 const FORKS: u64 = 100;
@@ -36,11 +37,6 @@ fn calls(snapshot: &Snapshot, part: &str) -> u64 {
 fn failures(snapshot: &Snapshot, part: &str) -> Option<u64> {
     let path = format!("wear_fork_probe::{part}");
     snapshot.parts.iter().find(|p| p.path == path).and_then(|p| p.failures)
-}
-
-fn read(path: &Path) -> Snapshot {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("a wear-snapshot/1 file")
 }
 
 fn run(env: &[(&str, &str)], otlp: bool) -> Outcome {

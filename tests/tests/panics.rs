@@ -3,6 +3,8 @@
 //! `failures` parts), the busy time is recorded (for `timed` parts), the panic reaches the
 //! caller with the same payload, message and source location as without wear, and wear's
 //! state is not poisoned: later calls, snapshots and recorders work as before.
+mod snapshot_json;
+
 use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -198,8 +200,7 @@ fn uncaught_panics_end_their_threads_and_nothing_else() {
     // The recorder thread was not disturbed: its final snapshot has the counts.
     assert_eq!(recorder.last_error(), None);
     drop(recorder);
-    let written: wear::Snapshot =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("snapshot")).expect("a snapshot");
+    let written = snapshot_json::read(&path);
     let reading = written.parts.iter().find(|p| p.path == "panics::ends_its_thread").expect("listed");
     assert_eq!((reading.calls, reading.failures), (20, Some(10)));
     // New threads lease blocks and count as before.

@@ -1,7 +1,8 @@
 //! Snapshots as files: the `wear-snapshot/1` JSON round-trips, writes are atomic and leave no
 //! temporary files, bad paths give a clear error, and a real process records periodically and
 //! at exit as `WEAR_SNAPSHOT` says, without being harmed by a bad environment.
-use std::path::Path;
+mod snapshot_json;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -14,10 +15,7 @@ fn sample(ok: bool) -> Result<(), ()> {
     if ok { Ok(()) } else { Err(()) }
 }
 
-fn read(path: &Path) -> Snapshot {
-    let text = std::fs::read_to_string(path).expect("snapshot file");
-    serde_json::from_str(&text).expect("valid wear-snapshot/1")
-}
+use snapshot_json::read;
 
 #[test]
 fn json_round_trips_with_every_documented_field() {
@@ -40,7 +38,7 @@ fn json_round_trips_with_every_documented_field() {
     assert_eq!(part["limits"]["calls"], 10);
     assert_eq!(part["latency_ns"]["count"], 2);
     assert!(part["serial"].as_str().is_some_and(|s| s.len() == 16));
-    let back: Snapshot = serde_json::from_value(json).expect("parses back");
+    let back: Snapshot = snapshot_json::parse(&snapshot.to_json());
     assert_eq!(back, snapshot);
     assert!(humantime::parse_rfc3339(&snapshot.process.taken_at).is_ok());
 }
@@ -119,19 +117,27 @@ fn a_process_writes_periodically() {
 
 #[test]
 fn a_bad_interval_is_reported_and_the_program_is_unharmed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("usage.json");
-    let out = probe()
-        .args(["5"])
-        .env("WEAR_SNAPSHOT", &path)
-        .env("WEAR_SNAPSHOT_INTERVAL", "every so often")
-        .output()
-        .expect("probe runs");
-    assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "310", "the program's own output is unchanged");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("ignoring WEAR_SNAPSHOT_INTERVAL") && stderr.contains("30s"), "{stderr}");
-    assert_eq!(read(&path).parts.iter().find(|p| p.path == "wear_probe::work").map(|p| p.calls), Some(5));
+    // The second one made humantime 2.4 (wear's duration parser before) panic in
+    // `Duration::new`, inside the instrumented program.
+    for interval in ["every so often", "18446744073709551615s 1000000000ns"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("usage.json");
+        let out = probe()
+            .args(["5"])
+            .env("WEAR_SNAPSHOT", &path)
+            .env("WEAR_SNAPSHOT_INTERVAL", interval)
+            .output()
+            .expect("probe runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{interval}: {stderr}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "310",
+            "the program's own output is unchanged"
+        );
+        assert!(stderr.contains("ignoring WEAR_SNAPSHOT_INTERVAL") && stderr.contains("30s"), "{stderr}");
+        assert_eq!(read(&path).parts.iter().find(|p| p.path == "wear_probe::work").map(|p| p.calls), Some(5));
+    }
 }
 
 #[test]
