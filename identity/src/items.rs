@@ -205,6 +205,27 @@ pub fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
     }
 }
 
+/// The attributes of the expressions that can hold a block with items in it (a `cfg` on one
+/// leaves out what it holds).
+pub fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
+    match expr {
+        syn::Expr::Async(e) => &e.attrs,
+        syn::Expr::Block(e) => &e.attrs,
+        syn::Expr::Closure(e) => &e.attrs,
+        syn::Expr::Const(e) => &e.attrs,
+        syn::Expr::ForLoop(e) => &e.attrs,
+        syn::Expr::If(e) => &e.attrs,
+        syn::Expr::Loop(e) => &e.attrs,
+        syn::Expr::Match(e) => &e.attrs,
+        syn::Expr::TryBlock(e) => &e.attrs,
+        syn::Expr::Unsafe(e) => &e.attrs,
+        syn::Expr::While(e) => &e.attrs,
+        syn::Expr::Call(e) => &e.attrs,
+        syn::Expr::MethodCall(e) => &e.attrs,
+        _ => &[],
+    }
+}
+
 /// The items a macro invocation's body holds, when it is nothing but items, after at most one
 /// leading inner attribute (tokio's `feature! { #![unix] ... }`), whose meta comes first.
 fn items_of(tokens: &TokenStream) -> Option<(Option<TokenStream>, Vec<syn::Item>)> {

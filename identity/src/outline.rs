@@ -12,7 +12,8 @@
 //!
 //! It finds the functions [`crate::site`] finds with syn (a test checks it on every file of
 //! this workspace): items at the top of the file, in inline modules, in impl and trait bodies,
-//! in function bodies at any depth (blocks, closures), and inside item-level macro
+//! in function bodies at any depth (blocks, closures), in `const` and `static` initialisers,
+//! and inside item-level macro
 //! invocations (`cfg_rt! { ... }`). `macro_rules!` bodies are not read. Where it cannot read
 //! a header, the functions under it are [`Owner::Free`], the same honest fallback the macro
 //! has always had.
@@ -114,8 +115,11 @@ impl Scan<'_> {
             let items = matches!(top, Frame::Module | Frame::Body(_) | Frame::Code);
             match token.kind {
                 Kind::Punct(b'{') => {
+                    // At module level, a block not opened by an item keyword holds an
+                    // initialiser (`const _: () = { fn f() {} };`), a struct's fields or an
+                    // extern block: walked for functions, of which only initialisers have any.
                     let frame = opens.take().unwrap_or(match top {
-                        Frame::Body(_) | Frame::Code => Frame::Code,
+                        Frame::Module | Frame::Body(_) | Frame::Code => Frame::Code,
                         _ => Frame::Skip,
                     });
                     stack.push(frame);

@@ -12,7 +12,7 @@ use syn::visit::Visit;
 
 use crate::args::{TrackedArgs, args_of_attr, is_tracked_attr};
 use crate::cfg::{Cfg, Everything};
-use crate::items::{Macros, configure, expand};
+use crate::items::{Macros, configure, expand, expr_attrs};
 use crate::legacy::serial_v1_of_fn;
 use crate::owner::{Owner, around_module};
 use crate::render::unraw;
@@ -178,6 +178,10 @@ impl Walker<'_> {
                         }
                     }
                 }
+                // Functions declared in an initialiser's blocks (`const _: () = { fn f() {} };`)
+                // are named where the item is, as `module_path!()` names them.
+                syn::Item::Const(c) => self.nested_in(|nested| nested.visit_expr(&c.expr)),
+                syn::Item::Static(st) => self.nested_in(|nested| nested.visit_expr(&st.expr)),
                 syn::Item::Mod(m) => {
                     if let Some((_, content)) = &m.content {
                         let inherited = container(attrs, outer);
@@ -242,14 +246,19 @@ impl Walker<'_> {
         // Functions declared in this one's body: never tracked by its attribute (the macro
         // does not look inside a body), named under its path.
         self.within.push((owner, name));
+        self.nested_in(|nested| nested.visit_block(f.block));
+        self.within.pop();
+    }
+
+    /// Walks the items `visit` finds in a body or an initialiser.
+    fn nested_in<'a>(&mut self, visit: impl FnOnce(&mut Nested<'a, '_>)) {
         let mut nested = Nested { found: Vec::new(), cfg: self.cfg, compiled_out: false };
-        nested.visit_block(f.block);
+        visit(&mut nested);
         for (item, compiled_out) in nested.found {
             let was = self.enter(!compiled_out);
             self.items(std::slice::from_ref(item), &None);
             self.compiled_out = was;
         }
-        self.within.pop();
     }
 }
 
@@ -287,26 +296,6 @@ impl Nested<'_, '_> {
             self.compiled_out = !configure(attrs, self.cfg).1;
         }
         was
-    }
-}
-
-/// The attributes of the expressions that can carry a block with items in it.
-fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
-    match expr {
-        syn::Expr::Async(e) => &e.attrs,
-        syn::Expr::Block(e) => &e.attrs,
-        syn::Expr::Closure(e) => &e.attrs,
-        syn::Expr::Const(e) => &e.attrs,
-        syn::Expr::ForLoop(e) => &e.attrs,
-        syn::Expr::If(e) => &e.attrs,
-        syn::Expr::Loop(e) => &e.attrs,
-        syn::Expr::Match(e) => &e.attrs,
-        syn::Expr::TryBlock(e) => &e.attrs,
-        syn::Expr::Unsafe(e) => &e.attrs,
-        syn::Expr::While(e) => &e.attrs,
-        syn::Expr::Call(e) => &e.attrs,
-        syn::Expr::MethodCall(e) => &e.attrs,
-        _ => &[],
     }
 }
 

@@ -16,6 +16,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use wear_identity::Owner;
 use wear_identity::args::{args_of_attr, is_tracked_attr};
+use wear_identity::items::{expr_attrs, item_attrs};
 use wear_identity::owner::around_module;
 use wear_identity::render::unraw;
 use wear_identity::site::is_test_attr;
@@ -488,46 +489,6 @@ impl<'ast> Visit<'ast> for Walker {
         let saved = self.enter(expr_attrs(expr), true);
         visit::visit_expr(self, expr);
         self.restore(saved);
-    }
-}
-
-fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
-    match item {
-        syn::Item::Const(i) => &i.attrs,
-        syn::Item::Enum(i) => &i.attrs,
-        syn::Item::ExternCrate(i) => &i.attrs,
-        syn::Item::Fn(i) => &i.attrs,
-        syn::Item::ForeignMod(i) => &i.attrs,
-        syn::Item::Impl(i) => &i.attrs,
-        syn::Item::Macro(i) => &i.attrs,
-        syn::Item::Mod(i) => &i.attrs,
-        syn::Item::Static(i) => &i.attrs,
-        syn::Item::Struct(i) => &i.attrs,
-        syn::Item::Trait(i) => &i.attrs,
-        syn::Item::TraitAlias(i) => &i.attrs,
-        syn::Item::Type(i) => &i.attrs,
-        syn::Item::Union(i) => &i.attrs,
-        syn::Item::Use(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
-/// The attributes of the expressions that can hold a nested function in a block of their own;
-/// `#[cfg(test)]` on one of them makes what is inside test-only.
-fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
-    match expr {
-        syn::Expr::Async(e) => &e.attrs,
-        syn::Expr::Block(e) => &e.attrs,
-        syn::Expr::Closure(e) => &e.attrs,
-        syn::Expr::Const(e) => &e.attrs,
-        syn::Expr::ForLoop(e) => &e.attrs,
-        syn::Expr::If(e) => &e.attrs,
-        syn::Expr::Loop(e) => &e.attrs,
-        syn::Expr::Match(e) => &e.attrs,
-        syn::Expr::TryBlock(e) => &e.attrs,
-        syn::Expr::Unsafe(e) => &e.attrs,
-        syn::Expr::While(e) => &e.attrs,
-        _ => &[],
     }
 }
 

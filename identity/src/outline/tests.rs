@@ -64,7 +64,7 @@ fn last() {}
 
 #[test]
 fn every_shape_reads_as_syn_reads_it() {
-    assert_eq!(compare(TRICKY), Ok(27));
+    assert_eq!(compare(TRICKY), Ok(29));
     let outline = Outline::of_source(TRICKY);
     let find = |name: &str| {
         outline.functions().iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{name} found"))
@@ -82,6 +82,7 @@ fn every_shape_reads_as_syn_reads_it() {
     assert_eq!(find("helper").within, [(find("read").owner.clone(), "read".into())]);
     assert_eq!(find("in_wrapper").owner, Owner::Inherent { self_ty: "Wrapped".into(), in_module: true });
     assert!(outline.functions().iter().all(|f| f.name != "made" && f.name != "declared" && f.name != "req"));
+    assert!(find("hidden").within.is_empty() && find("inner").within.is_empty(), "a const initialiser");
     assert_eq!(&TRICKY[find("method").text.clone()], "pub(in crate::inner) fn method() { fn deepest() {} }");
 }
 
