@@ -61,18 +61,29 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def run(cmd, cwd, env=None, timeout=3600, check=True):
-    """Runs a command; returns (exit code, stdout + stderr, seconds)."""
+def run(cmd, cwd, env=None, timeout=3600, check=True, merge=True):
+    """Runs a command; returns (exit code, output, seconds).
+
+    The output is stdout and stderr together, or stdout alone when `merge` is false (for
+    output that is parsed; stderr then goes to this script's stderr, where warnings show)."""
     start = time.monotonic()
     full_env = dict(os.environ)
     full_env.update(env or {})
     proc = subprocess.run(
-        cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout
+        cmd,
+        cwd=cwd,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge else subprocess.PIPE,
+        timeout=timeout,
     )
     seconds = time.monotonic() - start
     out = proc.stdout.decode("utf-8", "replace")
+    err = "" if merge else proc.stderr.decode("utf-8", "replace")
+    if err:
+        print(err, end="", file=sys.stderr, flush=True)
     if check and proc.returncode != 0:
-        tail = "\n".join(out.splitlines()[-40:])
+        tail = "\n".join((out + err).splitlines()[-40:])
         raise SuiteError(f"`{' '.join(map(str, cmd))}` in {cwd} failed ({proc.returncode}):\n{tail}")
     return proc.returncode, out, seconds
 
@@ -150,7 +161,7 @@ def totals(results):
 
 
 def lib_root(dir):
-    _, out, _ = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], dir)
+    _, out, _ = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], dir, merge=False)
     package = json.loads(out)["packages"][0]
     for target in package["targets"]:
         if "lib" in target["kind"] or "rlib" in target["kind"]:
@@ -168,7 +179,7 @@ def count_attributes(dir):
 def cargo_wear():
     """The workspace's own cargo-wear, built once."""
     run(["cargo", "build", "--quiet", "--locked", "-p", "cargo-wear"], REPO)
-    _, out, _ = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], REPO)
+    _, out, _ = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], REPO, merge=False)
     binary = Path(json.loads(out)["target_directory"]) / "debug" / "cargo-wear"
     if not binary.exists():
         raise SuiteError(f"{binary} was not built")
@@ -232,7 +243,13 @@ def check_crate(krate, work, cache, wear_bin):
     registered = {
         part_key(p["path"], p["serial"], p["file"], p["lines"]) for p in json.loads(snapshot.read_text())["parts"]
     }
-    _, out, _ = run([str(wear_bin), "wear", "scan", "--format", "json", *features, *TEST_BUILD_CFG], tracked)
+    # With the build's target folder, where the scan reads what build scripts set.
+    _, out, _ = run(
+        [str(wear_bin), "wear", "scan", "--format", "json", *features, *TEST_BUILD_CFG],
+        tracked,
+        tracked_env,
+        merge=False,
+    )
     scanned = {part_key(p["path"], p["serial"], p["file"], p["lines"]) for p in json.loads(out)}
     matched = registered & scanned
     row["parts_runtime"], row["parts_scan"], row["parts_matched"] = len(registered), len(scanned), len(matched)
