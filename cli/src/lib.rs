@@ -18,6 +18,7 @@ pub mod error;
 pub mod heatmap;
 pub mod map;
 pub mod policy;
+pub(crate) mod present;
 pub mod report;
 pub mod run;
 pub mod safe_text;

@@ -10,9 +10,10 @@ use super::quadrant::{Point, Quadrant, Split};
 use super::{MapOptions, PLOT_ROWS};
 use crate::due::DueList;
 use crate::heatmap::MIN_WIDTH;
-use crate::heatmap::layout::{fit, label, wrap_words};
-use crate::heatmap::paint::{GREY, Palette, push_styled};
-use crate::report::{count, module_path, one_line};
+use crate::present::names::{label, module_path};
+use crate::present::paint::{GREY, Palette, push_styled};
+use crate::present::text::{fit, one_line, wrap_words};
+use crate::present::words::{count, parts_text};
 use crate::time::format_date;
 
 /// The name of the bottom row.
@@ -193,8 +194,4 @@ fn push_missing(out: &mut String, missing: usize, width: usize) {
             out.push('\n');
         }
     }
-}
-
-fn parts_text(n: usize) -> String {
-    if n == 1 { "1 part".to_owned() } else { format!("{n} parts") }
 }

@@ -13,11 +13,10 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{
-    RenderOptions, age, busy, count, counts_text, due_date, location, nearest, parts_text,
-    top_level_segments, trait_impl_self_type, window_text,
-};
+use super::{RenderOptions, counts_text, due_date, location, nearest, window_text};
 use crate::due::{DueItem, DueList};
+use crate::present::names::{top_level_segments, trait_impl_self_type};
+use crate::present::words::{age, busy, count, parts_text};
 use crate::time::{DAY, format_date};
 
 mod colour;

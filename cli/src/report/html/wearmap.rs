@@ -6,8 +6,9 @@
 //! drawn here, with every part path escaped, and the page's script only listens to its dots.
 use std::fmt::Write as _;
 
-use super::{count, escape_html};
+use super::escape_html;
 use crate::due::Status;
+use crate::present::words::count;
 
 /// Width and height of the drawing, in SVG units.
 const WIDTH: f64 = 900.0;
