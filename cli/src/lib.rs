@@ -25,5 +25,6 @@ pub mod safe_text;
 pub mod scan;
 pub mod time;
 pub mod usage;
+pub(crate) mod wear_map;
 
 pub use error::{Error, Result};
