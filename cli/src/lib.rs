@@ -18,11 +18,13 @@ pub mod error;
 pub mod heatmap;
 pub mod map;
 pub mod policy;
+pub(crate) mod present;
 pub mod report;
 pub mod run;
 pub mod safe_text;
 pub mod scan;
 pub mod time;
 pub mod usage;
+pub(crate) mod wear_map;
 
 pub use error::{Error, Result};

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use super::filter::PartFilter;
 use super::measure::Measure;
 use crate::due::{DueItem, DueList};
-use crate::report::{module_path, one_line};
+use crate::present::names::{label, module_path};
+use crate::present::text::one_line;
 
 /// How parts are grouped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -115,106 +116,9 @@ pub fn select<'a>(
     Selection { groups, matched }
 }
 
-/// A part's name within its module: `Cart::add_item` for `shop::cart::Cart::add_item`,
-/// `<Cart as From<u8>>::from` for `<shop::cart::Cart as From<u8>>::from`.
-pub fn label(part: &str, module: &str) -> String {
-    let short = if module.is_empty() {
-        part.to_owned()
-    } else if let Some(rest) = part.strip_prefix(module).and_then(|r| r.strip_prefix("::")) {
-        rest.to_owned()
-    } else if let Some(rest) = part.strip_prefix('<').and_then(|p| p.strip_prefix(module)) {
-        format!("<{}", rest.strip_prefix("::").unwrap_or(rest))
-    } else {
-        part.to_owned()
-    };
-    one_line(&short)
-}
-
 /// How many cells `cell_width` wide, `gap` apart, fit in `width` columns (at least one).
 pub fn per_row(width: usize, cell_width: usize, gap: usize) -> usize {
     ((width + gap) / (cell_width + gap).max(1)).max(1)
-}
-
-/// `text` cut to `width` characters, ending in `…` when cut.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out: String = text.chars().take(width - 1).collect();
-    out.push('…');
-    out
-}
-
-/// `text` cut to `width` characters from the left, starting with `…` when cut, so the end of a
-/// long module path or file stays.
-pub fn fit_left(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n <= width {
-        return text.to_owned();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let tail: String = text.chars().skip(n - (width - 1)).collect();
-    format!("…{tail}")
-}
-
-/// `items` in order, `gap` spaces apart, flowed onto lines of at most `width` characters after
-/// an `indent`; an item longer than a line is cut.
-pub fn flow(items: &[String], width: usize, indent: usize, gap: usize) -> Vec<String> {
-    let avail = width.saturating_sub(indent).max(1);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for item in items {
-        let item = fit(item, avail);
-        let n = item.chars().count();
-        if used > 0 && used + gap + n > avail {
-            lines.push(format!("{}{}", " ".repeat(indent), line.trim_end()));
-            line.clear();
-            used = 0;
-        }
-        if used > 0 {
-            line.push_str(&" ".repeat(gap));
-            used += gap;
-        }
-        line.push_str(&item);
-        used += n;
-    }
-    if used > 0 {
-        lines.push(format!("{}{}", " ".repeat(indent), line.trim_end()));
-    }
-    lines
-}
-
-/// The words of `text` flowed onto lines of at most `width` characters; lines after the first
-/// start with `indent` spaces.
-pub fn wrap_words(text: &str, width: usize, indent: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let limit = if lines.is_empty() { width } else { width.saturating_sub(indent) };
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
-            lines.push(line);
-            line = String::new();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        let limit = if lines.is_empty() { width } else { width.saturating_sub(indent) };
-        line.push_str(&fit(word, limit.max(1)));
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| if i == 0 { l } else { format!("{}{l}", " ".repeat(indent)) })
-        .collect()
 }
 
 /// Due-list items for unit tests of the pictures.
@@ -329,13 +233,5 @@ mod tests {
         assert_eq!(per_row(40, 2, 0), 20);
         assert_eq!(per_row(41, 12, 3), 2);
         assert_eq!(per_row(5, 12, 3), 1, "at least one cell per row");
-        assert_eq!(fit("Cart::add_item", 8), "Cart::a…");
-        assert_eq!(fit("add", 8), "add");
-        assert_eq!(fit_left("crates/engine/src/fuel.rs", 10), "…c/fuel.rs");
-        let items: Vec<String> = ["aaaa", "bbbb", "cccc"].map(String::from).to_vec();
-        assert_eq!(flow(&items, 12, 2, 1), ["  aaaa bbbb", "  cccc"]);
-        let lines = wrap_words("hottest: shop::cart::Cart::add, 1.2M calls (src/cart.rs:10)", 24, 2);
-        assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
-        assert_eq!(lines.join(" ").split_whitespace().count(), 5, "no word is lost");
     }
 }

@@ -2,7 +2,7 @@
 //! cells, legends and the lines under the grid. A part whose value is unknown (no usage data,
 //! no limit, not in git, not timed) has none, and is drawn as such rather than as a zero.
 use crate::due::DueItem;
-use crate::report::{busy, count};
+use crate::present::words::{busy, count};
 use crate::time::{DAY, Secs};
 
 /// A measure of a part.

@@ -10,15 +10,14 @@ mod args;
 mod filter;
 pub mod layout;
 mod measure;
-pub mod paint;
 mod render;
 pub mod scale;
 
+pub use crate::present::paint::Palette;
 pub use args::{HeatmapArgs, parse_width};
 pub use filter::PartFilter;
 pub use layout::Grouping;
 pub use measure::Measure;
-pub use paint::Palette;
 
 use crate::due::DueList;
 use crate::due::Status;

@@ -4,13 +4,14 @@
 //! part, behind the group's name) beyond that or with `--compact`. Every line fits the width.
 use anstyle::Style;
 
-use super::layout::{Cell, Group, Selection, fit, fit_left, flow, per_row, select, wrap_words};
+use super::layout::{Cell, Group, Selection, per_row, select};
 use super::measure::Measure;
-use super::paint::{GREY, Palette, push_styled};
-use super::scale::{SHADES, Scale, shade_level};
+use super::scale::{SHADES, Scale, color, shade_level};
 use super::{HeatmapOptions, LABELLED_MAX, MIN_WIDTH};
 use crate::due::{DueItem, DueList};
-use crate::report::{count, one_line};
+use crate::present::paint::{GREY, Palette, push_styled};
+use crate::present::text::{fit, fit_left, flow, one_line, wrap_words};
+use crate::present::words::count;
 use crate::time::{DAY, format_date};
 
 /// The two characters of a part with no value.
@@ -75,7 +76,7 @@ impl Painter {
                 let t = self.scale.position(v);
                 match self.palette {
                     Palette::Plain => (SHADES[shade_level(t)].to_string().repeat(2), None),
-                    _ => ("██".to_owned(), self.palette.scale_style(t)),
+                    _ => ("██".to_owned(), self.palette.rgb_style(color(t))),
                 }
             }
         }
@@ -179,7 +180,7 @@ fn legend(out: &mut String, by: Measure, width: usize, paint: &Painter) {
         let bar = (width - 2).min(40);
         let mut line = String::from("  ");
         for j in 0..bar {
-            push_styled(&mut line, "█", paint.palette.scale_style(j as f64 / (bar - 1) as f64));
+            push_styled(&mut line, "█", paint.palette.rgb_style(color(j as f64 / (bar - 1) as f64)));
         }
         let unknown_fits = 2 + bar + 2 + UNKNOWN.len() + " no data".len() <= width;
         if unknown_fits {

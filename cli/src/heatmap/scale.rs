@@ -80,19 +80,6 @@ pub fn shade_level(t: f64) -> usize {
     ((t.clamp(0.0, 1.0) * SHADES.len() as f64) as usize).min(SHADES.len() - 1)
 }
 
-/// The nearest colour of the xterm 256-colour cube, for terminals without 24-bit colour.
-pub fn ansi256((r, g, b): (u8, u8, u8)) -> u8 {
-    // The cube's six levels per channel are 0, 95, 135, 175, 215 and 255.
-    let level = |v: u8| -> u8 {
-        match v {
-            0..=47 => 0,
-            48..=114 => 1,
-            v => ((v - 35) / 40).min(5),
-        }
-    };
-    16 + 36 * level(r) + 6 * level(g) + level(b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,13 +131,5 @@ mod tests {
     fn shades_are_five_equal_bins() {
         let levels: Vec<usize> = [0.0, 0.19, 0.2, 0.5, 0.79, 0.8, 1.0, 7.0].map(shade_level).to_vec();
         assert_eq!(levels, [0, 0, 1, 2, 3, 4, 4, 4]);
-    }
-
-    #[test]
-    fn the_256_colour_cube_is_nearest() {
-        assert_eq!(ansi256((0, 0, 0)), 16);
-        assert_eq!(ansi256((255, 255, 255)), 231);
-        assert_eq!(ansi256((255, 0, 0)), 196);
-        assert_eq!(ansi256((95, 135, 175)), 16 + 36 + 12 + 3);
     }
 }

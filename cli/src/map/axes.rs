@@ -1,7 +1,7 @@
 //! The wear map's two log scales: age since overhaul in days (`log(1 + days)`, so a part
 //! changed today sits at the left edge) and calls since overhaul (`log(calls)` from one call;
 //! parts with no calls have their own row), with ticks at powers of ten.
-use crate::report::count;
+use crate::present::words::count;
 
 /// A logarithmic axis over `cells` character positions.
 #[derive(Clone, Copy, Debug, PartialEq)]

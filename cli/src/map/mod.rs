@@ -7,12 +7,9 @@
 //! [`render`] is a pure function of the due list and the options; [`run`] resolves them.
 mod axes;
 mod plot;
-mod quadrant;
 mod render;
 
 use clap::Args;
-
-pub use quadrant::{Quadrant, Split};
 
 use crate::cli::DueInputArgs;
 use crate::due::DueList;

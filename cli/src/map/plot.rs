@@ -1,7 +1,7 @@
 //! The wear map's canvas: a grid of characters where each part is a point (`●`, or how many
 //! parts share the spot, `2`..`9`, `+`), the median split drawn as rules, and parts labelled
 //! beside their point where the characters are free, the most urgent quadrant first.
-use super::quadrant::{Point, Quadrant, Split};
+use crate::wear_map::{Point, Quadrant};
 
 /// What one character of the canvas holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,7 +33,6 @@ impl Canvas {
         points: &[Point<'_>],
         spots: &[(usize, usize)],
         labels: &[String],
-        split: &Split,
         split_at: (usize, usize),
         (columns, rows): (usize, usize),
     ) -> Canvas {
@@ -52,16 +51,15 @@ impl Canvas {
         for (i, (point, &(c, r))) in points.iter().zip(spots).enumerate() {
             match &mut cells[r][c] {
                 Mark::Point(parts, _) => parts.push(i),
-                cell => *cell = Mark::Point(vec![i], split.quadrant(point)),
+                cell => *cell = Mark::Point(vec![i], point.quadrant),
             }
         }
         let mut canvas = Canvas { cells, unlabelled: Vec::new() };
         let mut order: Vec<usize> = (0..points.len()).collect();
         order.sort_by(|&a, &b| {
             let (pa, pb) = (&points[a], &points[b]);
-            split
-                .quadrant(pa)
-                .cmp(&split.quadrant(pb))
+            pa.quadrant
+                .cmp(&pb.quadrant)
                 .then(pb.calls.cmp(&pa.calls))
                 .then(pb.days.cmp(&pa.days))
                 .then_with(|| pa.item.part.cmp(&pb.item.part))
@@ -69,7 +67,7 @@ impl Canvas {
         for i in order {
             let (c, r) = spots[i];
             let shared = matches!(&canvas.cells[r][c], Mark::Point(parts, _) if parts.len() > 1);
-            if shared || !canvas.place_label(&labels[i], c, r, split.quadrant(&points[i])) {
+            if shared || !canvas.place_label(&labels[i], c, r, points[i].quadrant) {
                 canvas.unlabelled.push(i);
             }
         }
@@ -104,6 +102,7 @@ impl Canvas {
 mod tests {
     use super::*;
     use crate::heatmap::layout::tests_support::item;
+    use crate::wear_map::Split;
 
     fn text(canvas: &Canvas) -> Vec<String> {
         canvas
@@ -127,16 +126,20 @@ mod tests {
     #[test]
     fn points_rules_and_labels_share_the_canvas() {
         let (a, b, c, d) = (item("m::a"), item("m::bb"), item("m::c"), item("m::d"));
-        let points = [
-            Point { item: &a, days: 400, calls: 900 },
-            Point { item: &b, days: 10, calls: 900 },
-            Point { item: &c, days: 400, calls: 0 },
-            Point { item: &d, days: 400, calls: 0 },
-        ];
+        let split = Split { days: 100, calls: 10 };
+        let point = |index, item, days: u64, calls| Point {
+            index,
+            item,
+            age: days as i64 * crate::time::DAY,
+            days,
+            calls,
+            quadrant: split.quadrant(days, calls),
+        };
+        let points =
+            [point(0, &a, 400, 900), point(1, &b, 10, 900), point(2, &c, 400, 0), point(3, &d, 400, 0)];
         let spots = [(8, 0), (1, 0), (8, 3), (8, 3)];
         let labels: Vec<String> = ["a", "bb", "c", "d"].map(String::from).to_vec();
-        let split = Split { days: 100, calls: 10 };
-        let canvas = Canvas::draw(&points, &spots, &labels, &split, (5, 1), (12, 3));
+        let canvas = Canvas::draw(&points, &spots, &labels, (5, 1), (12, 3));
         assert_eq!(text(&canvas), [" ● bb│  ● a", "─────┼──────", "     │", "     │  2"]);
         assert_eq!(canvas.unlabelled, [2, 3], "parts sharing a spot are listed, not labelled");
     }

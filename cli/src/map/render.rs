@@ -1,19 +1,21 @@
 //! The wear map as text: a title, the quadrants' names above and below the plot, the plot with
 //! its calls axis on the left (`unused` for the bottom row) and its age axis underneath, then
 //! where the split is, how many parts each quadrant holds, and the parts the plot could not
-//! label. Every line fits the width.
+//! label. Every line fits the width. Which parts are on the map, the split and the quadrants
+//! come from [`crate::wear_map`], as in the HTML report; this file only draws them.
 use anstyle::Style;
 
 use super::axes::{LogAxis, tick_text};
 use super::plot::{Canvas, Mark};
-use super::quadrant::{Point, Quadrant, Split};
 use super::{MapOptions, PLOT_ROWS};
 use crate::due::DueList;
 use crate::heatmap::MIN_WIDTH;
-use crate::heatmap::layout::{fit, label, wrap_words};
-use crate::heatmap::paint::{GREY, Palette, push_styled};
-use crate::report::{count, module_path, one_line};
+use crate::present::names::{label, module_path};
+use crate::present::paint::{GREY, Palette, push_styled};
+use crate::present::text::{fit, one_line, wrap_words};
+use crate::present::words::parts_text;
 use crate::time::format_date;
+use crate::wear_map::{Quadrant, WearMap};
 
 /// The name of the bottom row.
 const UNUSED: &str = "unused";
@@ -25,8 +27,8 @@ const LIST_MAX: usize = 10;
 pub(super) fn render(list: &DueList, opts: &MapOptions) -> String {
     let width = opts.width.max(MIN_WIDTH);
     let palette = opts.color;
-    let points: Vec<Point<'_>> = list.parts.iter().filter_map(|p| Point::of(p, list.now)).collect();
-    let missing = list.parts.len() - points.len();
+    let map = WearMap::of(list);
+    let (points, split, missing) = (&map.points, map.split, map.unplaced);
     let mut out = String::new();
     let title = format!(
         "wear map of {}: age since overhaul (across, log) against calls since overhaul (up, log), as of {}",
@@ -44,7 +46,6 @@ pub(super) fn render(list: &DueList, opts: &MapOptions) -> String {
         return out;
     }
 
-    let split = Split::medians(&points);
     let max_days = points.iter().map(|p| p.days).max().unwrap_or(0) as f64;
     let max_calls = points.iter().map(|p| p.calls).max().unwrap_or(1) as f64;
     let calls_axis_probe = LogAxis::calls(max_calls, PLOT_ROWS);
@@ -62,7 +63,7 @@ pub(super) fn render(list: &DueList, opts: &MapOptions) -> String {
     let labels: Vec<String> =
         points.iter().map(|p| label(&p.item.part, &module_path(&p.item.part))).collect();
     let split_at = (x.cell(split.days as f64), row_of(split.calls));
-    let canvas = Canvas::draw(&points, &spots, &labels, &split, split_at, (columns, PLOT_ROWS));
+    let canvas = Canvas::draw(points, &spots, &labels, split_at, (columns, PLOT_ROWS));
 
     let plot_start = gutter + 1;
     names_line(&mut out, Quadrant::Watch, Quadrant::InspectFirst, plot_start, width, palette);
@@ -90,19 +91,7 @@ pub(super) fn render(list: &DueList, opts: &MapOptions) -> String {
     names_line(&mut out, Quadrant::NewUnused, Quadrant::RemovalCandidates, plot_start, width, palette);
     out.push('\n');
 
-    let mut notes = vec![format!(
-        "split at the medians: {}d since overhaul, {} calls (of the used parts)",
-        split.days,
-        count(split.calls)
-    )];
-    let counts: Vec<String> = Quadrant::ALL
-        .iter()
-        .map(|q| {
-            let n = points.iter().filter(|p| split.quadrant(p) == *q).count();
-            format!("{}: {n}", q.short())
-        })
-        .collect();
-    notes.push(counts.join(" · "));
+    let mut notes = vec![split.text(), map.counts_text()];
     if !canvas.unlabelled.is_empty() {
         let names: Vec<String> =
             canvas.unlabelled.iter().take(LIST_MAX).map(|&i| one_line(&points[i].item.part)).collect();
@@ -120,6 +109,16 @@ pub(super) fn render(list: &DueList, opts: &MapOptions) -> String {
     out
 }
 
+/// The colour of a quadrant's points and name: red, amber, blue, grey.
+fn colour(quadrant: Quadrant) -> (u8, u8, u8) {
+    match quadrant {
+        Quadrant::InspectFirst => (230, 60, 50),
+        Quadrant::Watch => (240, 170, 30),
+        Quadrant::RemovalCandidates => (70, 130, 230),
+        Quadrant::NewUnused => (128, 128, 128),
+    }
+}
+
 /// Appends a plot row: points in their quadrant's colour, labels plain, rules grey.
 fn push_row(line: &mut String, row: &[Mark], palette: Palette) {
     for mark in row {
@@ -133,7 +132,7 @@ fn push_row(line: &mut String, row: &[Mark], palette: Palette) {
                     n @ 2..=9 => char::from_digit(n as u32, 10).unwrap_or('+'),
                     _ => '+',
                 };
-                let style = palette.rgb_style(quadrant.rgb()).map(Style::bold);
+                let style = palette.rgb_style(colour(*quadrant)).map(Style::bold);
                 push_styled(line, &glyph.to_string(), style);
             }
         }
@@ -153,7 +152,7 @@ fn names_line(
     let room = width - start;
     let (l, r) = (fit(left.name(), room), fit(right.name(), room));
     let (ln, rn) = (l.chars().count(), r.chars().count());
-    let styled = |q: Quadrant| palette.rgb_style(q.rgb());
+    let styled = |q: Quadrant| palette.rgb_style(colour(q));
     out.push_str(&" ".repeat(start));
     push_styled(out, &l, styled(left));
     if ln + 2 + rn <= room {
@@ -193,8 +192,4 @@ fn push_missing(out: &mut String, missing: usize, width: usize) {
             out.push('\n');
         }
     }
-}
-
-fn parts_text(n: usize) -> String {
-    if n == 1 { "1 part".to_owned() } else { format!("{n} parts") }
 }

@@ -6,8 +6,9 @@
 //! messages have `%`, `\r` and `\n` percent-encoded, and properties `:` and `,` as well; a
 //! part path (`<S as Trait<T, U>>::f`) in a title therefore cannot end the command early, and
 //! a file name holding `\n::error::` cannot start a command of its own.
-use super::{RenderOptions, counts_text, finding_text, is_finding, parts_text, window_text};
+use super::{RenderOptions, counts_text, finding_text, is_finding, window_text};
 use crate::due::{DueList, Status};
+use crate::present::words::parts_text;
 
 /// Renders the commands, one per line.
 pub(super) fn render(list: &DueList, _opts: &RenderOptions) -> String {

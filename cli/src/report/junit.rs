@@ -6,11 +6,11 @@
 //! Every attribute and text is escaped for XML 1.0; control characters other than tab, line
 //! feed and carriage return (which XML 1.0 cannot carry) and bidi overrides become visible
 //! escapes such as `\u{1b}`, and the few other characters XML 1.0 cannot carry become U+FFFD.
-use super::{
-    RenderOptions, age, busy, due_date, fails, finding_text, module_path, nearest, one_line, opt_count,
-    remarks,
-};
+use super::{RenderOptions, due_date, fails, finding_text, nearest, remarks};
 use crate::due::{DueItem, DueList, Status};
+use crate::present::names::module_path;
+use crate::present::text::one_line;
+use crate::present::words::{age, busy, opt_count};
 use crate::time::format_instant;
 
 /// Renders the XML document, with a trailing newline.

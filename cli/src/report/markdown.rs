@@ -5,11 +5,10 @@
 //! Part paths such as `<S as Trait<T>>::f` go in code spans, whose fence is longer than any
 //! backtick run inside and whose `|` are escaped (GFM splits table cells on `|` even inside
 //! code); free text such as remarks has its Markdown and HTML characters escaped.
-use super::{
-    RenderOptions, SHALLOW_NOTE, age, busy, due_date, is_finding, location, nearest, one_line, opt_count,
-    parts_text, remarks, window_text,
-};
+use super::{RenderOptions, SHALLOW_NOTE, due_date, is_finding, location, nearest, remarks, window_text};
 use crate::due::{DueItem, DueList, Status};
+use crate::present::text::one_line;
+use crate::present::words::{age, busy, opt_count, parts_text};
 use crate::time::format_date;
 
 /// The table header and its alignment row.

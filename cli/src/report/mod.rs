@@ -1,12 +1,15 @@
 //! The due list as text, in every format `--format` offers: one file per format, and here the
-//! choice of format, the options every format shares and the wording they have in common
-//! (readable counts, ages, busy time, the nearest limit, the one-line finding), so that a part
-//! reads the same in a terminal, a pull-request comment, a code-scanning alert and a test report.
+//! choice of format, the options every format shares and the wording they have in common (the
+//! nearest limit, the one-line finding, the summary counts; numbers and ages in words are in
+//! [`crate::present`]), so that a part reads the same in a terminal, a pull-request comment, a
+//! code-scanning alert and a test report.
 //!
 //! Every format is a pure function of the [`DueList`] and the [`RenderOptions`]: no clock, no
 //! environment, no hash-map order, so the same input gives the same bytes (contract 5).
 use crate::due::{DueItem, DueList, LimitKind, Status};
-use crate::time::{DAY, Secs, format_date};
+use crate::present::text::one_line;
+use crate::present::words::{age, count, percent};
+use crate::time::{Secs, format_date};
 
 mod github;
 mod html;
@@ -79,63 +82,6 @@ fn is_finding(status: Status) -> bool {
     matches!(status, Status::Overdue | Status::DueSoon)
 }
 
-/// `n` for people: exact below 10,000, then one decimal below 100 of a unit and whole units
-/// above (`9999`, `12.3k`, `456k`, `1.2M`, `3G`), trailing `.0` dropped. Integer arithmetic,
-/// so every platform prints the same.
-pub(crate) fn count(n: u64) -> String {
-    if n < 10_000 {
-        return n.to_string();
-    }
-    let n = u128::from(n);
-    for (unit, suffix) in [(1_000u128, "k"), (1_000_000, "M"), (1_000_000_000, "G"), (1_000_000_000_000, "T")]
-    {
-        let tenths = (n * 10 + unit / 2) / unit;
-        if tenths < 1_000 {
-            return match tenths % 10 {
-                0 => format!("{}{suffix}", tenths / 10),
-                d => format!("{}.{d}{suffix}", tenths / 10),
-            };
-        }
-        let whole = (n + unit / 2) / unit;
-        if whole < 1_000 {
-            return format!("{whole}{suffix}");
-        }
-    }
-    let unit = 1_000_000_000_000_000u128;
-    format!("{}P", (n + unit / 2) / unit)
-}
-
-/// `calls` or `-` when no usage covers the part.
-fn opt_count(n: Option<u64>) -> String {
-    n.map_or_else(|| "-".to_owned(), count)
-}
-
-/// Whole days from `then` to `now` (`412d`); `0d` for instants after `now`, `-` when unknown.
-fn age(now: Secs, then: Option<Secs>) -> String {
-    match then {
-        Some(t) => format!("{}d", (now.saturating_sub(t)).max(0) / DAY),
-        None => "-".to_owned(),
-    }
-}
-
-/// Busy time for people, to two units at most: `850ns`, `12us`, `340ms`, `4.2s`, `3m07s`,
-/// `2h05m`, `3d04h`; `-` when the part is not timed.
-pub(crate) fn busy(ns: Option<u64>) -> String {
-    let Some(ns) = ns else { return "-".to_owned() };
-    const US: u64 = 1_000;
-    const MS: u64 = 1_000_000;
-    const S: u64 = 1_000_000_000;
-    match ns {
-        n if n < US => format!("{n}ns"),
-        n if n < MS => format!("{}us", n / US),
-        n if n < S => format!("{}ms", n / MS),
-        n if n < 60 * S => format!("{}.{}s", n / S, n % S / (S / 10)),
-        n if n < 3_600 * S => format!("{}m{:02}s", n / (60 * S), n / S % 60),
-        n if n < 86_400 * S => format!("{}h{:02}m", n / (3_600 * S), n / (60 * S) % 60),
-        n => format!("{}d{:02}h", n / (86_400 * S), n / (3_600 * S) % 24),
-    }
-}
-
 /// The word for a limit in running text.
 pub(crate) fn limit_word(kind: LimitKind) -> &'static str {
     match kind {
@@ -143,11 +89,6 @@ pub(crate) fn limit_word(kind: LimitKind) -> &'static str {
         LimitKind::Busy => "busy time",
         LimitKind::Age => "age",
     }
-}
-
-/// A percentage as whole percent (`87%`), or `?%` when it could not be computed.
-fn percent(p: f64) -> String {
-    if p.is_finite() { format!("{:.0}%", p.max(0.0)) } else { "?%".to_owned() }
 }
 
 /// The nearest limit for a table cell: `87% calls (1G)`, `112% age (365d)`, or `-`.
@@ -183,24 +124,12 @@ fn counts_text(list: &DueList) -> String {
     list.counts().iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 
-/// `N part(s)`.
-fn parts_text(n: usize) -> String {
-    if n == 1 { "1 part".to_owned() } else { format!("{n} parts") }
-}
-
 /// What the usage data covers: `usage from 2026-01-01 to 2026-03-01`, or `no usage data`.
 fn window_text(list: &DueList) -> String {
     match list.usage_window {
         Some([from, to]) => format!("usage from {} to {}", format_date(from), format_date(to)),
         None => "no usage data".to_owned(),
     }
-}
-
-/// `s` on one line with nothing a terminal, a log viewer or a CI runner would act on: line
-/// breaks, escape codes, other control characters and bidi overrides become visible escapes
-/// (`\n`, `\u{1b}`, `\u{202e}`), as [`crate::safe_text::escape`] writes them.
-pub(crate) fn one_line(s: &str) -> String {
-    crate::safe_text::escape(s).into_owned()
 }
 
 /// The note printed when the history is shallow.
@@ -256,135 +185,9 @@ fn status_phrase(status: Status) -> &'static str {
     }
 }
 
-/// The module that holds a part, as well as its path shows it: the part path without the
-/// function and without a leading type (a segment starting with an uppercase letter, as Rust
-/// names types), the self type's for a trait impl (`<shop::cart::Cart<T> as From<u8>>::from` →
-/// `shop::cart`). Best effort: a lowercase type name stays in the module path.
-pub(crate) fn module_path(part: &str) -> String {
-    let path = match trait_impl_self_type(part) {
-        Some(self_ty) => self_ty,
-        None => part.rsplit_once("::").map_or("", |(head, _)| head),
-    };
-    let segments = top_level_segments(path);
-    let modules: Vec<&str> = segments
-        .iter()
-        .take_while(|s| !s.starts_with(|c: char| c.is_uppercase() || !(c.is_alphanumeric() || c == '_')))
-        .copied()
-        .collect();
-    modules.join("::")
-}
-
-/// `shop::cart::Cart<T>` from `<shop::cart::Cart<T> as From<u8>>::from`.
-fn trait_impl_self_type(part: &str) -> Option<&str> {
-    let inner = part.strip_prefix('<')?;
-    let mut depth = 0usize;
-    for (i, c) in inner.char_indices() {
-        match c {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth = depth.checked_sub(1)?,
-            ' ' if depth == 0 && inner[i..].starts_with(" as ") => return Some(&inner[..i]),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The `::`-separated segments of a path that are not inside `<...>`, `(...)` or `[...]`.
-fn top_level_segments(path: &str) -> Vec<&str> {
-    let mut segments = Vec::new();
-    let (mut depth, mut start) = (0usize, 0usize);
-    let bytes = path.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'<' | b'(' | b'[' => depth += 1,
-            b'>' | b')' | b']' => depth = depth.saturating_sub(1),
-            b':' if depth == 0 && bytes.get(i + 1) == Some(&b':') => {
-                segments.push(&path[start..i]);
-                start = i + 2;
-                i += 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    segments.push(&path[start..]);
-    segments.retain(|s| !s.is_empty());
-    segments
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_are_exact_then_compact() {
-        let cases = [
-            (0, "0"),
-            (9_999, "9999"),
-            (10_000, "10k"),
-            (12_345, "12.3k"),
-            (99_949, "99.9k"),
-            (99_950, "100k"),
-            (456_789, "457k"),
-            (999_499, "999k"),
-            (999_500, "1M"),
-            (1_234_567, "1.2M"),
-            (1_000_000_000, "1G"),
-            (u64::MAX, "18447P"),
-        ];
-        for (n, text) in cases {
-            assert_eq!(count(n), text, "{n}");
-        }
-    }
-
-    #[test]
-    fn busy_time_has_two_units_at_most() {
-        let s = 1_000_000_000u64;
-        let cases = [
-            (None, "-"),
-            (Some(850), "850ns"),
-            (Some(12_500), "12us"),
-            (Some(340_000_000), "340ms"),
-            (Some(4 * s + 250_000_000), "4.2s"),
-            (Some(187 * s), "3m07s"),
-            (Some(2 * 3600 * s + 5 * 60 * s), "2h05m"),
-            (Some(3 * 86_400 * s + 4 * 3600 * s + 59), "3d04h"),
-        ];
-        for (ns, text) in cases {
-            assert_eq!(busy(ns), text, "{ns:?}");
-        }
-    }
-
-    #[test]
-    fn ages_are_whole_days_and_never_negative() {
-        assert_eq!(age(10 * DAY + 5, Some(5)), "10d");
-        assert_eq!(age(10 * DAY, Some(10 * DAY - 1)), "0d");
-        assert_eq!(age(0, Some(DAY)), "0d");
-        assert_eq!(age(0, None), "-");
-    }
-
-    #[test]
-    fn module_paths_skip_types_and_trait_impls() {
-        let cases = [
-            ("shop::cart::checkout", "shop::cart"),
-            ("shop::cart::Cart::add_item", "shop::cart"),
-            ("<shop::cart::Cart<T> as From<(u8, u16)>>::from", "shop::cart"),
-            ("<shop::Map<K, V> as Index<&K>>::index", "shop"),
-            ("shop::Pricing::total", "shop"),
-            ("main", ""),
-            ("<broken", ""),
-        ];
-        for (part, module) in cases {
-            assert_eq!(module_path(part), module, "{part}");
-        }
-    }
-
-    #[test]
-    fn one_line_leaves_nothing_for_a_terminal_to_act_on() {
-        assert_eq!(one_line("a\r\nb\tc\x1b[31md\u{7}\u{202e}"), "a\\r\\nb\\tc\\u{1b}[31md\\u{7}\\u{202e}");
-        assert_eq!(one_line("<S as T<'a>>::f"), "<S as T<'a>>::f");
-    }
 
     #[test]
     fn fail_on_includes_everything_more_urgent() {

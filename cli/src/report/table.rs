@@ -4,11 +4,11 @@
 //! pipe or `NO_COLOR` gets plain text without a single escape code.
 use anstyle::{AnsiColor, Style};
 
-use super::{
-    RenderOptions, SHALLOW_NOTE, age, busy, counts_text, due_date, location, nearest, one_line, opt_count,
-    parts_text, remarks, window_text,
-};
+use super::{RenderOptions, SHALLOW_NOTE, counts_text, due_date, location, nearest, remarks, window_text};
 use crate::due::{DueItem, DueList, Status};
+use crate::present::paint::push_styled;
+use crate::present::text::one_line;
+use crate::present::words::{age, busy, opt_count, parts_text};
 use crate::time::format_instant;
 
 /// The columns, and whether each is right-aligned (numbers are).
@@ -106,18 +106,6 @@ fn push_line(
     }
     out.push_str(line.trim_end());
     out.push('\n');
-}
-
-/// Appends `text`, wrapped in `style` when there is one.
-fn push_styled(out: &mut String, text: &str, style: Option<Style>) {
-    match style {
-        Some(style) => {
-            out.push_str(&style.render().to_string());
-            out.push_str(text);
-            out.push_str(&style.render_reset().to_string());
-        }
-        None => out.push_str(text),
-    }
 }
 
 /// The colour of a status: overdue red bold, due-soon yellow, serviceable green, the rest dim.

@@ -3,9 +3,10 @@
 //! a sortable, filterable table; pointing at a part shows its history.
 //!
 //! The page is assembled here from the style sheet and script beside this file (inlined, so
-//! nothing is fetched), the wear map drawn as SVG ([`wearmap`]), the legends ([`colour`]) and
-//! the data: every part with its readable values, its fills and its cells in both treemap
-//! layouts ([`treemap`]), embedded as JSON in a `<script type="application/json">` with `<`,
+//! nothing is fetched), the wear map drawn as SVG ([`wearmap`]) from [`crate::wear_map`], the
+//! legends ([`colour`]) and the data: every part with its readable values, its fills and its
+//! cells in both treemap layouts ([`treemap`]), the wear map's split and each placed part's
+//! point and quadrant (as the model decided them, never recomputed in the page), embedded as JSON in a `<script type="application/json">` with `<`,
 //! `>`, `&`, U+2028 and U+2029 escaped, which the script renders with `textContent` only. Every
 //! string that comes from sources, usage or the logbook and is written into the HTML here goes
 //! through [`escape_html`]. A Content-Security-Policy allows no network at all and runs only
@@ -13,12 +14,12 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{
-    RenderOptions, age, busy, count, counts_text, due_date, location, nearest, parts_text,
-    top_level_segments, trait_impl_self_type, window_text,
-};
+use super::{RenderOptions, counts_text, due_date, location, nearest, window_text};
 use crate::due::{DueItem, DueList};
+use crate::present::names::{top_level_segments, trait_impl_self_type};
+use crate::present::words::{age, busy, count, parts_text};
 use crate::time::{DAY, format_date};
+use crate::wear_map::{Quadrant, Split, WearMap};
 
 mod colour;
 mod treemap;
@@ -35,19 +36,15 @@ const TREEMAP_SIZE: (f64, f64) = (960.0, 500.0);
 /// Renders the due list as one HTML page. The same list gives the same bytes.
 pub fn render(list: &DueList, opts: &RenderOptions) -> String {
     let oldest_days = list.parts.iter().filter_map(|p| age_days(list, p)).fold(0.0, f64::max);
-    let data = page_data(list, oldest_days);
-    let points: Vec<wearmap::Point<'_>> = list
-        .parts
-        .iter()
-        .map(|p| wearmap::Point {
-            part: &p.part,
-            status: p.status,
-            age_days: age_days(list, p),
-            calls: p.calls_since_overhaul,
-        })
-        .collect();
-    let (map, unplaced) = wearmap::render(&points);
-    let unplaced_note = match unplaced {
+    let wear_map = WearMap::of(list);
+    let data = page_data(list, oldest_days, &wear_map);
+    let map = wearmap::render(&wear_map);
+    let split_note = format!(
+        "<p class=\"note\" id=\"map-split\">{}; {}.</p>\n",
+        escape_html(&wear_map.split.text()),
+        escape_html(&wear_map.counts_text())
+    );
+    let unplaced_note = match wear_map.unplaced {
         0 => String::new(),
         n => {
             format!("<p class=\"note\">{} not shown: no usage data or no age from git.</p>\n", parts_text(n))
@@ -104,7 +101,7 @@ Frames: modules.</p>
 <h2>Wear map</h2>
 <p class=\"hint\">Each dot a part, coloured by status; the dashed lines are the median age and the median \
 calls.</p>
-{map}{unplaced_note}</section>
+{map}{split_note}{unplaced_note}</section>
 <section id=\"list\">
 <div class=\"section-head\">
 <h2>Due list</h2>
@@ -167,6 +164,46 @@ fn age_days(list: &DueList, item: &DueItem) -> Option<f64> {
 struct PageData<'a> {
     parts: Vec<PartData<'a>>,
     layout: Layouts,
+    map: MapData,
+}
+
+/// The wear map as [`crate::wear_map`] decided it: the split, the quadrants' names, and the
+/// point and quadrant of every part on the map (`part` is its index in `parts`).
+#[derive(Serialize)]
+struct MapData {
+    split: Split,
+    quadrants: Vec<QuadrantData>,
+    points: Vec<PointData>,
+}
+
+#[derive(Serialize)]
+struct QuadrantData {
+    key: Quadrant,
+    name: &'static str,
+    advice: &'static str,
+}
+
+#[derive(Serialize)]
+struct PointData {
+    part: usize,
+    days: u64,
+    calls: u64,
+    quadrant: Quadrant,
+}
+
+fn map_data(map: &WearMap<'_>) -> MapData {
+    MapData {
+        split: map.split,
+        quadrants: Quadrant::ALL
+            .iter()
+            .map(|&q| QuadrantData { key: q, name: q.name(), advice: q.advice() })
+            .collect(),
+        points: map
+            .points
+            .iter()
+            .map(|p| PointData { part: p.index, days: p.days, calls: p.calls, quadrant: p.quadrant })
+            .collect(),
+    }
 }
 
 /// The treemap's two layouts.
@@ -218,7 +255,7 @@ struct Fills {
     age: String,
 }
 
-fn page_data(list: &DueList, oldest_days: f64) -> String {
+fn page_data(list: &DueList, oldest_days: f64, map: &WearMap<'_>) -> String {
     let parts: Vec<PartData<'_>> = list.parts.iter().map(|p| part_data(list, p, oldest_days)).collect();
     let groups: Vec<Vec<String>> = list.parts.iter().map(|p| module_segments(&p.part)).collect();
     let calls: Vec<u64> = list.parts.iter().map(|p| p.calls_since_overhaul.unwrap_or(0)).collect();
@@ -236,6 +273,7 @@ fn page_data(list: &DueList, oldest_days: f64) -> String {
             calls: treemap::layout(&groups, &by_calls, w, h),
             lines: treemap::layout(&groups, &by_lines, w, h),
         },
+        map: map_data(map),
     };
     json_for_script(&data)
 }

@@ -5,6 +5,9 @@
 (function () {
   const data = JSON.parse(document.getElementById("wear-data").textContent);
   const parts = data.parts;
+  // Each part's wear map quadrant, as cargo-wear decided it (the page never recomputes it).
+  const quadrantNames = Object.fromEntries(data.map.quadrants.map((q) => [q.key, q.name]));
+  const quadrantOf = new Map(data.map.points.map((p) => [p.part, quadrantNames[p.quadrant]]));
   const SVG = "http://www.w3.org/2000/svg";
   const state = { area: "calls", colour: "wear", pinned: null, sortKey: null, sortDir: 1 };
 
@@ -185,6 +188,7 @@
       ["Oldest line", p.oldest],
       ["Last sign-off", p.signed_off],
       ["Projected due", p.due],
+      ["Wear map", quadrantOf.get(i) || "not on the map"],
       ["Location", p.location],
       ["Commits", String(p.commits)],
       ["Authors", p.authors.length ? p.authors.join(", ") : "-"],

@@ -1,13 +1,15 @@
 //! The wear map as inline SVG: each part a dot at its age since overhaul (x, log scale)
-//! against its calls since overhaul (y, log scale), split at the median age and the median
-//! calls into four named quadrants (old and hot: inspect first; new and hot: watch; old and
-//! unused: removal candidates; new and unused). Parts with no calls sit on a band under the
+//! against its calls since overhaul (y, log scale), split into four named quadrants (old and
+//! hot: inspect first; new and hot: watch; old and unused: removal candidates; new and unused).
+//! Which parts are on the map, the split and the quadrants come from [`crate::wear_map`], as in
+//! the terminal's map; this file only draws them. Parts with no calls sit on a band under the
 //! plot, since a log scale has no zero. It does not change with the page's switches, so it is
 //! drawn here, with every part path escaped, and the page's script only listens to its dots.
 use std::fmt::Write as _;
 
-use super::{count, escape_html};
-use crate::due::Status;
+use super::escape_html;
+use crate::present::words::count;
+use crate::wear_map::{Quadrant, WearMap};
 
 /// Width and height of the drawing, in SVG units.
 const WIDTH: f64 = 900.0;
@@ -24,30 +26,15 @@ const BAND_BOTTOM: f64 = 370.0;
 /// The shortest age on the axis: a part changed in the last hour is an hour old.
 const MIN_AGE_DAYS: f64 = 1.0 / 24.0;
 
-/// What the map needs of a part.
-pub(super) struct Point<'a> {
-    /// The part's path, shown in the dot's tooltip.
-    pub part: &'a str,
-    /// Where it stands; the dot's colour.
-    pub status: Status,
-    /// Days since overhaul, when the part is in git.
-    pub age_days: Option<f64>,
-    /// Calls since overhaul, when usage covers the part.
-    pub calls: Option<u64>,
-}
-
-/// The SVG, and how many parts it could not place (no age or no usage data).
-pub(super) fn render(points: &[Point<'_>]) -> (String, usize) {
-    let placed: Vec<(usize, f64, u64)> = points
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| Some((i, p.age_days?.max(MIN_AGE_DAYS), p.calls?)))
-        .collect();
-    let ages: Vec<f64> = placed.iter().map(|p| p.1).collect();
-    let calls: Vec<f64> = placed.iter().filter(|p| p.2 > 0).map(|p| p.2 as f64).collect();
+/// The SVG of `map`. Ages are drawn with their fraction of a day; the split is a whole number
+/// of days, so every dot is on its quadrant's side of the lines.
+pub(super) fn render(map: &WearMap<'_>) -> String {
+    let age = |days: f64| days.max(MIN_AGE_DAYS);
+    let ages: Vec<f64> = map.points.iter().map(|p| age(p.age_days())).collect();
+    let calls: Vec<f64> = map.points.iter().filter(|p| p.calls > 0).map(|p| p.calls as f64).collect();
     let x = Axis::new(&ages, LEFT, RIGHT);
     let y = Axis::new(&calls, BOTTOM, TOP);
-    let (split_x, split_y) = (x.at(median(&ages)), y.at(median(&calls)));
+    let (split_x, split_y) = (x.at(age(map.split.days as f64)), y.at(map.split.calls as f64));
 
     let mut svg = format!(
         "<svg id=\"wearmap\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" \
@@ -87,15 +74,16 @@ pub(super) fn render(points: &[Point<'_>]) -> (String, usize) {
         LEFT - 6.0,
         (BAND_TOP + BAND_BOTTOM) / 2.0 + 4.0,
     );
-    for (text, x_at, y_at, anchor) in [
-        ("old and hot: inspect first", RIGHT - 8.0, TOP + 16.0, "end"),
-        ("new and hot: watch", LEFT + 8.0, TOP + 16.0, "start"),
-        ("old and unused: removal candidates", RIGHT - 8.0, BOTTOM - 8.0, "end"),
-        ("new and unused", LEFT + 8.0, BOTTOM - 8.0, "start"),
+    for (quadrant, x_at, y_at, anchor) in [
+        (Quadrant::InspectFirst, RIGHT - 8.0, TOP + 16.0, "end"),
+        (Quadrant::Watch, LEFT + 8.0, TOP + 16.0, "start"),
+        (Quadrant::RemovalCandidates, RIGHT - 8.0, BOTTOM - 8.0, "end"),
+        (Quadrant::NewUnused, LEFT + 8.0, BOTTOM - 8.0, "start"),
     ] {
         let _ = writeln!(
             svg,
-            "<text class=\"quadrant\" x=\"{x_at}\" y=\"{y_at}\" text-anchor=\"{anchor}\">{text}</text>"
+            "<text class=\"quadrant\" x=\"{x_at}\" y=\"{y_at}\" text-anchor=\"{anchor}\">{}</text>",
+            quadrant.name()
         );
     }
     let _ = writeln!(
@@ -108,28 +96,28 @@ pub(super) fn render(points: &[Point<'_>]) -> (String, usize) {
         (TOP + BOTTOM) / 2.0
     );
     // Most urgent drawn last, so an overdue dot is never hidden under a serviceable one.
-    let mut order = placed.clone();
-    order.sort_by(|a, b| points[b.0].status.cmp(&points[a.0].status).then(a.0.cmp(&b.0)));
+    let mut order: Vec<_> = map.points.iter().collect();
+    order.sort_by(|a, b| b.item.status.cmp(&a.item.status).then(a.index.cmp(&b.index)));
     let mut unused = 0usize;
-    for (i, age, calls) in order {
-        let cy = if calls == 0 {
+    for p in order {
+        let cy = if p.calls == 0 {
             unused += 1;
             (BAND_TOP + BAND_BOTTOM) / 2.0 + ((unused % 5) as f64 - 2.0) * 5.0
         } else {
-            y.at(calls as f64)
+            y.at(p.calls as f64)
         };
-        let p = &points[i];
         let _ = writeln!(
             svg,
             "<circle class=\"dot {status}\" data-i=\"{i}\" cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"5\">\
              <title>{} ({status})</title></circle>",
-            x.at(age),
-            escape_html(p.part),
-            status = p.status.as_str(),
+            x.at(age(p.age_days())),
+            escape_html(&p.item.part),
+            i = p.index,
+            status = p.item.status.as_str(),
         );
     }
     svg.push_str("</svg>\n");
-    (svg, points.len() - placed.len())
+    svg
 }
 
 /// Ages worth a grid line, in days.
@@ -189,24 +177,31 @@ impl Axis {
     }
 }
 
-/// The median of `values` (the geometric mean of the middle two for an even count, as fits a
-/// log scale), or 1 when there are none.
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    match sorted.len() {
-        0 => 1.0,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] * sorted[n / 2]).sqrt(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::due::{DueItem, DueList, Status};
+    use crate::heatmap::layout::tests_support::item;
+    use crate::time::DAY;
 
-    fn point(part: &str, status: Status, age_days: Option<f64>, calls: Option<u64>) -> Point<'_> {
-        Point { part, status, age_days, calls }
+    /// A part with `status`, `age_days` since overhaul (as of day 1000) and `calls`.
+    fn point(part: &str, status: Status, age_days: Option<f64>, calls: Option<u64>) -> DueItem {
+        let overhauled_at = age_days.map(|d| 1000 * DAY - (d * DAY as f64) as i64);
+        DueItem { status, overhauled_at, calls_since_overhaul: calls, ..item(part) }
+    }
+
+    /// The SVG of `parts`, and how many are off the map.
+    fn render(parts: Vec<DueItem>) -> (String, usize) {
+        let list = DueList {
+            schema: "wear-report/1",
+            now: 1000 * DAY,
+            head: None,
+            shallow: false,
+            usage_window: None,
+            parts,
+        };
+        let map = WearMap::of(&list);
+        (super::render(&map), map.unplaced)
     }
 
     /// `(cx, cy)` of the dot for part `i`.
@@ -221,7 +216,7 @@ mod tests {
 
     #[test]
     fn older_goes_right_busier_goes_up_and_unused_sits_on_the_band() {
-        let points = [
+        let points = vec![
             point("a::old_hot", Status::Overdue, Some(700.0), Some(1_000_000)),
             point("a::new_hot", Status::Serviceable, Some(2.0), Some(500_000)),
             point("a::old_cold", Status::Serviceable, Some(600.0), Some(3)),
@@ -229,7 +224,7 @@ mod tests {
             point("a::unknown", Status::Unknown, Some(50.0), None),
             point("a::not_in_git", Status::Serviceable, None, Some(10)),
         ];
-        let (svg, unplaced) = render(&points);
+        let (svg, unplaced) = render(points);
         assert_eq!(unplaced, 2);
         let (old_hot, new_hot, old_cold, unused) = (dot(&svg, 0), dot(&svg, 1), dot(&svg, 2), dot(&svg, 3));
         assert!(old_hot.0 > new_hot.0 && old_cold.0 > new_hot.0, "older is further right");
@@ -249,7 +244,7 @@ mod tests {
     #[test]
     fn part_paths_are_escaped_in_tooltips() {
         let (svg, _) =
-            render(&[point("<script>alert(1)</script>&", Status::Serviceable, Some(1.0), Some(1))]);
+            render(vec![point("<script>alert(1)</script>&", Status::Serviceable, Some(1.0), Some(1))]);
         assert!(
             svg.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt;&amp; (serviceable)</title>"),
             "{svg}"
@@ -259,15 +254,8 @@ mod tests {
 
     #[test]
     fn an_empty_map_still_draws() {
-        let (svg, unplaced) = render(&[]);
+        let (svg, unplaced) = render(Vec::new());
         assert_eq!(unplaced, 0);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n") && !svg.contains("NaN"));
-    }
-
-    #[test]
-    fn medians_fit_a_log_scale() {
-        assert_eq!(median(&[1.0, 100.0, 10.0]), 10.0);
-        assert_eq!(median(&[1.0, 100.0]), 10.0);
-        assert_eq!(median(&[]), 1.0);
     }
 }

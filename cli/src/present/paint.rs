@@ -1,10 +1,7 @@
-//! How a picture's characters get their colour: 24-bit colour, the 256-colour cube for
-//! terminals without it, or none at all (a pipe, `NO_COLOR`, `--color never`), in which case
-//! not a single escape code is written and the shade characters carry the scale. Shared by the
-//! heatmap and the wear map.
+//! How text in a terminal gets its colour: 24-bit colour, the 256-colour cube for terminals
+//! without it, or none at all (a pipe, `NO_COLOR`, `--color never`), in which case not a single
+//! escape code is written. Used by the table, the heatmap and the wear map.
 use anstyle::{Ansi256Color, Color, RgbColor, Style};
-
-use super::scale::{ansi256, color};
 
 /// Which colours a terminal shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,12 +30,6 @@ impl Palette {
         self != Palette::Plain
     }
 
-    /// The foreground style of the viridis colour at position `t`.
-    pub fn scale_style(self, t: f64) -> Option<Style> {
-        let rgb = color(t);
-        self.rgb_style(rgb)
-    }
-
     /// A foreground style for an RGB colour, as near as the palette goes.
     pub fn rgb_style(self, (r, g, b): (u8, u8, u8)) -> Option<Style> {
         match self {
@@ -57,7 +48,7 @@ impl Palette {
 }
 
 /// Appends `text`, wrapped in `style` when there is one.
-pub fn push_styled(out: &mut String, text: &str, style: Option<Style>) {
+pub(crate) fn push_styled(out: &mut String, text: &str, style: Option<Style>) {
     match style {
         Some(style) => {
             out.push_str(&style.render().to_string());
@@ -69,4 +60,30 @@ pub fn push_styled(out: &mut String, text: &str, style: Option<Style>) {
 }
 
 /// The grey of unknown cells and of rules.
-pub const GREY: (u8, u8, u8) = (128, 128, 128);
+pub(crate) const GREY: (u8, u8, u8) = (128, 128, 128);
+
+/// The nearest colour of the xterm 256-colour cube, for terminals without 24-bit colour.
+pub(crate) fn ansi256((r, g, b): (u8, u8, u8)) -> u8 {
+    // The cube's six levels per channel are 0, 95, 135, 175, 215 and 255.
+    let level = |v: u8| -> u8 {
+        match v {
+            0..=47 => 0,
+            48..=114 => 1,
+            v => ((v - 35) / 40).min(5),
+        }
+    };
+    16 + 36 * level(r) + 6 * level(g) + level(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_256_colour_cube_is_nearest() {
+        assert_eq!(ansi256((0, 0, 0)), 16);
+        assert_eq!(ansi256((255, 255, 255)), 231);
+        assert_eq!(ansi256((255, 0, 0)), 196);
+        assert_eq!(ansi256((95, 135, 175)), 16 + 36 + 12 + 3);
+    }
+}

@@ -1,0 +1,114 @@
+//! Text for a terminal or a log: one line with nothing a terminal would act on, and text cut
+//! or wrapped to a number of columns, counted in characters.
+
+/// `s` on one line with nothing a terminal, a log viewer or a CI runner would act on: line
+/// breaks, escape codes, other control characters and bidi overrides become visible escapes
+/// (`\n`, `\u{1b}`, `\u{202e}`), as [`crate::safe_text::escape`] writes them.
+pub(crate) fn one_line(s: &str) -> String {
+    crate::safe_text::escape(s).into_owned()
+}
+
+/// `text` cut to `width` characters, ending in `…` when cut.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out: String = text.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
+
+/// `text` cut to `width` characters from the left, starting with `…` when cut, so the end of a
+/// long module path or file stays.
+pub(crate) fn fit_left(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let tail: String = text.chars().skip(n - (width - 1)).collect();
+    format!("…{tail}")
+}
+
+/// `items` in order, `gap` spaces apart, flowed onto lines of at most `width` characters after
+/// an `indent`; an item longer than a line is cut.
+pub(crate) fn flow(items: &[String], width: usize, indent: usize, gap: usize) -> Vec<String> {
+    let avail = width.saturating_sub(indent).max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for item in items {
+        let item = fit(item, avail);
+        let n = item.chars().count();
+        if used > 0 && used + gap + n > avail {
+            lines.push(format!("{}{}", " ".repeat(indent), line.trim_end()));
+            line.clear();
+            used = 0;
+        }
+        if used > 0 {
+            line.push_str(&" ".repeat(gap));
+            used += gap;
+        }
+        line.push_str(&item);
+        used += n;
+    }
+    if used > 0 {
+        lines.push(format!("{}{}", " ".repeat(indent), line.trim_end()));
+    }
+    lines
+}
+
+/// The words of `text` flowed onto lines of at most `width` characters; lines after the first
+/// start with `indent` spaces.
+pub(crate) fn wrap_words(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let limit = if lines.is_empty() { width } else { width.saturating_sub(indent) };
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
+            lines.push(line);
+            line = String::new();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        let limit = if lines.is_empty() { width } else { width.saturating_sub(indent) };
+        line.push_str(&fit(word, limit.max(1)));
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { l } else { format!("{}{l}", " ".repeat(indent)) })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_cut_and_wrapped_to_the_width() {
+        assert_eq!(fit("Cart::add_item", 8), "Cart::a…");
+        assert_eq!(fit("add", 8), "add");
+        assert_eq!(fit_left("crates/engine/src/fuel.rs", 10), "…c/fuel.rs");
+        let items: Vec<String> = ["aaaa", "bbbb", "cccc"].map(String::from).to_vec();
+        assert_eq!(flow(&items, 12, 2, 1), ["  aaaa bbbb", "  cccc"]);
+        let lines = wrap_words("hottest: shop::cart::Cart::add, 1.2M calls (src/cart.rs:10)", 24, 2);
+        assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
+        assert_eq!(lines.join(" ").split_whitespace().count(), 5, "no word is lost");
+    }
+
+    #[test]
+    fn one_line_leaves_nothing_for_a_terminal_to_act_on() {
+        assert_eq!(one_line("a\r\nb\tc\x1b[31md\u{7}\u{202e}"), "a\\r\\nb\\tc\\u{1b}[31md\\u{7}\\u{202e}");
+        assert_eq!(one_line("<S as T<'a>>::f"), "<S as T<'a>>::f");
+    }
+}
