@@ -1,11 +1,20 @@
 //! The command line: `cargo wear <command>`, as cargo runs it (`cargo-wear wear <command>`)
-//! or directly (`cargo-wear <command>`).
+//! or directly (`cargo-wear <command>`). Every command's arguments are here, with what clap
+//! cannot check and how they become the domain's requests ([`crate::pipeline::Request`]); no
+//! argument type goes below the command layer (`commands`).
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::due::Status;
+use crate::error::Result;
+use crate::heatmap::{Grouping, MIN_WIDTH, Measure};
+pub use crate::output::ColorChoice;
+use crate::pipeline::{History, Request, ScanRequest};
 use crate::report::Format;
+use crate::scan::{CompiledOut, Functions};
+use crate::time::{Secs, parse_instant};
+use crate::usage::sources::{Fleet, LedgerChoice, UsageSources};
 
 /// Which parts of your code are due for inspection: calls from production joined with the
 /// age of each function's lines in git, under your policy.
@@ -36,9 +45,9 @@ pub enum Command {
     Init(InitArgs),
     /// Draw every part as a coloured cell, grouped by module or file: wear, age, calls or
     /// busy time at a glance.
-    Heatmap(crate::heatmap::HeatmapArgs),
+    Heatmap(HeatmapArgs),
     /// Draw the wear map: age since overhaul against calls, in four named quadrants.
-    Map(crate::map::MapArgs),
+    Map(MapArgs),
     /// Put `#[wear::tracked]` on every function with a body (or, with `--remove`, take the
     /// bare ones away), editing the sources in place.
     Annotate(AnnotateArgs),
@@ -56,7 +65,7 @@ pub struct WorkspaceArgs {
 
 impl WorkspaceArgs {
     /// The build the scan models.
-    pub fn build_options(&self) -> crate::scan::cfg::BuildOptions {
+    pub(crate) fn build_options(&self) -> crate::scan::cfg::BuildOptions {
         let b = &self.build;
         crate::scan::cfg::BuildOptions {
             features: b.features.clone(),
@@ -64,6 +73,16 @@ impl WorkspaceArgs {
             no_default_features: b.no_default_features,
             target: b.target.clone(),
             cfg: b.cfg.clone(),
+        }
+    }
+
+    /// The scan of `functions` these arguments name, listing compiled-out parts or not.
+    pub(crate) fn scan_request(&self, functions: Functions, compiled_out: CompiledOut) -> ScanRequest {
+        ScanRequest {
+            manifest_path: self.manifest_path.clone(),
+            build: self.build_options(),
+            functions,
+            compiled_out,
         }
     }
 }
@@ -138,16 +157,53 @@ pub struct FleetArgs {
     pub prometheus_header: Vec<String>,
 }
 
-impl FleetArgs {
-    /// No fleet: what a command that reads only local usage passes on.
-    pub fn none() -> FleetArgs {
-        FleetArgs {
-            prometheus: None,
-            window: crate::usage::prometheus::DEFAULT_WINDOW.to_owned(),
-            prometheus_timeout: crate::usage::prometheus::DEFAULT_TIMEOUT_SECS,
-            prometheus_header: Vec::new(),
-        }
+impl UsageArgs {
+    /// The usage sources these arguments name.
+    pub(crate) fn sources(&self) -> UsageSources {
+        let ledger = match (&self.ledger, self.no_ledger) {
+            (_, true) => LedgerChoice::Skip,
+            (Some(path), false) => LedgerChoice::At(path.clone()),
+            (None, false) => LedgerChoice::Default,
+        };
+        UsageSources { ledger, files: self.usage.clone(), fleet: self.fleet.fleet() }
     }
+}
+
+impl FleetArgs {
+    /// The fleet `--prometheus` names, if any.
+    pub(crate) fn fleet(&self) -> Option<Fleet> {
+        self.prometheus.as_ref().map(|url| Fleet {
+            url: url.clone(),
+            headers: self.prometheus_header.clone(),
+            window: self.window.clone(),
+            timeout_secs: self.prometheus_timeout,
+        })
+    }
+}
+
+/// `--now`, or the clock.
+pub(crate) fn now(pinned: Option<&str>) -> Result<Secs> {
+    match pinned {
+        Some(text) => parse_instant(text).map_err(|e| e.help("give --now a date like 2026-11-21")),
+        None => Ok(jiff::Timestamp::now().as_second()),
+    }
+}
+
+/// The request of a due list of `functions`, from the arguments every command that makes one
+/// shares.
+fn due_request(
+    workspace: &WorkspaceArgs,
+    usage: &UsageArgs,
+    now: Option<&str>,
+    no_cache: bool,
+    functions: Functions,
+) -> Result<Request> {
+    Ok(Request {
+        scan: workspace.scan_request(functions, CompiledOut::Skip),
+        usage: usage.sources(),
+        now: self::now(now)?,
+        history: History::Git { cache: !no_cache },
+    })
 }
 
 /// Options of every command that makes a due list.
@@ -173,6 +229,13 @@ pub struct DueArgs {
     /// Don't read or write the git age cache.
     #[arg(long)]
     pub no_cache: bool,
+}
+
+impl DueArgs {
+    /// The due list of the tracked parts these arguments ask for.
+    pub(crate) fn request(&self) -> Result<Request> {
+        due_request(&self.workspace, &self.usage, self.now.as_deref(), self.no_cache, Functions::Tracked)
+    }
 }
 
 /// `cargo wear demo`.
@@ -212,6 +275,75 @@ pub struct DueInputArgs {
     /// Don't read or write the git age cache.
     #[arg(long)]
     pub no_cache: bool,
+}
+
+impl DueInputArgs {
+    /// The due list of `functions` these arguments ask for.
+    pub(crate) fn request(&self, functions: Functions) -> Result<Request> {
+        due_request(&self.workspace, &self.usage, self.now.as_deref(), self.no_cache, functions)
+    }
+}
+
+/// `cargo wear heatmap`.
+#[derive(Debug, Args)]
+pub struct HeatmapArgs {
+    #[command(flatten)]
+    pub inputs: DueInputArgs,
+    /// What colours a cell (default: wear; age with --all).
+    #[arg(long, value_enum)]
+    pub by: Option<Measure>,
+    /// Group cells by module or by source file.
+    #[arg(long, value_enum, default_value_t = Grouping::Module)]
+    pub group: Grouping,
+    /// Show only the N parts with the highest value (still grouped).
+    #[arg(long, value_name = "N", value_parser = parse_top)]
+    pub top: Option<usize>,
+    /// Show only parts whose path or file starts with this prefix (`shop::cart`, `src/cart.rs`)
+    /// or matches this glob (`shop::*::parse*`, `crates/engine/**`).
+    #[arg(long, value_name = "GLOB")]
+    pub filter: Option<String>,
+    /// Columns to fit in (default: the terminal's width, else $COLUMNS, else 80).
+    #[arg(long, value_name = "COLUMNS", value_parser = parse_width)]
+    pub width: Option<usize>,
+    /// Two characters a part behind the group's name, even when the parts are few (the
+    /// default above 100 parts).
+    #[arg(long)]
+    pub compact: bool,
+    /// Every function of the workspace is a part, tracked or not: a map of age before
+    /// anything is instrumented.
+    #[arg(long)]
+    pub all: bool,
+    /// Also write the HTML report (treemap, wear map, due list) to this file, atomically.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+/// `cargo wear map`.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub inputs: DueInputArgs,
+    /// Columns to fit in (default: the terminal's width, else $COLUMNS, else 80).
+    #[arg(long, value_name = "COLUMNS", value_parser = parse_width)]
+    pub width: Option<usize>,
+}
+
+/// `--top`: a whole number of parts, 1 or more.
+fn parse_top(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("--top 0 shows nothing: give 1 or more parts".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a number of parts: give a whole number like 20")),
+    }
+}
+
+/// `--width`: at least [`MIN_WIDTH`] columns.
+fn parse_width(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= MIN_WIDTH => Ok(n),
+        Ok(n) => Err(format!("{n} columns is too narrow: give {MIN_WIDTH} or more")),
+        Err(_) => Err(format!("`{text}` is not a number of columns: give a whole number like 100")),
+    }
 }
 
 /// `cargo wear scan`.
@@ -363,17 +495,6 @@ pub struct AnnotateArgs {
     /// When to colour (accepted by every command, as cargo does; this one prints plain lines).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-}
-
-/// Colour choice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// On a terminal, unless `NO_COLOR` is set.
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
 }
 
 /// Parses the process's arguments, dropping the `wear` that cargo passes first.

@@ -6,21 +6,26 @@
 //! calls) → [`policy`] (limits, logbook → status, forecast) → [`due`] (the joined due list)
 //! → [`report`] (table, JSON, Markdown, SARIF, GitHub, JUnit), [`heatmap`] and [`map`]
 //! (pictures for a terminal). Every writer shows outside text through [`safe_text`].
+//!
+//! [`pipeline`] runs those stages for a request, the one way a due list is made; [`commands`]
+//! is the layer above it, one room per command, fed by the arguments of [`cli`]. What a
+//! command writes goes through [`output`], and every file through [`fs`].
 
 pub mod age;
 pub mod annotate;
 pub mod assemble;
 pub mod cli;
-pub mod context;
-pub mod demo;
+pub mod commands;
 pub mod due;
 pub mod error;
+pub(crate) mod fs;
 pub mod heatmap;
 pub mod map;
+pub(crate) mod output;
+pub(crate) mod pipeline;
 pub mod policy;
 pub(crate) mod present;
 pub mod report;
-pub mod run;
 pub mod safe_text;
 pub mod scan;
 pub mod time;

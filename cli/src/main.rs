@@ -2,7 +2,7 @@
 //! `--fail-on`, 2 any error (bad input, bad arguments).
 use std::process::ExitCode;
 
-use wear_cli::run::{Outcome, run};
+use wear_cli::commands::{Outcome, run};
 
 fn main() -> ExitCode {
     match run(wear_cli::cli::parse()) {

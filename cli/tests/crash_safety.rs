@@ -287,7 +287,7 @@ fn inspect_killed_at_random_points_leaves_the_logbook_before_or_after() {
 fn ledger_totals(path: &Path) -> (u64, usize) {
     let ledger = Ledger::open(path).expect("opens");
     let mut set = UsageSet::new();
-    set.add_ledger(&ledger).expect("reads");
+    set.add_ledger(&ledger, None).expect("reads");
     let usage = set.usage();
     let calls = usage.parts.values().flat_map(|serials| serials.values()).map(|u| u.calls).sum();
     (calls, set.len())

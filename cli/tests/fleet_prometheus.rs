@@ -170,7 +170,7 @@ fn the_number_of_requests_does_not_grow_with_the_number_of_parts() {
             .expect("ingest runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let mut set = UsageSet::new();
-        set.add_ledger(&Ledger::open(&ledger).expect("ledger")).expect("read");
+        set.add_ledger(&Ledger::open(&ledger).expect("ledger"), None).expect("read");
         let usage = set.usage();
         assert_eq!(usage.parts.len(), parts, "every part recorded");
         let last = format!("big::part_{}", parts - 1);

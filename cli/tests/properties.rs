@@ -59,7 +59,7 @@ fn readings() -> impl Strategy<Value = Vec<Reading>> {
 fn ledger_state(path: &Path) -> (BTreeMap<String, u64>, Vec<(SeriesKey, i64)>) {
     let ledger = Ledger::open(path).expect("opens");
     let mut set = UsageSet::new();
-    set.add_ledger(&ledger).expect("reads");
+    set.add_ledger(&ledger, None).expect("reads");
     let usage = set.usage();
     let totals = usage
         .parts

@@ -71,7 +71,7 @@ fn rows(ledger: &Path) -> Vec<String> {
 fn calls_from_ledger(path: &Path) -> u64 {
     let ledger = Ledger::open(path).unwrap();
     let mut set = UsageSet::new();
-    set.add_ledger(&ledger).unwrap();
+    set.add_ledger(&ledger, None).unwrap();
     set.usage().parts[ADD_ITEM][SERIAL].calls
 }
 
@@ -145,7 +145,7 @@ fn the_ledger_keeps_the_latest_reading_of_each_series_across_ingests() {
     assert_eq!(calls_from_ledger(&path), 28);
     let ledger = Ledger::open(&path).unwrap();
     let mut set = UsageSet::new();
-    set.add_ledger(&ledger).unwrap();
+    set.add_ledger(&ledger, None).unwrap();
     let usage = set.usage();
     assert_eq!(usage.series, 2);
     assert_eq!(usage.parts[ADD_ITEM][SERIAL].failures, Some(failures_of(25) + failures_of(3)));
@@ -224,7 +224,7 @@ fn the_ledger_and_the_same_file_given_with_usage_count_once() {
 
     let ledger = Ledger::open(&path).unwrap();
     let mut set = UsageSet::new();
-    set.add_ledger(&ledger).unwrap();
+    set.add_ledger(&ledger, None).unwrap();
     set.add_files(std::slice::from_ref(&a)).unwrap();
     assert_eq!(set.usage().parts[ADD_ITEM][SERIAL].calls, 15, "the series of a.json counts once");
     assert_eq!(set.usage().series, 2);
@@ -235,7 +235,7 @@ fn the_ledger_and_the_same_file_given_with_usage_count_once() {
     // And in the other order (files first, then the ledger) the result is the same.
     let mut other = UsageSet::new();
     other.add_files(&[d.join("a*.json").to_string_lossy().into_owned()]).unwrap();
-    other.add_ledger(&ledger).unwrap();
+    other.add_ledger(&ledger, None).unwrap();
     assert_eq!(other.usage(), set.usage());
 }
 

@@ -155,14 +155,9 @@ impl Store {
     }
 
     fn write_atomically(&self, head: Oid, file: &CacheFile) -> std::io::Result<()> {
-        use std::io::Write;
         std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         let bytes = serde_json::to_vec(file).map_err(std::io::Error::other)?;
-        tmp.write_all(&bytes)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(self.path_for(head)).map_err(|e| e.error)?;
-        Ok(())
+        crate::fs::replace_file(&self.path_for(head), &bytes)
     }
 
     /// Keeps the most recently written files.

@@ -59,6 +59,13 @@ pub struct Ages {
     pub by_range: HashMap<(PathBuf, (u32, u32)), RangeAge>,
 }
 
+impl Ages {
+    /// No history to read (a copy without `.git`): no range has an age.
+    pub fn without_history(root: &Path) -> Ages {
+        Ages { head: None, shallow: false, repo_root: root.to_owned(), by_range: HashMap::new() }
+    }
+}
+
 /// The age of the lines of one range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RangeAge {

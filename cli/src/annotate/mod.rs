@@ -14,17 +14,14 @@ mod summary;
 mod walk;
 mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use select::Crate;
-pub use summary::Run;
+pub use summary::{Run, render as summary};
 pub use walk::{Edit, Found, Mode, Place, Verdict};
 pub use write::Change;
 
-use crate::cli::AnnotateArgs;
 use crate::error::Result;
-use crate::run::{Outcome, emit};
-use crate::safe_text::escape;
 use crate::scan::cfg::BuildOptions;
 use crate::scan::{Warning, load_workspace, relative};
 
@@ -239,43 +236,4 @@ fn checked(new: String, file: &select::SelectedFile, mode: Mode) -> Result<Strin
         Some(left) => Err(format!("`{}` at line {} still needs a change", left.name, left.line)),
         None => Ok(new),
     }
-}
-
-/// `cargo wear annotate`.
-pub fn run(args: &AnnotateArgs) -> Result<Outcome> {
-    let options = Options {
-        manifest_path: args.manifest_path.clone(),
-        packages: args.package.clone(),
-        paths: args.paths.clone(),
-        mode: if args.remove { Mode::Remove } else { Mode::Add },
-        cwd: std::env::current_dir().unwrap_or_else(|_| Path::new(".").to_owned()),
-    };
-    let run = match (args.dry_run, args.check) {
-        (_, true) => Run::Check,
-        (true, false) => Run::DryRun,
-        (false, false) => Run::Write,
-    };
-    let plan = plan(&options)?;
-    for warning in &plan.warnings {
-        eprintln!("warning: {warning}");
-    }
-    if run == Run::Write {
-        plan.write()?;
-    }
-    emit(&summary::render(&plan, run, args.verbose), None)?;
-    for note in &plan.notes {
-        eprintln!("note: {}", escape(note));
-    }
-    let changing = plan.changing();
-    if run == Run::Check && changing > 0 {
-        let (what, fix) = match plan.mode {
-            Mode::Add => ("functions are not tracked", "cargo wear annotate"),
-            Mode::Remove => {
-                ("functions still have a bare `#[wear::tracked]`", "cargo wear annotate --remove")
-            }
-        };
-        eprintln!("cargo wear annotate --check: {changing} {what}; run `{fix}` to change them");
-        return Ok(Outcome::Found);
-    }
-    Ok(Outcome::Clean)
 }

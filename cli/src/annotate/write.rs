@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::policy::atomic::{Existing, FolderLock, Staged, stage};
+use crate::fs::{Existing, FolderLock, Staged, stage};
 use crate::safe_text;
 
 /// One file's new text.

@@ -22,9 +22,9 @@ use serde::Deserialize;
 use toml::Spanned;
 use wear_identity::Serial;
 
-use super::atomic::{Existing, FolderLock, write_atomically};
 use super::file::{line_of, read_optional};
 use crate::error::{Error, Result};
+use crate::fs::{Existing, FolderLock, write_atomically};
 use crate::time::{Secs, format_instant, parse_instant};
 
 /// The logbook's file name, at the workspace root.

@@ -10,7 +10,6 @@
 //! - [`assess`](mod@assess) and [`forecast`]: status, percent of the nearest limit, projected due date.
 
 pub mod assess;
-pub(crate) mod atomic;
 pub mod file;
 pub mod forecast;
 pub mod limits;

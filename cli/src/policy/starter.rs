@@ -2,9 +2,9 @@
 //! shows a rule, so that the first policy is edited rather than written from memory.
 use std::path::{Path, PathBuf};
 
-use super::atomic::{Existing, FolderLock, write_atomically};
 use super::file::{POLICY_FILE, load_policy};
 use crate::error::{Error, Result};
+use crate::fs::{Existing, FolderLock, write_atomically};
 
 /// The starter file's text. It parses to exactly the built-in defaults.
 pub const STARTER: &str = include_str!("starter.toml");

@@ -15,6 +15,7 @@
 //! - [`series`]: [`UsageSet`], the latest reading of each series from any source.
 //! - [`totals`]: [`Usage`], the totals per part and serial the due list joins.
 //! - [`ledger`]: the SQLite [`Ledger`] fed by `cargo wear ingest`.
+//! - [`sources`]: the ledger, files and fleet a command names → one [`UsageSet`].
 
 pub mod files;
 pub mod ledger;
@@ -22,6 +23,7 @@ pub mod otlp;
 pub mod prometheus;
 pub mod series;
 pub mod snapshot;
+pub(crate) mod sources;
 pub mod totals;
 
 pub use ledger::{IngestSummary, Ledger};

@@ -92,12 +92,15 @@ impl UsageSet {
         Ok(())
     }
 
-    /// Adds the latest reading of every series recorded in `ledger`.
-    pub fn add_ledger(&mut self, ledger: &Ledger) -> Result<()> {
-        for reading in ledger.latest_readings()? {
+    /// Adds the latest reading of every series recorded in `ledger`, but of a fleet's
+    /// recorded totals only the latest, and none of the fleet `live` (queried now, so read
+    /// afterwards). Returns a sentence for each fleet whose older totals were left out.
+    pub fn add_ledger(&mut self, ledger: &Ledger, live: Option<&str>) -> Result<Vec<String>> {
+        let (readings, notes) = crate::usage::prometheus::supersede(ledger.latest_readings()?, live);
+        for reading in readings {
             self.add_reading(reading);
         }
-        Ok(())
+        Ok(notes)
     }
 
     /// Adds one reading: it replaces the one kept for its series only if taken later (on a tie

@@ -1,6 +1,10 @@
-//! Writing a file all at once or not at all: a temporary file in the same folder, flushed to
-//! disk, then renamed over the target, so a crash or a full disk never leaves a half-written
-//! policy or logbook (contract 6).
+//! Every file `cargo wear` writes is written all at once or not at all: a temporary file in
+//! the same folder, flushed to disk, then renamed over the target, so a crash or a full disk
+//! never leaves a half-written report, policy, logbook or cache file (contract 6).
+//!
+//! Reports and caches, which only `cargo wear` writes and nobody edits, go through
+//! [`write_file`]. The policy, the logbook and annotated sources, which people edit too, are
+//! written under a folder lock:
 //!
 //! Writers hold an exclusive advisory lock on the folder ([`FolderLock`], `flock` through
 //! `fs4`) from before they read the file until the rename: two `cargo wear inspect` at once
@@ -108,10 +112,33 @@ fn open_folder(_folder: &Path) -> Option<File> {
     None
 }
 
+/// Writes `bytes` to `path` atomically, without a lock: for reports and caches that only
+/// `cargo wear` writes. The error names the file and says what to check.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_file(path, bytes).map_err(|e| {
+        // tempfile names its own temporary file in the message (` at path "dir/.tmpXXXX"`): a
+        // name the user never gave, and never the same twice.
+        let why = e.to_string();
+        let why = why.split(" at path \"").next().unwrap_or(&why).to_owned();
+        Error::in_file(path, format!("cannot write: {why}"))
+            .help("check that the folder exists and is writable")
+    })
+}
+
+/// A temporary file beside `path` holding `bytes`, flushed, then renamed over it: readers see
+/// the old file or the new one.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temp = tempfile::NamedTempFile::new_in(folder_of(path))?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Writes `bytes` to `path` atomically, under `lock` (taken on `path` by the caller, before it
 /// read what it changes), first removing the temporary files of writers that were killed. With
 /// [`Existing::Refuse`], an existing file is left untouched and the error says so.
-pub(super) fn write_atomically(
+pub(crate) fn write_atomically(
     path: &Path,
     bytes: &[u8],
     existing: Existing,

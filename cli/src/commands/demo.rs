@@ -5,27 +5,34 @@
 //! `wear.toml`, and prints the due list and the heatmap, and writes the HTML report.
 //!
 //! A copy without git history still works: the parts then have no age, and the demo says so.
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::age::{Ages, ages};
-use crate::cli::{DemoArgs, FleetArgs, UsageArgs};
-use crate::context;
+use super::Outcome;
+use crate::cli::{DemoArgs, now};
 use crate::due::{DueList, Status};
 use crate::error::{Error, Result};
-use crate::heatmap::{self, Grouping, HeatmapOptions, Measure, resolve_palette, resolve_width};
+use crate::heatmap::{self, Grouping, HeatmapOptions, Measure};
+use crate::output::{color, palette, width};
+use crate::pipeline::{self, History, Request};
 use crate::report::{Format, RenderOptions, render};
-use crate::run::{Outcome, age_options, assemble, file_ranges, load_scan, write_atomically};
-use crate::scan::{Functions, Scan};
+use crate::scan::{CompiledOut, Functions, Scan};
+use crate::usage::sources::{LedgerChoice, UsageSources};
 
 /// The package of the example the demo runs.
-pub const SHOP: &str = "wear-example-shop";
+pub(crate) const SHOP: &str = "wear-example-shop";
 
 /// Runs the demo.
-pub fn run(args: &DemoArgs) -> Result<Outcome> {
-    let now = context::now(args.now.as_deref())?;
-    let mut scan = load_scan(&args.workspace, Functions::Tracked)?;
+pub(super) fn run(args: &DemoArgs) -> Result<Outcome> {
+    // The shop's snapshot only (no ledger, no fleet); where it goes and whether there is git
+    // history are known once the workspace is scanned.
+    let mut request = Request {
+        scan: args.workspace.scan_request(Functions::Tracked, CompiledOut::Skip),
+        usage: UsageSources { ledger: LedgerChoice::Skip, files: Vec::new(), fleet: None },
+        now: now(args.now.as_deref())?,
+        history: History::Git { cache: !args.no_cache },
+    };
+    let mut scan = pipeline::scan(&request.scan)?;
     // The demo is about the shop: the workspace's test probes would only add unknown parts.
     scan.parts.retain(|p| p.package == SHOP);
     if scan.parts.is_empty() {
@@ -43,8 +50,9 @@ pub fn run(args: &DemoArgs) -> Result<Outcome> {
     println!("== the shop runs its workload ({} orders), writing {}", args.orders, snapshot.display());
     run_shop(&scan.root, args.orders, &snapshot)?;
 
-    let list = due_list_of(&scan, &snapshot, args.no_cache, now)?;
-    let color = context::color(args.color);
+    request.usage.files = vec![snapshot.display().to_string()];
+    let list = due_list_of(&scan, request)?;
+    let color = color(args.color);
     let opts = RenderOptions { color, fail_on: Status::Overdue, tool_version: env!("CARGO_PKG_VERSION") };
     println!("\n== cargo wear report --usage {}", snapshot.display());
     print!("{}", render(&list, Format::Table, &opts));
@@ -55,8 +63,8 @@ pub fn run(args: &DemoArgs) -> Result<Outcome> {
     let heat = HeatmapOptions {
         by: Measure::Calls,
         group: Grouping::Module,
-        width: resolve_width(None),
-        color: resolve_palette(args.color),
+        width: width(None),
+        color: palette(args.color),
         top: None,
         filter: None,
         compact: false,
@@ -65,7 +73,7 @@ pub fn run(args: &DemoArgs) -> Result<Outcome> {
 
     let page = dir.join("report.html");
     let plain = RenderOptions { color: false, ..opts };
-    write_atomically(&page, render(&list, Format::Html, &plain).as_bytes())?;
+    crate::fs::write_file(&page, render(&list, Format::Html, &plain).as_bytes())?;
     println!("\n== the HTML report (treemap, wear map, due list): {}", page.display());
     Ok(Outcome::Clean)
 }
@@ -101,26 +109,17 @@ fn run_shop(root: &Path, orders: u32, snapshot: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The due list of the shop's run: its snapshot only (no ledger, no fleet), ages from git when
-/// there is a repository.
-fn due_list_of(scan: &Scan, snapshot: &Path, no_cache: bool, now: i64) -> Result<DueList> {
-    let usage = UsageArgs {
-        usage: vec![snapshot.display().to_string()],
-        ledger: None,
-        no_ledger: true,
-        fleet: FleetArgs::none(),
-    };
-    let list = assemble(scan, &usage, now, || {
-        if git2::Repository::discover(&scan.root).is_ok() {
-            return ages(&scan.root, &file_ranges(scan), &age_options(scan, no_cache), now);
-        }
+/// The due list of the shop's run, with ages from git when there is a repository.
+fn due_list_of(scan: &Scan, mut request: Request) -> Result<DueList> {
+    if git2::Repository::discover(&scan.root).is_err() {
         println!(
             "note: {} is not in a git repository (a download without history?): the parts have no \
              age, so the due list goes by calls alone",
             scan.root.display()
         );
-        Ok(Ages { head: None, shallow: false, repo_root: scan.root.clone(), by_range: HashMap::new() })
-    })?;
+        request.history = History::None;
+    }
+    let list = pipeline::due_list_of(scan, &request)?;
     if list.shallow {
         println!("note: this clone's history is shallow: ages at its boundary are lower bounds");
     }

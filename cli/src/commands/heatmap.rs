@@ -1,0 +1,46 @@
+//! `cargo wear heatmap`: every part as a coloured cell, and optionally the HTML report.
+use super::Outcome;
+use crate::cli::HeatmapArgs;
+use crate::due::Status;
+use crate::error::{Error, Result};
+use crate::heatmap::{HeatmapOptions, Measure, PartFilter, render};
+use crate::output::{emit, palette, width};
+use crate::pipeline;
+use crate::report::{self, Format, RenderOptions};
+use crate::scan::Functions;
+
+/// `cargo wear heatmap`.
+pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
+    let filter = args.filter.as_deref().map(PartFilter::new).transpose()?;
+    let which = if args.all { Functions::Every } else { Functions::Tracked };
+    let list = pipeline::due_list(&args.inputs.request(which)?)?;
+    if let Some(filter) = &filter
+        && !list.parts.is_empty()
+        && !list.parts.iter().any(|p| filter.matches(p))
+    {
+        let example = &list.parts[0];
+        return Err(Error::new(format!("no part matches --filter `{}`", filter.pattern())).help(format!(
+            "parts are named like `{}` and files like `{}`; a glob needs `*`",
+            example.part, example.file
+        )));
+    }
+    let opts = HeatmapOptions {
+        by: args.by.unwrap_or(if args.all { Measure::Age } else { Measure::Wear }),
+        group: args.group,
+        width: width(args.width),
+        color: palette(args.inputs.color),
+        top: args.top,
+        filter,
+        compact: args.compact,
+    };
+    if let Some(path) = &args.html {
+        let page =
+            RenderOptions { color: false, fail_on: Status::Overdue, tool_version: env!("CARGO_PKG_VERSION") };
+        crate::fs::write_file(path, report::render(&list, Format::Html, &page).as_bytes())?;
+    }
+    emit(&render(&list, &opts), None)?;
+    if let Some(path) = &args.html {
+        eprintln!("the HTML report is in {}", crate::safe_text::path(path));
+    }
+    Ok(Outcome::Clean)
+}

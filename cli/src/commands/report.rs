@@ -1,0 +1,36 @@
+//! `cargo wear report` and `cargo wear check`: the due list in a format, and the CI gate on it.
+use super::Outcome;
+use crate::cli::{CheckArgs, DueArgs, ReportArgs};
+use crate::due::{DueList, Status};
+use crate::error::Result;
+use crate::output::{color, emit};
+use crate::pipeline;
+use crate::report::{Format, RenderOptions, render};
+
+/// `cargo wear report`.
+pub(super) fn report(args: &ReportArgs) -> Result<Outcome> {
+    print(&args.due, Status::Overdue)?;
+    Ok(Outcome::Clean)
+}
+
+/// `cargo wear check`.
+pub(super) fn check(args: &CheckArgs) -> Result<Outcome> {
+    let fail_on = args.fail_on.status();
+    let list = print(&args.due, fail_on)?;
+    let failing = list.parts.iter().filter(|p| p.status <= fail_on).count();
+    if failing > 0 {
+        eprintln!("cargo wear check: {failing} parts are {} or worse", fail_on.as_str());
+        Ok(Outcome::Found)
+    } else {
+        Ok(Outcome::Clean)
+    }
+}
+
+/// Makes the due list and writes it where and as the arguments say.
+fn print(args: &DueArgs, fail_on: Status) -> Result<DueList> {
+    let list = pipeline::due_list(&args.request()?)?;
+    let color = args.format == Format::Table && args.output.is_none() && color(args.color);
+    let opts = RenderOptions { color, fail_on, tool_version: env!("CARGO_PKG_VERSION") };
+    emit(&render(&list, args.format, &opts), args.output.as_deref())?;
+    Ok(list)
+}

@@ -1,0 +1,67 @@
+//! `cargo wear scan`: the tracked parts found in the sources, as a table or JSON.
+use super::Outcome;
+use crate::cli::{ScanArgs, ScanFormat};
+use crate::error::Result;
+use crate::output::{color, emit};
+use crate::pipeline;
+use crate::safe_text::{self, escape};
+use crate::scan::{CompiledOut, Functions};
+
+/// `cargo wear scan`.
+pub(super) fn run(args: &ScanArgs) -> Result<Outcome> {
+    let listed = if args.compiled_out { CompiledOut::List } else { CompiledOut::Skip };
+    let scan = pipeline::scan(&args.workspace.scan_request(Functions::Tracked, listed))?;
+    let mut out = String::new();
+    match args.format {
+        ScanFormat::Table => {
+            let width = scan.parts.iter().map(|p| escape(&p.path).chars().count()).max().unwrap_or(4).max(4);
+            // With --compiled-out, a column says which parts the build compiles.
+            let built = |compiled_out: bool| match (args.compiled_out, compiled_out) {
+                (false, _) => "",
+                (true, false) => "compiled      ",
+                (true, true) => "compiled out  ",
+            };
+            let header = format!(
+                "{:<width$}  {:<16}  {}location",
+                "part",
+                "serial",
+                if args.compiled_out { "build         " } else { "" }
+            );
+            match color(args.color) {
+                true => {
+                    let bold = anstyle::Style::new().bold();
+                    out.push_str(&format!("{}{}{}\n", bold.render(), header.trim_end(), bold.render_reset()));
+                }
+                false => out.push_str(&format!("{header}\n")),
+            }
+            for p in &scan.parts {
+                out.push_str(&format!(
+                    "{:<width$}  {}  {}{}:{}-{}\n",
+                    escape(&p.path),
+                    p.serial,
+                    built(p.compiled_out),
+                    escape(&p.rel_file),
+                    p.lines.0,
+                    p.lines.1
+                ));
+            }
+        }
+        ScanFormat::Json => {
+            let parts: Vec<_> = scan
+                .parts
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "path": p.path, "serial": p.serial.to_string(), "file": p.rel_file,
+                        "lines": [p.lines.0, p.lines.1], "package": p.package,
+                        "compiled_out": p.compiled_out,
+                    })
+                })
+                .collect();
+            out = safe_text::json(serde_json::to_string_pretty(&parts).unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    emit(&out, None)?;
+    Ok(Outcome::Clean)
+}

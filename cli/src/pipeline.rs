@@ -1,0 +1,115 @@
+//! From a [`Request`] to a due list, the one way every command makes one (`report`, `check`,
+//! `heatmap`, `map`, `demo`): scan the sources, read the policy, the logbook and the usage, walk
+//! git for the ages, and join them ([`crate::assemble`]).
+//!
+//! A request says what to scan, where usage comes from, which instant it is, and whether ages
+//! come from git; it holds no command-line type, so the command layer above turns arguments
+//! into one and nothing below it knows about arguments.
+use std::path::PathBuf;
+
+use crate::age::{AgeOptions, Ages, FileRanges, ages};
+use crate::assemble::{Inputs, due_list as join};
+use crate::due::DueList;
+use crate::error::Result;
+use crate::policy::{Logbook, load_policy, logbook_path};
+use crate::scan::cfg::BuildOptions;
+use crate::scan::{CompiledOut, Functions, Scan, load_workspace, scan_targets_for};
+use crate::time::Secs;
+use crate::usage::sources::{self, UsageSources};
+
+/// Everything a due list is made from.
+#[derive(Clone, Debug)]
+pub(crate) struct Request {
+    /// What to scan.
+    pub(crate) scan: ScanRequest,
+    /// Where usage comes from.
+    pub(crate) usage: UsageSources,
+    /// The instant the due list is made at.
+    pub(crate) now: Secs,
+    /// Where the ages of the parts' lines come from.
+    pub(crate) history: History,
+}
+
+/// Which workspace is scanned, as which build, for which functions.
+#[derive(Clone, Debug)]
+pub(crate) struct ScanRequest {
+    /// The workspace's (or a member's) `Cargo.toml`; the one cargo finds from here when `None`.
+    pub(crate) manifest_path: Option<PathBuf>,
+    /// The build whose compiled functions are parts.
+    pub(crate) build: BuildOptions,
+    /// Tracked functions, or every function (`heatmap --all`).
+    pub(crate) functions: Functions,
+    /// Whether tracked functions the build leaves out are listed too (`scan --compiled-out`).
+    pub(crate) compiled_out: CompiledOut,
+}
+
+/// Where ages come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum History {
+    /// The workspace's git repository, with the age cache unless `cache` is false.
+    Git {
+        /// Read and write `<target-dir>/wear/age-cache`.
+        cache: bool,
+    },
+    /// Nothing (a copy without `.git`): parts have no age, and the due list goes by usage.
+    None,
+}
+
+/// Scans the workspace `request` names, as the build it describes compiles it, and prints the
+/// scan's warnings.
+pub(crate) fn scan(request: &ScanRequest) -> Result<Scan> {
+    let loaded = load_workspace(request.manifest_path.as_deref(), &request.build)?;
+    let scan = scan_targets_for(&loaded, request.functions, request.compiled_out);
+    for warning in &scan.warnings {
+        eprintln!("warning: {warning}"); // `Warning` shows itself escaped
+    }
+    Ok(scan)
+}
+
+/// The due list `request` asks for.
+pub(crate) fn due_list(request: &Request) -> Result<DueList> {
+    due_list_of(&scan(&request.scan)?, request)
+}
+
+/// The due list of the parts of `scan`, with usage, instant and ages as `request` says
+/// (`request.scan` is not read: the caller scanned, and may have narrowed the parts). The
+/// policy and logbook come from the scan's root; ages are walked last, so that a bad policy
+/// or usage file is reported before the walk over history.
+pub(crate) fn due_list_of(scan: &Scan, request: &Request) -> Result<DueList> {
+    let policy = load_policy(&scan.root)?;
+    let logbook = Logbook::load(&logbook_path(&scan.root))?;
+    let usage = sources::load(&request.usage, &scan.target_dir, request.now)?.usage();
+    let ages = match request.history {
+        History::Git { cache } => {
+            ages(&scan.root, &file_ranges(scan), &age_options(scan, cache), request.now)?
+        }
+        History::None => Ages::without_history(&scan.root),
+    };
+    Ok(join(&Inputs {
+        scan,
+        ages: &ages,
+        usage: &usage,
+        policy: &policy,
+        logbook: &logbook,
+        now: request.now,
+    }))
+}
+
+/// The line ranges of the parts, file by file.
+fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
+    let mut files: Vec<FileRanges> = Vec::new();
+    for part in &scan.parts {
+        match files.iter_mut().find(|f| f.file == part.file) {
+            Some(f) => f.ranges.push(part.lines),
+            None => files.push(FileRanges { file: part.file.clone(), ranges: vec![part.lines] }),
+        }
+    }
+    files
+}
+
+fn age_options(scan: &Scan, cache: bool) -> AgeOptions {
+    AgeOptions {
+        cache_dir: cache.then(|| scan.target_dir.join("wear").join("age-cache")),
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    }
+}

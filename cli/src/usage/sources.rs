@@ -1,0 +1,94 @@
+//! The one place usage is loaded from: the ledger, `--usage` files and a fleet's query API,
+//! named in the domain's words so that every command (and the demo) reads usage the same way.
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::time::Secs;
+use crate::usage::prometheus::{self, FleetQuery};
+use crate::usage::{Ledger, Reading, UsageSet};
+
+/// Where a due list's usage comes from.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct UsageSources {
+    /// Which ledger is read.
+    pub(crate) ledger: LedgerChoice,
+    /// Snapshot and OTLP files: paths or globs.
+    pub(crate) files: Vec<String>,
+    /// A fleet's totals, read live.
+    pub(crate) fleet: Option<Fleet>,
+}
+
+/// Which ledger is read.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum LedgerChoice {
+    /// `<target-dir>/wear/ledger.sqlite`, when something was ingested into it.
+    #[default]
+    Default,
+    /// This one, which must exist.
+    At(PathBuf),
+    /// None.
+    Skip,
+}
+
+/// A fleet's Prometheus-compatible query API, and how to ask it.
+#[derive(Clone, Debug)]
+pub(crate) struct Fleet {
+    /// The API's base URL.
+    pub(crate) url: String,
+    /// Extra headers, `NAME: VALUE`.
+    pub(crate) headers: Vec<String>,
+    /// How far back a process counts, as written (`30d`).
+    pub(crate) window: String,
+    /// Seconds a request may take before it is tried again.
+    pub(crate) timeout_secs: f64,
+}
+
+/// The ledger used when none is named.
+pub(crate) fn default_ledger(target_dir: &Path) -> PathBuf {
+    target_dir.join("wear").join("ledger.sqlite")
+}
+
+/// The usage `sources` name, for a workspace whose target folder is `target_dir`, with the
+/// fleet's totals over the window ending at `now`. Local sources are read first, so that a bad
+/// file is reported before any network wait.
+pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Result<UsageSet> {
+    let fleet = sources.fleet.as_ref().map(|fleet| fleet_query(fleet, now)).transpose()?;
+    let mut set = UsageSet::new();
+    let ledger = match &sources.ledger {
+        LedgerChoice::Skip => None,
+        // A named ledger must exist; the default one is read when something was ingested.
+        LedgerChoice::At(path) => Some(Ledger::open_existing(path)?.ok_or_else(|| {
+            Error::in_file(path, "no such ledger")
+                .help("record snapshots in it first with `cargo wear ingest --ledger PATH FILES...`")
+        })?),
+        LedgerChoice::Default => {
+            let path = default_ledger(target_dir);
+            if path.exists() { Ledger::open_existing(&path)? } else { None }
+        }
+    };
+    if let Some(ledger) = ledger {
+        let live = fleet.as_ref().map(|q| q.backend.identity());
+        for note in set.add_ledger(&ledger, live.as_deref())? {
+            eprintln!("note: {}", crate::safe_text::escape(&note));
+        }
+    }
+    if !sources.files.is_empty() {
+        set.add_files(&sources.files)?;
+    }
+    if let Some(query) = &fleet {
+        set.add_reading(read_fleet(query)?);
+    }
+    Ok(set)
+}
+
+/// The query of a fleet's totals up to `end`, with credentials from the environment.
+pub(crate) fn fleet_query(fleet: &Fleet, end: Secs) -> Result<FleetQuery> {
+    prometheus::fleet_query(&fleet.url, &fleet.headers, &fleet.window, fleet.timeout_secs, end, |name| {
+        std::env::var(name).ok()
+    })
+}
+
+/// Runs a fleet query, printing its warnings (retries, the backend's own) to standard error.
+pub(crate) fn read_fleet(query: &FleetQuery) -> Result<Reading> {
+    prometheus::read_fleet(query, &mut |warning| eprintln!("warning: {}", crate::safe_text::escape(&warning)))
+}
