@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates the README's pictures with Debian's headless Chromium:
-# - docs/heatmap.png: the demo's terminal heatmap (24-bit colour), drawn as a dark terminal page;
-# - docs/html-report.png: the demo's HTML report, 1280x900, with the most urgent part's history
-#   open.
+# Regenerates the pictures of the README and the guide with Debian's headless Chromium:
+# - docs/src/images/heatmap.png: the demo's terminal heatmap (24-bit colour), drawn as a dark
+#   terminal page;
+# - docs/src/images/html-report.png: the demo's HTML report, 1280x900, with the most urgent
+#   part's history open.
 # Runs `cargo wear demo` first (the shop's workload, its usage and the HTML report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,9 +50,9 @@ print("<!DOCTYPE html><meta charset=utf-8><body style=\"margin:0;background:#1e1
 ' > "$heat"
 lines=$(COLORTERM=truecolor cargo wear heatmap --usage "$snapshot" --by calls --filter wear_example_shop \
   --width 110 2>/dev/null | wc -l)
-shot docs/heatmap.png 1000 $((lines * 18 + 30)) "file://$heat"
+shot docs/src/images/heatmap.png 1000 $((lines * 18 + 30)) "file://$heat"
 
 # The HTML report, with the most urgent part (the first of the due list) open.
 first=$(cargo wear report --usage "$snapshot" --format json |
   python3 -c 'import json, sys, urllib.parse; print(urllib.parse.quote(json.load(sys.stdin)["parts"][0]["part"]))')
-shot docs/html-report.png 1280 900 "file://$report#part=$first"
+shot docs/src/images/html-report.png 1280 900 "file://$report#part=$first"

@@ -4,8 +4,8 @@
 //! case states the exit code and what the first line of the error must say; the test also
 //! proves that nothing on disk changed (ledger, logbook, policy, output files: byte for byte),
 //! that nothing went to standard output on an error, that nothing panicked and that no secret
-//! was echoed. The README's table between `<!-- bad-input:begin -->` and `<!-- bad-input:end -->`
-//! is rendered from these cases with the lines actually printed, so it cannot drift from what
+//! was echoed. The guide's table (`docs/src/bad-input.md`) between `<!-- bad-input:begin -->` and
+//! `<!-- bad-input:end -->` is rendered from these cases with the lines actually printed, so it cannot drift from what
 //! users see; `UPDATE_EXPECT=1` rewrites it.
 mod fleet_server;
 mod support;
@@ -335,8 +335,24 @@ fn run(case: &Case, ledger: &[u8]) -> Seen {
     Seen { env: ctx.env, exit, error, help }
 }
 
+/// A table cell of the guide: `|` escaped, and `<` outside code spans written `&lt;`, so that
+/// clap's `<FORMAT>` reads as text and not as an HTML tag (which Markdown would swallow).
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for c in text.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '<' if !in_code => {
+                out.push_str("&lt;");
+                continue;
+            }
+            '|' => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn render(cases: &[Case], seen: &[Seen]) -> String {
@@ -366,22 +382,24 @@ fn render(cases: &[Case], seen: &[Seen]) -> String {
     out
 }
 
-/// Compares the README's block between the markers with `table`, or rewrites it when
+/// The guide's chapter that holds the table.
+const CHAPTER: &str = "docs/src/bad-input.md";
+
+/// Compares the guide's block between the markers with `table`, or rewrites it when
 /// `UPDATE_EXPECT=1`.
-fn expect_readme_block(name: &str, table: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
-    let readme = std::fs::read_to_string(&path).expect("README.md");
+fn expect_guide_block(name: &str, table: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(CHAPTER);
+    let text = std::fs::read_to_string(&path).expect(CHAPTER);
     let (begin, end) = (format!("<!-- {name}:begin -->\n"), format!("<!-- {name}:end -->"));
     let start =
-        readme.find(&begin).unwrap_or_else(|| panic!("README.md has no `{begin}` marker")) + begin.len();
-    let stop =
-        readme[start..].find(&end).unwrap_or_else(|| panic!("README.md has no `{end}` marker")) + start;
+        text.find(&begin).unwrap_or_else(|| panic!("{CHAPTER} has no `{begin}` marker")) + begin.len();
+    let stop = text[start..].find(&end).unwrap_or_else(|| panic!("{CHAPTER} has no `{end}` marker")) + start;
     if std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1") {
-        let updated = format!("{}{table}{}", &readme[..start], &readme[stop..]);
-        std::fs::write(&path, updated).expect("write README.md");
+        let updated = format!("{}{table}{}", &text[..start], &text[stop..]);
+        std::fs::write(&path, updated).expect(CHAPTER);
         return;
     }
-    let current = &readme[start..stop];
+    let current = &text[start..stop];
     if current != table {
         let diff: Vec<String> = current
             .lines()
@@ -391,8 +409,8 @@ fn expect_readme_block(name: &str, table: &str) {
             .take(10)
             .collect();
         panic!(
-            "README.md's bad input table differs from what users see (UPDATE_EXPECT=1 rewrites it):\n{}\n\
-             ({} lines in README, {} now)",
+            "{CHAPTER}'s bad input table differs from what users see (UPDATE_EXPECT=1 rewrites it):\n{}\n\
+             ({} lines in the guide, {} now)",
             diff.join("\n"),
             current.lines().count(),
             table.lines().count()
@@ -421,5 +439,5 @@ fn every_bad_input_gets_a_clear_error_and_changes_nothing() {
         let n = cases.iter().filter(|c| c.kind == kind).count();
         println!("{}: {n} cases", kind.name());
     }
-    expect_readme_block("bad-input", &render(&cases, &seen));
+    expect_guide_block("bad-input", &render(&cases, &seen));
 }

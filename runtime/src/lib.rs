@@ -87,8 +87,9 @@ pub use recorder::{ENV_INTERVAL, ENV_PATH, Recorder, SnapshotGuard};
 pub use snapshot::{Snapshot, snapshot};
 /// Marks a function, or every function of an `impl`, `trait` or inline `mod`, as a part.
 ///
-/// See the crate documentation and `README.md` for the arguments (`timed`, `failures`,
-/// `skip`, `limit_calls`, `limit_busy`, `interval`) and the part path of each shape.
+/// See the crate documentation, and the user guide in the repository (`docs/src/annotating.md`,
+/// `docs/src/identity.md`), for the arguments (`timed`, `failures`, `skip`, `limit_calls`,
+/// `limit_busy`, `interval`) and the part path of each shape.
 pub use wear_macros::tracked;
 
 /// Used by the code `#[wear::tracked]` generates. Not public API.

@@ -3,9 +3,9 @@
 //! snapshots, `wear-otel-probe` exporting to a real OTLP receiver on loopback). In every case
 //! the program runs to the end, prints exactly what it prints without the bad value, counts
 //! every call, nothing panics and no temporary file is left; what wear says on standard error
-//! and what became of the snapshot or the exports goes into the README's table between
-//! `<!-- bad-env:begin -->` and `<!-- bad-env:end -->`, rendered from what was seen
-//! (`UPDATE_EXPECT=1` rewrites it).
+//! and what became of the snapshot or the exports goes into the guide's table
+//! (`docs/src/bad-input.md`) between `<!-- bad-env:begin -->` and `<!-- bad-env:end -->`,
+//! rendered from what was seen (`UPDATE_EXPECT=1` rewrites it).
 mod otel_receiver;
 
 use std::path::Path;
@@ -189,19 +189,22 @@ fn render(seen: &[Seen]) -> String {
     out
 }
 
-fn expect_readme_block(name: &str, table: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
-    let readme = std::fs::read_to_string(&path).expect("README.md");
+/// The guide's chapter that holds the table.
+const CHAPTER: &str = "docs/src/bad-input.md";
+
+fn expect_guide_block(name: &str, table: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(CHAPTER);
+    let text = std::fs::read_to_string(&path).expect(CHAPTER);
     let (begin, end) = (format!("<!-- {name}:begin -->\n"), format!("<!-- {name}:end -->"));
-    let start = readme.find(&begin).unwrap_or_else(|| panic!("README.md has no `{begin}`")) + begin.len();
-    let stop = readme[start..].find(&end).unwrap_or_else(|| panic!("README.md has no `{end}`")) + start;
+    let start = text.find(&begin).unwrap_or_else(|| panic!("{CHAPTER} has no `{begin}`")) + begin.len();
+    let stop = text[start..].find(&end).unwrap_or_else(|| panic!("{CHAPTER} has no `{end}`")) + start;
     if std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1") {
-        std::fs::write(&path, format!("{}{table}{}", &readme[..start], &readme[stop..])).expect("write");
+        std::fs::write(&path, format!("{}{table}{}", &text[..start], &text[stop..])).expect("write");
         return;
     }
     assert!(
-        &readme[start..stop] == table,
-        "README.md's bad environment table differs from what was seen (UPDATE_EXPECT=1 rewrites it):\n{table}"
+        &text[start..stop] == table,
+        "{CHAPTER}'s bad environment table differs from what was seen (UPDATE_EXPECT=1 rewrites it):\n{table}"
     );
 }
 
@@ -216,5 +219,5 @@ fn a_bad_environment_never_harms_the_program() {
         CASES.iter().zip(&results).filter(|(_, r)| r.is_err()).map(|(c, _)| c.id).collect();
     assert!(failed.is_empty(), "cases that failed (messages above): {failed:?}");
     let seen: Vec<Seen> = results.into_iter().flatten().collect();
-    expect_readme_block("bad-env", &render(&seen));
+    expect_guide_block("bad-env", &render(&seen));
 }

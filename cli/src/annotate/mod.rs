@@ -6,7 +6,7 @@
 //! functions get the attribute, which are left alone and why) and changed as text at byte
 //! offsets ([`edit`]); the new text must parse and, walked again, leave nothing to do. Then
 //! [`write`] writes every changed file or none, and [`summary`] says what happened.
-//! `docs/annotate.md` explains the choices.
+//! `docs/src/annotate.md` (the guide's chapter) explains the choices.
 mod edit;
 mod packages;
 mod select;
