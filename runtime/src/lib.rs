@@ -53,38 +53,21 @@
 //! With the `off` feature, `#[wear::tracked]` emits every function exactly as written.
 #![deny(missing_docs)]
 
-mod atomic_file;
+// Two layers: `count`, the counting core (parts, the registry, the hot path's counters),
+// and `exporters`, which read what the core publishes (`count::read`) and take it out of the
+// process. The public modules of both are re-exported here under the names users know.
 pub mod build;
-mod call_bias;
-mod clock;
-mod counter;
-mod duration;
-pub mod export;
-mod failure;
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-mod fast_hit;
-#[cfg(unix)]
-mod fork;
-mod json;
-mod latency;
-mod lease;
-#[cfg(feature = "otel")]
-pub mod otel;
-mod part;
-mod process;
-#[cfg(feature = "prometheus")]
-pub mod prometheus;
-mod recorder;
-mod registry;
-mod rfc3339;
-mod say;
-mod shard;
-pub mod snapshot;
-mod timing;
+mod count;
+mod exporters;
 
-pub use process::{Service, set_service};
-pub use recorder::{ENV_INTERVAL, ENV_PATH, Recorder, SnapshotGuard};
-pub use snapshot::{Snapshot, snapshot};
+pub use count::{Service, set_service};
+#[cfg(feature = "otel")]
+pub use exporters::otel;
+#[cfg(feature = "prometheus")]
+pub use exporters::prometheus;
+pub use exporters::recorder::{ENV_INTERVAL, ENV_PATH, Recorder, SnapshotGuard};
+pub use exporters::snapshot::{Snapshot, snapshot};
+pub use exporters::{export, snapshot};
 /// Marks a function, or every function of an `impl`, `trait` or inline `mod`, as a part.
 ///
 /// See the crate documentation and `README.md` for the arguments (`timed`, `failures`,
@@ -94,11 +77,10 @@ pub use wear_macros::tracked;
 /// Used by the code `#[wear::tracked]` generates. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::counter::hit;
-    pub use crate::failure::{FailureGuard, OtherFailure, Probe, ResultFailure, run};
-    pub use crate::part::{Extra, Part};
-    pub use crate::registry::{EXTRAS, PARTS, TIMINGS};
-    pub use crate::timing::{Timer, TimingSlot};
+    pub use crate::count::generated::{
+        EXTRAS, Extra, FailureGuard, OtherFailure, PARTS, Part, Probe, ResultFailure, TIMINGS, Timer,
+        TimingSlot, hit, run,
+    };
     pub use crate::{__wear_in_slice as in_slice, __wear_part as part};
     pub use core::sync::atomic::AtomicU64;
     pub use linkme;
@@ -107,5 +89,5 @@ pub mod __private {
 /// How many per-thread counter blocks exist: the peak number of threads that counted at once.
 /// Memory used by counters is this times the number of parts times 8 bytes.
 pub fn counter_blocks() -> usize {
-    lease::CALL_SHARDS.count()
+    count::read::counter_blocks()
 }

@@ -11,8 +11,8 @@ use std::fmt;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
-use crate::registry::{EXTRAS, PARTS};
-use crate::timing::TimingSlot;
+use crate::count::registry::{EXTRAS, PARTS};
+use crate::count::timing::TimingSlot;
 
 /// One tracked function, as compiled in. Built only by `#[wear::tracked]`.
 #[doc(hidden)]
@@ -100,8 +100,9 @@ pub(crate) struct Described {
     pub limit_busy_secs: u64,
     /// Calendar interval in seconds; 0 means not set.
     pub interval_secs: u64,
-    /// For `timed` and `failures` parts.
-    pub extra: Option<&'static Extra>,
+    /// For `timed` and `failures` parts. Private to the core: exporters read the counts
+    /// behind it through `read`.
+    pub(super) extra: Option<&'static Extra>,
 }
 
 /// Every part's description, in [`PARTS`] order, read from the strings once per process.
@@ -168,12 +169,12 @@ impl Part {
 
 impl Described {
     /// The timing slot of a `timed` part.
-    pub(crate) fn timing(&self) -> Option<&'static TimingSlot> {
+    pub(super) fn timing(&self) -> Option<&'static TimingSlot> {
         self.extra.and_then(|extra| extra.timing)
     }
 
     /// Failures counted so far, for parts that count them.
-    pub(crate) fn failures(&self) -> Option<u64> {
+    pub(super) fn failures(&self) -> Option<u64> {
         // Relaxed: a plain count, read eventually.
         self.extra.filter(|extra| extra.counts_failures).map(|extra| extra.failures.load(Ordering::Relaxed))
     }
