@@ -91,3 +91,36 @@ pub mod __private {
 pub fn counter_blocks() -> usize {
     count::read::counter_blocks()
 }
+
+#[cfg(test)]
+mod layers {
+    use std::path::Path;
+
+    /// The compiler keeps the core's modules private; what it cannot stop is an exporter going
+    /// through the items generated code needs (`__private`, `count::generated`) to reach the
+    /// registry or a timing slot. This test does.
+    #[test]
+    fn exporters_read_only_what_the_core_publishes() {
+        fn check(dir: &Path, found: &mut Vec<String>) {
+            let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    check(&path, found);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for (number, line) in text.lines().enumerate() {
+                    let reaches_in = line.contains("__private")
+                        || line.match_indices("count::").any(|(at, _)| !line[at + 7..].starts_with("read"));
+                    if reaches_in && !line.trim_start().starts_with("//") {
+                        found.push(format!("{}:{}: {}", path.display(), number + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/exporters"), &mut found);
+        assert!(found.is_empty(), "exporters reaching past `count::read`:\n{}", found.join("\n"));
+    }
+}
