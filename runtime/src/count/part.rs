@@ -108,10 +108,11 @@ pub(crate) struct Described {
 /// Every part's description, in [`PARTS`] order, read from the strings once per process.
 ///
 /// Reading 10,002 descriptions took 0.85 ms, ten times the rest of a collection
-/// (`cargo bench -p wear-benches --bench collect`), so exporters read them here. The list is
-/// published with one compare-and-swap rather than behind a lock or a `OnceLock`: a `fork`
-/// while another thread is reading the descriptions leaves nothing held in the child, which
-/// reads them again itself. Two threads that race both read; one list is kept.
+/// (`cargo bench -p wear-benches --bench collect`), so every reading (`read`) takes them
+/// here. The list is published with one compare-and-swap rather than behind a lock or a
+/// `OnceLock`: a `fork` while another thread is reading the descriptions leaves nothing held
+/// in the child, which reads them again itself. Two threads that race both read; one list is
+/// kept.
 pub(crate) fn descriptions() -> &'static [Described] {
     static READ: AtomicPtr<Vec<Described>> = AtomicPtr::new(ptr::null_mut());
     // Acquire: pairs with the Release of the publishing compare-and-swap below.
@@ -145,7 +146,7 @@ impl Part {
     /// The part's description, read from its string, without its `Extra`. A text the macro
     /// did not write (a mismatched `wear-macros`) reads as zeros and empty names, never a
     /// panic. The path and the numbers cannot hold a line feed, so the file is everything
-    /// between the first and the last one, whatever its name. Exporters use
+    /// between the first and the last one, whatever its name. Readings use
     /// [`descriptions`], which reads each once.
     pub(crate) fn described(&self) -> Described {
         let about = self.about();

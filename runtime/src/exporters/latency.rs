@@ -1,5 +1,5 @@
 //! A timed part's latency figures (count, mean, p50, p90, p99, max), read straight from its
-//! buckets (see `timing`).
+//! buckets (see `count::timing`), as `count::read` publishes them.
 //!
 //! Each call is taken at the middle of its bucket, scaled to nanoseconds. A quantile `q` is
 //! the middle of the first bucket whose calls, with those of every bucket below, reach
