@@ -1,5 +1,5 @@
 //! The runtime writes `wear-snapshot/1` JSON itself since it dropped serde_json (issue 16,
-//! `runtime/src/json.rs`); these properties check, on arbitrary snapshots (any characters in
+//! `runtime/src/exporters/json.rs`); these properties check, on arbitrary snapshots (any characters in
 //! every string, control characters, quotes, backslashes and non-ASCII weighted in; counts from
 //! 0 to `u64::MAX`), that what it writes:
 //!

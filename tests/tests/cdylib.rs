@@ -1,5 +1,5 @@
 //! Tracked functions in a shared library opened with `dlopen` after the program started: the
-//! hot path's thread-local (initial-exec, see `runtime/src/call_bias.rs`) must resolve there
+//! hot path's thread-local (initial-exec, see `runtime/src/count/call_bias.rs`) must resolve there
 //! too, and counts from several threads stay exact. The library lives outside the workspace
 //! (`tests/cdylib`); this test builds it with cargo into this package's scratch directory.
 use std::path::Path;

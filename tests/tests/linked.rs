@@ -125,7 +125,7 @@ fn a_release_binary_lists_every_part_of_a_linked_library_with_any_lto_and_codege
             // written; without it, the linker's section GC does. Either way the parts above were
             // listed while the code of every function but the called one is gone: tracking keeps
             // no dead code alive (wear's cold-path stub sits in its own function's section,
-            // `runtime/src/fast_hit.rs`).
+            // `runtime/src/count/fast_hit.rs`).
             assert_eq!(kept, BTreeSet::from(["word_count".to_owned()]), "{variant}: code kept");
         }
     }

@@ -1,5 +1,5 @@
 //! Reading one `wear-snapshot/2` (or `/1`) file (written by `wear::snapshot()`, see
-//! `runtime/src/snapshot.rs`) into a [`Reading`], with an error naming the file, the line and
+//! `runtime/src/exporters/snapshot.rs`) into a [`Reading`], with an error naming the file, the line and
 //! what to do for every way the file can be wrong.
 //!
 //! The file is read twice: once as plain JSON, to report syntax errors and to check the format

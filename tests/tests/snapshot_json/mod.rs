@@ -1,6 +1,6 @@
 //! Reading a `wear-snapshot/1` file back into `wear::Snapshot` for the end-to-end tests,
 //! through `serde_json::Value` (the runtime's structs have no serde derives, see
-//! `runtime/src/snapshot.rs`). Strict on purpose: a missing field, a field of the wrong type or
+//! `runtime/src/exporters/snapshot.rs`). Strict on purpose: a missing field, a field of the wrong type or
 //! one the format does not define fails the test, so every test that reads a snapshot also
 //! checks what the runtime's JSON writer wrote.
 #![allow(dead_code, reason = "each test file uses a different part of the support module")]

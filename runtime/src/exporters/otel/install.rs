@@ -16,8 +16,8 @@ use super::program_metrics::ProgramMetrics;
 use super::push::{self, Push, Stop};
 use super::request::Request;
 use super::tls;
-use crate::export::{self, LATENCY_BOUNDS, names};
-use crate::say::say;
+use crate::exporters::export::{self, LATENCY_BOUNDS, names};
+use crate::exporters::say::say;
 
 /// How long [`OtlpGuard`] waits at drop for the last export, unless told otherwise.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -75,7 +75,7 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
         Err(error) => return Err(InstallError(error.to_string())),
     };
     let resource = resource(&settings);
-    let start = crate::process::started_at().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let start = crate::count::read::started_at().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let request = Request::new(
         &export::collect(),
         &opentelemetry_proto::tonic::resource::v1::Resource::from(&resource),
@@ -102,7 +102,7 @@ pub fn install() -> Result<OtlpGuard, InstallError> {
 }
 
 fn resource(settings: &Settings) -> Resource {
-    let service = crate::process::service();
+    let service = crate::count::read::service();
     let mut wear = vec![KeyValue::new("service.name", service.name)];
     if !service.version.is_empty() {
         wear.push(KeyValue::new("service.version", service.version));
@@ -116,7 +116,7 @@ fn resource(settings: &Settings) -> Resource {
     if let Some(name) = &settings.service_name {
         builder = builder.with_service_name(name.clone());
     }
-    builder.with_attribute(KeyValue::new("service.instance.id", crate::process::instance())).build()
+    builder.with_attribute(KeyValue::new("service.instance.id", crate::count::read::instance())).build()
 }
 
 /// A view for `SdkMeterProviderBuilder::with_view` that raises the cardinality limit of
@@ -125,14 +125,12 @@ fn resource(settings: &Settings) -> Resource {
 /// your own that [`register`](super::register)s wear's instruments ([`install`] needs none: it
 /// does not go through the SDK).
 pub fn view() -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static {
-    let extras = &crate::registry::EXTRAS;
-    let timed = extras.iter().filter(|e| e.timing.is_some()).count();
-    let failing = extras.iter().filter(|e| e.counts_failures).count();
+    let census = crate::count::read::census();
     let limits = [
-        (names::CALLS, crate::registry::PARTS.len()),
-        (names::FAILURES, failing),
-        (names::BUSY_TIME, timed),
-        (names::LATENCY_BUCKET, timed * (LATENCY_BOUNDS.len() + 1)),
+        (names::CALLS, census.parts),
+        (names::FAILURES, census.counting_failures),
+        (names::BUSY_TIME, census.timed),
+        (names::LATENCY_BUCKET, census.timed * (LATENCY_BOUNDS.len() + 1)),
     ];
     move |instrument: &Instrument| {
         let (_, series) = limits.iter().find(|(name, _)| *name == instrument.name())?;

@@ -14,7 +14,7 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use prost::Message;
 use prost::encoding::{WireType, encode_key, encode_varint};
 
-use crate::export::{ExportReading, LATENCY_BOUNDS, le_label, names};
+use crate::exporters::export::{ExportReading, LATENCY_BOUNDS, le_label, names};
 
 /// Field numbers of the OTLP messages written here (opentelemetry-proto's `metrics.v1` and
 /// `collector.metrics.v1`).

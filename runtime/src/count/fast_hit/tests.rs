@@ -212,11 +212,11 @@ fn the_trampoline_keeps_avx512_registers() {
 #[test]
 fn the_call_bias_is_per_thread_and_starts_at_zero() {
     let fresh = std::thread::spawn(|| {
-        let before = crate::call_bias::get();
-        crate::call_bias::set(0x40);
-        (before, crate::call_bias::get())
+        let before = crate::count::call_bias::get();
+        crate::count::call_bias::set(0x40);
+        (before, crate::count::call_bias::get())
     });
-    let other = std::thread::spawn(crate::call_bias::get);
+    let other = std::thread::spawn(crate::count::call_bias::get);
     let (before, after) = fresh.join().expect("thread ran");
     assert_eq!((before, after), (0, 0x40), "a new thread starts at 0 and keeps what it sets");
     assert_eq!(other.join().expect("thread ran"), 0, "one thread's bias is not another's");

@@ -10,7 +10,7 @@ use std::io::Write;
 /// `eprintln!` that never panics and writes each line whole.
 macro_rules! say {
     ($($arg:tt)*) => {
-        $crate::say::line(::std::format!($($arg)*))
+        $crate::exporters::say::line(::std::format!($($arg)*))
     };
 }
 pub(crate) use say;

@@ -5,10 +5,10 @@
 //! a destructor (to give the blocks back at thread exit) and is only touched on the cold path.
 use std::cell::Cell;
 
-use crate::counter::Counter;
-use crate::registry::{EXTRAS, PARTS, TIMINGS};
-use crate::shard::{Block, Shards, Slot, bias_of};
-use crate::timing::TimingSlot;
+use crate::count::counter::Counter;
+use crate::count::registry::{EXTRAS, PARTS, TIMINGS};
+use crate::count::shard::{Block, Shards, Slot, bias_of};
+use crate::count::timing::TimingSlot;
 
 pub(crate) static CALL_SHARDS: Shards<Counter> = Shards::new();
 pub(crate) static TIMING_SHARDS: Shards<TimingSlot> = Shards::new();
@@ -28,7 +28,7 @@ impl Drop for Lease {
     fn drop(&mut self) {
         // Clear the biases first: a tracked call from a later thread-local destructor must
         // take the cold path and count in the shared counters, not in a block given away.
-        crate::call_bias::set(0);
+        crate::count::call_bias::set(0);
         TIMING_BIAS.set(0);
         if let Some(block) = self.calls.take() {
             Shards::release(block);
@@ -47,18 +47,18 @@ pub(crate) fn reset_after_fork() {
         LEASE.try_with(|lease| (lease.calls.get(), lease.timings.get())).unwrap_or_default();
     CALL_SHARDS.reset_after_fork(calls);
     TIMING_SHARDS.reset_after_fork(timings);
-    crate::counter::zero_shared();
+    crate::count::counter::zero_shared();
     TIMINGS.iter().for_each(Slot::zero);
     for extra in EXTRAS.iter() {
-        crate::counter::zero(&extra.failures);
+        crate::count::counter::zero(&extra.failures);
     }
 }
 
 /// Leases a call block for this thread and returns its bias, or `None` when this thread must
 /// count in the shared counters (no memory, or thread-locals already destroyed).
 pub(crate) fn lease_calls() -> Option<usize> {
-    crate::process::touch();
-    lease_in(&CALL_SHARDS, &PARTS, |lease| &lease.calls, crate::call_bias::set)
+    crate::count::process::touch();
+    lease_in(&CALL_SHARDS, &PARTS, |lease| &lease.calls, crate::count::call_bias::set)
 }
 
 /// The same as [`lease_calls`] for timing blocks.

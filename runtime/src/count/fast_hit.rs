@@ -24,10 +24,10 @@
 //! abort, and nothing it calls panics.
 use core::arch::{asm, naked_asm};
 
-use crate::call_bias::call_bias_symbol;
-use crate::counter::count_shared;
-use crate::lease::lease_calls;
-use crate::part::Part;
+use crate::count::call_bias::call_bias_symbol;
+use crate::count::counter::count_shared;
+use crate::count::lease::lease_calls;
+use crate::count::part::Part;
 
 /// Counts one call of `part`.
 #[inline(always)]

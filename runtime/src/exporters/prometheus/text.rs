@@ -3,8 +3,8 @@
 //! gauge naming the process.
 use std::fmt::Write;
 
-use crate::export::{ExportReading, LATENCY_BOUNDS, le_label, names};
-use crate::process::Service;
+use crate::Service;
+use crate::exporters::export::{ExportReading, LATENCY_BOUNDS, le_label, names};
 
 /// `Content-Type` of the text this module writes.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";

@@ -9,8 +9,8 @@
 //! linking.
 use linkme::distributed_slice;
 
-use crate::part::{Extra, Part};
-use crate::timing::TimingSlot;
+use crate::count::part::{Extra, Part};
+use crate::count::timing::TimingSlot;
 
 /// Every tracked function linked into the program. A part's position in this array is its
 /// index into every thread's call block (see `shard`).

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::say::say;
-use crate::snapshot::snapshot;
+use crate::exporters::say::say;
+use crate::exporters::snapshot::snapshot;
 
 /// Environment variable naming the snapshot file (placeholders allowed, see [`Recorder`]).
 pub const ENV_PATH: &str = "WEAR_SNAPSHOT";
@@ -66,7 +66,7 @@ impl Recorder {
 
     /// Starts recording; the final snapshot is written when the guard is dropped.
     pub fn start(self) -> SnapshotGuard {
-        crate::process::touch();
+        crate::count::read::touch();
         if let Some(unknown) = unknown_placeholder(&self.path) {
             say!(
                 "wear: the snapshot path {} has {unknown}, which is not a placeholder ({{pid}}, \
@@ -145,7 +145,7 @@ impl SnapshotGuard {
     }
 
     /// Writes a snapshot now, on the calling thread.
-    pub fn write_now(&self) -> Result<(), crate::snapshot::WriteError> {
+    pub fn write_now(&self) -> Result<(), crate::exporters::snapshot::WriteError> {
         snapshot().write_to(&self.path)
     }
 
@@ -221,7 +221,7 @@ impl Reporter {
 }
 
 fn parse_interval(text: &str) -> Result<Duration, String> {
-    let interval = crate::duration::parse_duration(text.trim())?;
+    let interval = crate::exporters::duration::parse_duration(text.trim())?;
     if interval < Duration::from_millis(10) {
         return Err("the interval must be at least 10ms".to_owned());
     }
@@ -250,14 +250,14 @@ fn expand(path: &Path) -> PathBuf {
     if !text.contains('{') {
         return path.to_owned();
     }
-    let service: String = crate::process::service()
+    let service: String = crate::count::read::service()
         .name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
         .collect();
     PathBuf::from(
         text.replace("{pid}", &std::process::id().to_string())
-            .replace("{instance}", &crate::process::instance())
+            .replace("{instance}", &crate::count::read::instance())
             .replace("{service}", &service),
     )
 }

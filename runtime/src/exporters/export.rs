@@ -14,10 +14,7 @@
 //! for `.`. OpenTelemetry has no asynchronous histogram, so latency is published as cumulative
 //! counters of calls at or under each bound `le` (seconds, `+Inf` last): what
 //! `histogram_quantile()` reads.
-use crate::part::descriptions;
-use crate::registry::TIMINGS;
-use crate::snapshot::{call_totals, index_in, timing_totals};
-use crate::timing::{BUCKETS, bucket_floor};
+use crate::count::read::{self, BUCKETS, bucket_floor};
 
 /// Instrument and attribute names.
 pub mod names {
@@ -108,25 +105,19 @@ impl ExportReading {
 
 /// Reads every part's counters once, off the hot path, in registry order.
 pub fn collect() -> Vec<ExportReading> {
-    crate::process::touch();
-    let nanos_per_tick = if TIMINGS.is_empty() { 1.0 } else { crate::clock::nanos_per_tick() };
-    let calls = call_totals();
-    let timings = timing_totals();
-    descriptions()
-        .iter()
-        .enumerate()
-        .map(|(index, about)| {
-            let timing = about.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
-            ExportReading {
-                path: about.path,
-                file: about.file,
-                line: about.lines.0,
-                serial: about.serial,
-                calls: calls.get(index).copied().unwrap_or(0),
-                failures: about.failures(),
-                busy_seconds: timing.map(|t| t.busy_ticks as f64 * nanos_per_tick / 1e9),
-                latency: timing.map(|t| cumulative(&t.buckets, nanos_per_tick)),
-            }
+    read::touch();
+    let counts = read::counts(read::nanos_per_tick());
+    counts
+        .parts()
+        .map(|part| ExportReading {
+            path: part.about.path,
+            file: part.about.file,
+            line: part.about.lines.0,
+            serial: part.about.serial,
+            calls: part.calls,
+            failures: part.failures,
+            busy_seconds: part.timing.map(|t| t.busy_nanos() / 1e9),
+            latency: part.timing.map(|t| cumulative(t.buckets(), t.nanos_per_tick())),
         })
         .collect()
 }
@@ -154,8 +145,8 @@ mod tests {
     fn buckets_are_cumulative_and_end_with_every_call() {
         // One tick = 1 ns: bucket floors are nanoseconds.
         let mut fine = vec![0u64; BUCKETS];
-        fine[crate::timing::bucket_of(500)] = 3; // 0.5 µs
-        fine[crate::timing::bucket_of(2_000_000)] = 2; // 2 ms
+        fine[read::bucket_of(500)] = 3; // 0.5 µs
+        fine[read::bucket_of(2_000_000)] = 2; // 2 ms
         fine[BUCKETS - 1] = 1; // past 10 s
         let out = cumulative(&fine, 1.0);
         assert_eq!(out[0], 3, "0.5 µs is under 1 µs");

@@ -20,8 +20,8 @@ use rustls::ClientConfig;
 use super::env::{Headers, scrub};
 use super::program_metrics::ProgramMetrics;
 use super::request::Request;
-use crate::export;
-use crate::say::say;
+use crate::exporters::export;
+use crate::exporters::say::say;
 
 /// The most of a collector's answer that is read (and thrown away) so the connection can be
 /// used again; a bigger answer closes it.

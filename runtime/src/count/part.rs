@@ -11,8 +11,8 @@ use std::fmt;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
-use crate::registry::{EXTRAS, PARTS};
-use crate::timing::TimingSlot;
+use crate::count::registry::{EXTRAS, PARTS};
+use crate::count::timing::TimingSlot;
 
 /// One tracked function, as compiled in. Built only by `#[wear::tracked]`.
 #[doc(hidden)]
@@ -100,17 +100,19 @@ pub(crate) struct Described {
     pub limit_busy_secs: u64,
     /// Calendar interval in seconds; 0 means not set.
     pub interval_secs: u64,
-    /// For `timed` and `failures` parts.
-    pub extra: Option<&'static Extra>,
+    /// For `timed` and `failures` parts. Private to the core: exporters read the counts
+    /// behind it through `read`.
+    pub(super) extra: Option<&'static Extra>,
 }
 
 /// Every part's description, in [`PARTS`] order, read from the strings once per process.
 ///
 /// Reading 10,002 descriptions took 0.85 ms, ten times the rest of a collection
-/// (`cargo bench -p wear-benches --bench collect`), so exporters read them here. The list is
-/// published with one compare-and-swap rather than behind a lock or a `OnceLock`: a `fork`
-/// while another thread is reading the descriptions leaves nothing held in the child, which
-/// reads them again itself. Two threads that race both read; one list is kept.
+/// (`cargo bench -p wear-benches --bench collect`), so every reading (`read`) takes them
+/// here. The list is published with one compare-and-swap rather than behind a lock or a
+/// `OnceLock`: a `fork` while another thread is reading the descriptions leaves nothing held
+/// in the child, which reads them again itself. Two threads that race both read; one list is
+/// kept.
 pub(crate) fn descriptions() -> &'static [Described] {
     static READ: AtomicPtr<Vec<Described>> = AtomicPtr::new(ptr::null_mut());
     // Acquire: pairs with the Release of the publishing compare-and-swap below.
@@ -144,7 +146,7 @@ impl Part {
     /// The part's description, read from its string, without its `Extra`. A text the macro
     /// did not write (a mismatched `wear-macros`) reads as zeros and empty names, never a
     /// panic. The path and the numbers cannot hold a line feed, so the file is everything
-    /// between the first and the last one, whatever its name. Exporters use
+    /// between the first and the last one, whatever its name. Readings use
     /// [`descriptions`], which reads each once.
     pub(crate) fn described(&self) -> Described {
         let about = self.about();
@@ -168,12 +170,12 @@ impl Part {
 
 impl Described {
     /// The timing slot of a `timed` part.
-    pub(crate) fn timing(&self) -> Option<&'static TimingSlot> {
+    pub(super) fn timing(&self) -> Option<&'static TimingSlot> {
         self.extra.and_then(|extra| extra.timing)
     }
 
     /// Failures counted so far, for parts that count them.
-    pub(crate) fn failures(&self) -> Option<u64> {
+    pub(super) fn failures(&self) -> Option<u64> {
         // Relaxed: a plain count, read eventually.
         self.extra.filter(|extra| extra.counts_failures).map(|extra| extra.failures.load(Ordering::Relaxed))
     }

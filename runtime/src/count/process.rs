@@ -56,9 +56,9 @@ pub fn set_service(service: Service) -> bool {
 /// watches for forks.
 pub(crate) fn touch() {
     started_at();
-    crate::clock::start();
+    crate::count::clock::start();
     #[cfg(unix)]
-    crate::fork::watch();
+    crate::count::fork::watch();
 }
 
 fn now_nanos() -> u64 {

@@ -4,10 +4,10 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
-use crate::lease::lease_calls;
-use crate::part::Part;
-use crate::registry::PARTS;
-use crate::shard::Slot;
+use crate::count::lease::lease_calls;
+use crate::count::part::Part;
+use crate::count::registry::PARTS;
+use crate::count::shard::Slot;
 
 /// One part's call count in a thread's block. A block holds one per part, laid out like
 /// `PARTS`, so the part's address plus the thread's bias is its counter there.
@@ -110,7 +110,7 @@ fn in_block(part: &'static Part, bias: usize) -> &'static AtomicU64 {
 #[cfg_attr(debug_assertions, inline(never))]
 pub fn hit(part: &'static Part) {
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-    crate::fast_hit::hit(part);
+    crate::count::fast_hit::hit(part);
     #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
     portable_hit(part);
 }
@@ -118,7 +118,7 @@ pub fn hit(part: &'static Part) {
 #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 #[inline(always)]
 fn portable_hit(part: &'static Part) {
-    let bias = crate::call_bias::get();
+    let bias = crate::count::call_bias::get();
     if bias != 0 {
         let counter = in_block(part, bias);
         // Only this thread writes its block, so load + store loses nothing and needs no

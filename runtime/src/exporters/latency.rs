@@ -1,13 +1,13 @@
 //! A timed part's latency figures (count, mean, p50, p90, p99, max), read straight from its
-//! buckets (see `timing`).
+//! buckets (see `count::timing`), as `count::read` publishes them.
 //!
 //! Each call is taken at the middle of its bucket, scaled to nanoseconds. A quantile `q` is
 //! the middle of the first bucket whose calls, with those of every bucket below, reach
 //! `ceil(q × count)` (at least 1): the nearest-rank definition, which HdrHistogram's
 //! `value_at_quantile` uses too (wear used that crate before reading the buckets itself). The
 //! buckets are at most 12.5% wide, so each figure is within about 6% of the calls' true one.
-use crate::snapshot::Latency;
-use crate::timing::{BUCKETS, bucket_floor};
+use crate::count::read::{BUCKETS, bucket_floor};
+use crate::exporters::snapshot::Latency;
 
 /// The figures of one part's buckets (calls per bucket, in ticks), in nanoseconds.
 pub(crate) fn latency(buckets: &[u64], nanos_per_tick: f64) -> Latency {
@@ -62,7 +62,7 @@ fn saturate(n: u128) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timing::bucket_of;
+    use crate::count::read::bucket_of;
 
     /// Buckets holding `calls` of each given duration (ticks = nanoseconds).
     fn buckets(calls: &[(u64, u64)]) -> Vec<u64> {

@@ -16,7 +16,7 @@
 //! `service_name` and `service_instance_id`, so that a restarted process is a new series and
 //! summing over instances counts every call once. `target_info` (always 1) carries
 //! `service_name`, `service_version`, `service_instance_id` and `vcs_ref_head_revision`.
-//! The names are those of [`export::names`](crate::export::names), as OpenTelemetry's
+//! The names are those of [`export::names`](crate::exporters::export::names), as OpenTelemetry's
 //! Prometheus translation writes them.
 mod server;
 mod text;
@@ -27,12 +27,12 @@ pub use text::CONTENT_TYPE;
 /// The current counts of every part in the Prometheus text format (version 0.0.4), sorted by
 /// part path, to serve with [`CONTENT_TYPE`] from a web server of the program's own.
 ///
-/// Reads every counter once ([`export::collect`](crate::export::collect)); it never stops a
+/// Reads every counter once ([`export::collect`](crate::exporters::export::collect)); it never stops a
 /// tracked call.
 pub fn render() -> String {
-    let mut readings = crate::export::collect();
+    let mut readings = crate::exporters::export::collect();
     readings.sort_by(|a, b| (a.path, a.file, a.line).cmp(&(b.path, b.file, b.line)));
-    let service = crate::process::service();
-    let instance = crate::process::instance();
+    let service = crate::count::read::service();
+    let instance = crate::count::read::instance();
     text::render(&readings, &text::Identity { service: &service, instance: &instance })
 }

@@ -16,9 +16,9 @@
 //! counts stay exact: they come from the call counters, not from here.
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::clock::ticks;
-use crate::lease::{TIMING_BIAS, lease_timings};
-use crate::shard::Slot;
+use crate::count::clock::ticks;
+use crate::count::lease::{TIMING_BIAS, lease_timings};
+use crate::count::shard::Slot;
 
 /// A thread times every call of a part while the part's last timed call on that thread took
 /// at least this many ticks (2^11: 0.5 to 1 µs at 2 to 4 GHz).
@@ -46,9 +46,9 @@ pub struct TimingSlot {
 // SAFETY: made of `AtomicU64`s only, all valid when zero.
 unsafe impl Slot for TimingSlot {
     fn zero(&self) {
-        crate::counter::zero(&self.busy_ticks);
-        self.buckets.iter().for_each(crate::counter::zero);
-        crate::counter::zero(&self.sampler);
+        crate::count::counter::zero(&self.busy_ticks);
+        self.buckets.iter().for_each(crate::count::counter::zero);
+        crate::count::counter::zero(&self.sampler);
     }
 }
 

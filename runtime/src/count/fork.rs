@@ -28,12 +28,12 @@ pub(crate) fn watch() {
 
 /// Before a fork: finish any lazy lookup another thread might be half-way through.
 extern "C" fn prepare() {
-    crate::process::settle();
-    crate::clock::start();
+    crate::count::process::settle();
+    crate::count::clock::start();
 }
 
 /// In the child: zero every counter, free the other threads' blocks, become a new instance.
 extern "C" fn child() {
-    crate::lease::reset_after_fork();
-    crate::process::forked();
+    crate::count::lease::reset_after_fork();
+    crate::count::process::forked();
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use opentelemetry::metrics::{AsyncInstrument, Meter, ObservableCounter};
 use opentelemetry::{KeyValue, StringValue};
 
-use crate::export::{self, ExportReading, LATENCY_BOUNDS, le_label, names};
+use crate::exporters::export::{self, ExportReading, LATENCY_BOUNDS, le_label, names};
 
 /// A reading older than this is never reused, even by an instrument that has not seen it yet
 /// (e.g. when a view drops one of the instruments and its callback never runs).
@@ -179,6 +179,6 @@ pub(crate) fn register(meter: &Meter) -> Instruments {
 /// The number of series the largest wear instrument needs: one per part for calls, one per
 /// `timed` part and bucket for latency.
 pub(crate) fn series_needed() -> usize {
-    let timed = crate::registry::EXTRAS.iter().filter(|e| e.timing.is_some()).count();
-    crate::registry::PARTS.len().max(timed * (LATENCY_BOUNDS.len() + 1))
+    let census = crate::count::read::census();
+    census.parts.max(census.timed * (LATENCY_BOUNDS.len() + 1))
 }

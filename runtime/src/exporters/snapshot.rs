@@ -29,14 +29,11 @@
 use std::path::Path;
 use std::time::{Instant, SystemTime};
 
-use crate::counter::{Counter, shared};
-use crate::duration::duration_text;
-use crate::json::Pretty;
-use crate::latency::latency;
-use crate::lease::{CALL_SHARDS, TIMING_SHARDS};
-use crate::part::descriptions;
-use crate::registry::{PARTS, TIMINGS};
-use crate::rfc3339::rfc3339_millis;
+use crate::count::read::{self, Described};
+use crate::exporters::duration::duration_text;
+use crate::exporters::json::Pretty;
+use crate::exporters::latency::latency;
+use crate::exporters::rfc3339::rfc3339_millis;
 
 /// The format tag of snapshots this version writes. Version 2 has the serials of
 /// `wear-serial/2` (outer attributes no longer count); version 1 files stay readable by
@@ -130,46 +127,43 @@ pub struct PartLimits {
 
 /// Reads every part's counters. Off the hot path: it never stops a tracked call.
 pub fn snapshot() -> Snapshot {
-    crate::process::touch();
+    read::touch();
     // Calibrating the clock may wait a few milliseconds in a young process: not counted as
     // collection time.
-    let nanos_per_tick = if TIMINGS.is_empty() { 1.0 } else { crate::clock::nanos_per_tick() };
+    let nanos_per_tick = read::nanos_per_tick();
     let begun = Instant::now();
     let taken = SystemTime::now();
 
-    let calls = call_totals();
-    let timings = timing_totals();
-
-    let mut parts: Vec<PartReading> = descriptions()
-        .iter()
-        .enumerate()
-        .map(|(index, about)| {
-            let timing = about.timing().and_then(|slot| timings.get(index_in(&TIMINGS, slot)));
+    let counts = read::counts(nanos_per_tick);
+    let mut parts: Vec<PartReading> = counts
+        .parts()
+        .map(|part| {
+            let about = part.about;
             PartReading {
                 path: about.path.to_owned(),
                 file: about.file.to_owned(),
                 lines: [about.lines.0, about.lines.1],
                 serial: format!("{:016x}", about.serial),
-                calls: calls.get(index).copied().unwrap_or(0),
-                failures: about.failures(),
-                busy_ns: timing.map(|t| (t.busy_ticks as f64 * nanos_per_tick) as u64),
-                latency_ns: timing.map(|t| latency(&t.buckets, nanos_per_tick)),
+                calls: part.calls,
+                failures: part.failures,
+                busy_ns: part.timing.map(|t| t.busy_nanos() as u64),
+                latency_ns: part.timing.map(|t| latency(t.buckets(), t.nanos_per_tick())),
                 limits: limits_of(about),
             }
         })
         .collect();
     parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
 
-    let service = crate::process::service();
+    let service = read::service();
     Snapshot {
         format: FORMAT.to_owned(),
         process: ProcessInfo {
             service: service.name,
             version: service.version,
             revision: service.revision,
-            instance: crate::process::instance(),
+            instance: read::instance(),
             pid: std::process::id(),
-            started_at: rfc3339_millis(crate::process::started_at()),
+            started_at: rfc3339_millis(read::started_at()),
             taken_at: rfc3339_millis(taken),
             collect_us: u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX),
         },
@@ -177,55 +171,7 @@ pub fn snapshot() -> Snapshot {
     }
 }
 
-/// Calls of every part in [`PARTS`], summed over the thread blocks and the shared counters,
-/// in slice order.
-pub(crate) fn call_totals() -> Vec<u64> {
-    let mut calls: Vec<u64> = match shared() {
-        Some(shared) => shared.iter().map(Counter::get).collect(),
-        None => vec![0; PARTS.len()],
-    };
-    for block in CALL_SHARDS.blocks() {
-        for (total, counter) in calls.iter_mut().zip(block.slots()) {
-            *total = total.wrapping_add(counter.get());
-        }
-    }
-    calls
-}
-
-/// Busy time and latency buckets of one timing slot, summed over the thread blocks.
-pub(crate) struct TimingTotal {
-    pub(crate) busy_ticks: u64,
-    pub(crate) buckets: Vec<u64>,
-}
-
-/// Every slot of [`TIMINGS`], in slice order.
-pub(crate) fn timing_totals() -> Vec<TimingTotal> {
-    use std::sync::atomic::Ordering::Relaxed;
-    let mut totals: Vec<TimingTotal> = TIMINGS
-        .iter()
-        .map(|slot| TimingTotal {
-            busy_ticks: slot.busy_ticks.load(Relaxed),
-            buckets: slot.buckets.iter().map(|b| b.load(Relaxed)).collect(),
-        })
-        .collect();
-    for block in TIMING_SHARDS.blocks() {
-        for (total, slot) in totals.iter_mut().zip(block.slots()) {
-            total.busy_ticks = total.busy_ticks.wrapping_add(slot.busy_ticks.load(Relaxed));
-            for (sum, bucket) in total.buckets.iter_mut().zip(&slot.buckets) {
-                *sum = sum.wrapping_add(bucket.load(Relaxed));
-            }
-        }
-    }
-    totals
-}
-
-/// The position of a static slot in its slice.
-pub(crate) fn index_in<T>(slice: &[T], slot: &T) -> usize {
-    let size = size_of::<T>().max(1);
-    (slot as *const T).addr().wrapping_sub(slice.as_ptr().addr()) / size
-}
-
-fn limits_of(part: &crate::part::Described) -> Option<PartLimits> {
+fn limits_of(part: &Described) -> Option<PartLimits> {
     let duration = |secs: u64| (secs > 0).then(|| duration_text(secs));
     let limits = PartLimits {
         calls: (part.limit_calls > 0).then_some(part.limit_calls),
@@ -301,7 +247,7 @@ impl Snapshot {
             }
             return write_into(path, &self.to_json_line()).map_err(fail);
         }
-        crate::atomic_file::replace(path, self.to_json_line().as_bytes()).map_err(fail)
+        crate::exporters::atomic_file::replace(path, self.to_json_line().as_bytes()).map_err(fail)
     }
 }
 
