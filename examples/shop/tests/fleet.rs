@@ -162,7 +162,7 @@ fn report(usage: &[String], now: &str) -> Result<Value, wear_cli::Error> {
     args.extend(["--output".to_owned(), output.display().to_string()]);
     args.extend(usage.iter().cloned());
     let cli = <wear_cli::cli::Cli as clap::Parser>::parse_from(&args);
-    wear_cli::run::run(cli)?;
+    wear_cli::commands::run(cli)?;
     Ok(serde_json::from_str(&std::fs::read_to_string(output).expect("report written")).expect("json"))
 }
 
