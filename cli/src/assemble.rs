@@ -11,23 +11,23 @@ use crate::usage::{SerialUsage, Usage};
 
 /// Everything a due list is made from.
 #[derive(Debug)]
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     /// The parts.
-    pub scan: &'a Scan,
+    pub(crate) scan: &'a Scan,
     /// Their ages in git (reports need a repository).
-    pub ages: &'a Ages,
+    pub(crate) ages: &'a Ages,
     /// Their usage.
-    pub usage: &'a Usage,
+    pub(crate) usage: &'a Usage,
     /// Limits.
-    pub policy: &'a Policy,
+    pub(crate) policy: &'a Policy,
     /// Sign-offs.
-    pub logbook: &'a Logbook,
+    pub(crate) logbook: &'a Logbook,
     /// The instant of the report.
-    pub now: Secs,
+    pub(crate) now: Secs,
 }
 
 /// The due list, most urgent first.
-pub fn due_list(inputs: &Inputs<'_>) -> DueList {
+pub(crate) fn due_list(inputs: &Inputs<'_>) -> DueList {
     // The scan already holds each part once.
     let parts: Vec<DueItem> = inputs.scan.parts.iter().map(|part| due_item(inputs, part)).collect();
     let mut list = DueList {
@@ -145,7 +145,7 @@ fn age_remarks(age: &RangeAge, shallow: bool) -> Vec<String> {
 /// The usage of a part's current serial. Usage recorded under the old serial (`wear-serial/1`) of
 /// the same code (`wear-serial/1`, see `wear_identity::legacy`) counts too: the code did not
 /// change, only how its serial is computed.
-pub fn current_usage(usage: &Usage, part: &Part) -> Option<SerialUsage> {
+pub(crate) fn current_usage(usage: &Usage, part: &Part) -> Option<SerialUsage> {
     let by_serial: &BTreeMap<String, SerialUsage> = usage.parts.get(&part.path)?;
     let current = by_serial.get(&part.serial.to_string());
     let legacy =

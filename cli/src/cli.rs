@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::due::Status;
 use crate::error::Result;
 use crate::heatmap::{Grouping, MIN_WIDTH, Measure};
-pub use crate::output::ColorChoice;
+pub(crate) use crate::output::ColorChoice;
 use crate::pipeline::{History, Request, ScanRequest};
 use crate::report::Format;
 use crate::scan::{CompiledOut, Functions};
@@ -23,12 +23,12 @@ use crate::usage::sources::{Fleet, LedgerChoice, UsageSources};
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run the example shop of the wear repository and show its due list: start here.
     Demo(DemoArgs),
     /// List every tracked part found in the workspace's sources.
@@ -55,12 +55,12 @@ pub enum Command {
 
 /// Where the workspace is, and which build of it is measured.
 #[derive(Debug, Args)]
-pub struct WorkspaceArgs {
+pub(crate) struct WorkspaceArgs {
     /// Path to the workspace's (or a member's) Cargo.toml.
     #[arg(long, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
+    pub(crate) manifest_path: Option<PathBuf>,
     #[command(flatten)]
-    pub build: BuildArgs,
+    pub(crate) build: BuildArgs,
 }
 
 impl WorkspaceArgs {
@@ -94,67 +94,67 @@ const BUILD: &str = "Build (what the scan counts as compiled)";
 /// The build being measured, in cargo's words: only the functions it compiles are parts. The
 /// scan models a release build (no `debug_assertions`) of every package of the workspace.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Features to turn on, as cargo takes them: `a,b`, `'a b'`, `package/feature`;
     /// repeatable.
     #[arg(long, short = 'F', value_name = "FEATURES", help_heading = BUILD)]
-    pub features: Vec<String>,
+    pub(crate) features: Vec<String>,
     /// Turn on every feature of every package.
     #[arg(long, help_heading = BUILD)]
-    pub all_features: bool,
+    pub(crate) all_features: bool,
     /// Do not turn on the packages' `default` features.
     #[arg(long, help_heading = BUILD)]
-    pub no_default_features: bool,
+    pub(crate) no_default_features: bool,
     /// The target the build is for (default: the host): its cfg comes from `rustc --print cfg
     /// --target TRIPLE`, with the rustc cargo uses (RUSTC) and RUSTFLAGS.
     #[arg(long, value_name = "TRIPLE", env = "CARGO_BUILD_TARGET", help_heading = BUILD)]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// A cfg the build sets, `NAME` or `'NAME="VALUE"'`; repeatable. The scan models a release
     /// build, without `debug_assertions`: `--cfg debug_assertions` brings it back; `--cfg test`
     /// keeps `#[cfg(test)]` code (tests themselves are never parts).
     #[arg(long = "cfg", value_name = "SPEC", help_heading = BUILD)]
-    pub cfg: Vec<String>,
+    pub(crate) cfg: Vec<String>,
 }
 
 /// Where usage comes from.
 #[derive(Debug, Args)]
-pub struct UsageArgs {
+pub(crate) struct UsageArgs {
     /// Usage files to read: `wear-snapshot/2` (or `/1`) snapshots or OTLP JSON (the Collector's `file`
     /// exporter); globs are expanded.
     #[arg(long, value_name = "PATH", num_args = 1..)]
-    pub usage: Vec<String>,
+    pub(crate) usage: Vec<String>,
     /// The ledger to read (default: `<target-dir>/wear/ledger.sqlite`, when it exists).
     #[arg(long, value_name = "PATH")]
-    pub ledger: Option<PathBuf>,
+    pub(crate) ledger: Option<PathBuf>,
     /// Read no ledger, only `--usage` files.
     #[arg(long, conflicts_with = "ledger")]
-    pub no_ledger: bool,
+    pub(crate) no_ledger: bool,
     #[command(flatten)]
-    pub fleet: FleetArgs,
+    pub(crate) fleet: FleetArgs,
 }
 
 /// Where a fleet's usage comes from: a Prometheus-compatible query API.
 #[derive(Debug, Args)]
-pub struct FleetArgs {
+pub(crate) struct FleetArgs {
     /// Read the fleet's totals from this Prometheus-compatible query API (Prometheus, Thanos,
     /// Mimir, VictoriaMetrics), e.g. `http://prometheus:9090`; credentials come from
     /// WEAR_PROMETHEUS_TOKEN, or WEAR_PROMETHEUS_USER and WEAR_PROMETHEUS_PASSWORD.
     #[arg(long, value_name = "URL")]
-    pub prometheus: Option<String>,
+    pub(crate) prometheus: Option<String>,
     /// With --prometheus: count every process that reported within this long before `--now`
     /// (`30d`, `12h`, `1w`, `1d12h`), each with its calls since it started.
     #[arg(long, value_name = "DURATION", default_value = crate::usage::prometheus::DEFAULT_WINDOW,
           requires = "prometheus")]
-    pub window: String,
+    pub(crate) window: String,
     /// With --prometheus: seconds each request may take before it is tried again (4 tries).
     #[arg(long, value_name = "SECS", default_value_t = crate::usage::prometheus::DEFAULT_TIMEOUT_SECS,
           requires = "prometheus", allow_negative_numbers = true)]
-    pub prometheus_timeout: f64,
+    pub(crate) prometheus_timeout: f64,
     /// With --prometheus: send this header with every query, e.g. a tenant for Mimir or Cortex
     /// (`'X-Scope-OrgID: team-a'`) or Thanos (`'THANOS-TENANT: team-a'`); repeatable. Not for
     /// secrets: headers name the fleet in the ledger.
     #[arg(long, value_name = "NAME: VALUE", requires = "prometheus")]
-    pub prometheus_header: Vec<String>,
+    pub(crate) prometheus_header: Vec<String>,
 }
 
 impl UsageArgs {
@@ -208,27 +208,27 @@ fn due_request(
 
 /// Options of every command that makes a due list.
 #[derive(Debug, Args)]
-pub struct DueArgs {
+pub(crate) struct DueArgs {
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
+    pub(crate) workspace: WorkspaceArgs,
     #[command(flatten)]
-    pub usage: UsageArgs,
+    pub(crate) usage: UsageArgs,
     /// Make the report as of this date or instant (`2026-11-21`, `2026-11-21T12:00:00Z`)
     /// instead of the clock, so reports are reproducible.
     #[arg(long, value_name = "DATE")]
-    pub now: Option<String>,
+    pub(crate) now: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// When to colour the table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Don't read or write the git age cache.
     #[arg(long)]
-    pub no_cache: bool,
+    pub(crate) no_cache: bool,
 }
 
 impl DueArgs {
@@ -240,41 +240,41 @@ impl DueArgs {
 
 /// `cargo wear demo`.
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
+    pub(crate) workspace: WorkspaceArgs,
     /// Orders the shop's workload runs.
     #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
-    pub orders: u32,
+    pub(crate) orders: u32,
     /// Make the report as of this date or instant instead of the clock.
     #[arg(long, value_name = "DATE")]
-    pub now: Option<String>,
+    pub(crate) now: Option<String>,
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Don't read or write the git age cache.
     #[arg(long)]
-    pub no_cache: bool,
+    pub(crate) no_cache: bool,
 }
 
 /// The inputs of a due list, for commands that draw it rather than print it (`heatmap`, `map`):
 /// [`DueArgs`] without `--format` and `--output`.
 #[derive(Debug, Args)]
-pub struct DueInputArgs {
+pub(crate) struct DueInputArgs {
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
+    pub(crate) workspace: WorkspaceArgs,
     #[command(flatten)]
-    pub usage: UsageArgs,
+    pub(crate) usage: UsageArgs,
     /// Draw as of this date or instant (`2026-11-21`, `2026-11-21T12:00:00Z`) instead of the
     /// clock, so pictures are reproducible.
     #[arg(long, value_name = "DATE")]
-    pub now: Option<String>,
+    pub(crate) now: Option<String>,
     /// When to colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Don't read or write the git age cache.
     #[arg(long)]
-    pub no_cache: bool,
+    pub(crate) no_cache: bool,
 }
 
 impl DueInputArgs {
@@ -286,46 +286,46 @@ impl DueInputArgs {
 
 /// `cargo wear heatmap`.
 #[derive(Debug, Args)]
-pub struct HeatmapArgs {
+pub(crate) struct HeatmapArgs {
     #[command(flatten)]
-    pub inputs: DueInputArgs,
+    pub(crate) inputs: DueInputArgs,
     /// What colours a cell (default: wear; age with --all).
     #[arg(long, value_enum)]
-    pub by: Option<Measure>,
+    pub(crate) by: Option<Measure>,
     /// Group cells by module or by source file.
     #[arg(long, value_enum, default_value_t = Grouping::Module)]
-    pub group: Grouping,
+    pub(crate) group: Grouping,
     /// Show only the N parts with the highest value (still grouped).
     #[arg(long, value_name = "N", value_parser = parse_top)]
-    pub top: Option<usize>,
+    pub(crate) top: Option<usize>,
     /// Show only parts whose path or file starts with this prefix (`shop::cart`, `src/cart.rs`)
     /// or matches this glob (`shop::*::parse*`, `crates/engine/**`).
     #[arg(long, value_name = "GLOB")]
-    pub filter: Option<String>,
+    pub(crate) filter: Option<String>,
     /// Columns to fit in (default: the terminal's width, else $COLUMNS, else 80).
     #[arg(long, value_name = "COLUMNS", value_parser = parse_width)]
-    pub width: Option<usize>,
+    pub(crate) width: Option<usize>,
     /// Two characters a part behind the group's name, even when the parts are few (the
     /// default above 100 parts).
     #[arg(long)]
-    pub compact: bool,
+    pub(crate) compact: bool,
     /// Every function of the workspace is a part, tracked or not: a map of age before
     /// anything is instrumented.
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
     /// Also write the HTML report (treemap, wear map, due list) to this file, atomically.
     #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
+    pub(crate) html: Option<PathBuf>,
 }
 
 /// `cargo wear map`.
 #[derive(Debug, Args)]
-pub struct MapArgs {
+pub(crate) struct MapArgs {
     #[command(flatten)]
-    pub inputs: DueInputArgs,
+    pub(crate) inputs: DueInputArgs,
     /// Columns to fit in (default: the terminal's width, else $COLUMNS, else 80).
     #[arg(long, value_name = "COLUMNS", value_parser = parse_width)]
-    pub width: Option<usize>,
+    pub(crate) width: Option<usize>,
 }
 
 /// `--top`: a whole number of parts, 1 or more.
@@ -348,24 +348,24 @@ fn parse_width(text: &str) -> std::result::Result<usize, String> {
 
 /// `cargo wear scan`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub(crate) struct ScanArgs {
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
+    pub(crate) workspace: WorkspaceArgs,
     /// When to colour (the table's header).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Output format: a table or JSON.
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
-    pub format: ScanFormat,
+    pub(crate) format: ScanFormat,
     /// Also list the tracked functions the build does not compile (a `cfg` that does not
     /// hold), marked "compiled out"; reports never include them.
     #[arg(long)]
-    pub compiled_out: bool,
+    pub(crate) compiled_out: bool,
 }
 
 /// Formats of `scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ScanFormat {
+pub(crate) enum ScanFormat {
     /// One part per line.
     Table,
     /// A JSON array.
@@ -374,24 +374,24 @@ pub enum ScanFormat {
 
 /// `cargo wear report`.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[command(flatten)]
-    pub due: DueArgs,
+    pub(crate) due: DueArgs,
 }
 
 /// `cargo wear check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
-    pub due: DueArgs,
+    pub(crate) due: DueArgs,
     /// The status that fails the check (or anything more urgent).
     #[arg(long, value_enum, default_value_t = FailOn::Overdue)]
-    pub fail_on: FailOn,
+    pub(crate) fail_on: FailOn,
 }
 
 /// What `check` fails on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     /// A part has reached a limit.
     Overdue,
     /// A part is past its due-soon threshold, or overdue.
@@ -400,7 +400,7 @@ pub enum FailOn {
 
 impl FailOn {
     /// The least urgent status that fails.
-    pub fn status(self) -> Status {
+    pub(crate) fn status(self) -> Status {
         match self {
             FailOn::Overdue => Status::Overdue,
             FailOn::DueSoon => Status::DueSoon,
@@ -410,91 +410,91 @@ impl FailOn {
 
 /// `cargo wear ingest`.
 #[derive(Debug, Args)]
-pub struct IngestArgs {
+pub(crate) struct IngestArgs {
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
+    pub(crate) workspace: WorkspaceArgs,
     /// When to colour (accepted by every command, as cargo does; this one prints plain status
     /// lines).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Snapshot or OTLP JSON files to record; globs are expanded.
     #[arg(required_unless_present = "prometheus", value_name = "FILE")]
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// The ledger to write (default: `<target-dir>/wear/ledger.sqlite`).
     #[arg(long, value_name = "PATH")]
-    pub ledger: Option<PathBuf>,
+    pub(crate) ledger: Option<PathBuf>,
     #[command(flatten)]
-    pub fleet: FleetArgs,
+    pub(crate) fleet: FleetArgs,
     /// With --prometheus: the end of the window (`2026-11-21`, `2026-11-21T12:00:00Z`) instead
     /// of the clock.
     #[arg(long, value_name = "DATE", requires = "prometheus")]
-    pub now: Option<String>,
+    pub(crate) now: Option<String>,
 }
 
 /// `cargo wear inspect`.
 #[derive(Debug, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
+    pub(crate) workspace: WorkspaceArgs,
     /// When to colour (accepted by every command, as cargo does; this one prints plain status
     /// lines).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     #[command(flatten)]
-    pub usage: UsageArgs,
+    pub(crate) usage: UsageArgs,
     /// The part's path, as the report shows it.
     #[arg(value_name = "PART")]
-    pub part: String,
+    pub(crate) part: String,
     /// What was looked at and found.
     #[arg(long)]
-    pub note: String,
+    pub(crate) note: String,
     /// Who signs (default: git's user.name, else $USER).
     #[arg(long, value_name = "NAME")]
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     /// The date of the sign-off (default: the clock).
     #[arg(long, value_name = "DATE")]
-    pub now: Option<String>,
+    pub(crate) now: Option<String>,
 }
 
 /// `cargo wear init`.
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
+    pub(crate) workspace: WorkspaceArgs,
     /// When to colour (accepted by every command, as cargo does; this one prints plain status
     /// lines).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 /// `cargo wear annotate`.
 #[derive(Debug, Args)]
-pub struct AnnotateArgs {
+pub(crate) struct AnnotateArgs {
     /// Path to the workspace's (or a member's) Cargo.toml.
     #[arg(long, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
+    pub(crate) manifest_path: Option<PathBuf>,
     /// Only this package (repeatable), named as in its Cargo.toml.
     #[arg(short, long = "package", value_name = "NAME")]
-    pub package: Vec<String>,
+    pub(crate) package: Vec<String>,
     /// Only these files, folders (their module files) or modules (`my_crate::net`,
     /// `crate::net`); everything when none is given.
     #[arg(value_name = "PATH|MODULE")]
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Take away the bare `#[wear::tracked]` on functions; those with arguments stay.
     #[arg(long)]
-    pub remove: bool,
+    pub(crate) remove: bool,
     /// Say what would change, and write nothing.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// For CI: write nothing, list what would change, and exit 1 if anything would.
     #[arg(long, conflicts_with = "dry_run")]
-    pub check: bool,
+    pub(crate) check: bool,
     /// List every function and what was done with it.
     #[arg(short, long)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     /// When to colour (accepted by every command, as cargo does; this one prints plain lines).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 /// Parses the process's arguments, dropping the `wear` that cargo passes first.

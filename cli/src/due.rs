@@ -135,7 +135,7 @@ impl DueList {
     }
 
     /// How many parts have each status, in [`Status`] order.
-    pub fn counts(&self) -> [(Status, usize); 5] {
+    pub(crate) fn counts(&self) -> [(Status, usize); 5] {
         let all = [Status::Overdue, Status::DueSoon, Status::Serviceable, Status::InStorage, Status::Unknown];
         all.map(|s| (s, self.parts.iter().filter(|p| p.status == s).count()))
     }

@@ -27,23 +27,23 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An error not tied to a file.
-    pub fn new(message: impl Into<String>) -> Error {
+    pub(crate) fn new(message: impl Into<String>) -> Error {
         Error { file: None, line: None, message: message.into(), help: None }
     }
 
     /// An error in `file`.
-    pub fn in_file(file: impl AsRef<Path>, message: impl Into<String>) -> Error {
+    pub(crate) fn in_file(file: impl AsRef<Path>, message: impl Into<String>) -> Error {
         Error { file: Some(file.as_ref().to_owned()), ..Error::new(message) }
     }
 
     /// Sets the line.
-    pub fn at_line(mut self, line: usize) -> Error {
+    pub(crate) fn at_line(mut self, line: usize) -> Error {
         self.line = Some(line);
         self
     }
 
     /// Sets what to do about it.
-    pub fn help(mut self, help: impl Into<String>) -> Error {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Error {
         self.help = Some(help.into());
         self
     }

@@ -11,15 +11,17 @@
 //! is the layer above it, one room per command, fed by the arguments of [`cli`]. What a
 //! command writes goes through [`output`], and every file through [`fs`].
 
+#![warn(unreachable_pub)]
+
 pub mod age;
 pub mod annotate;
-pub mod assemble;
+pub(crate) mod assemble;
 pub mod cli;
 pub mod commands;
 pub mod due;
-pub mod error;
+pub(crate) mod error;
 pub(crate) mod fs;
-pub mod heatmap;
+pub(crate) mod heatmap;
 pub mod map;
 pub(crate) mod output;
 pub(crate) mod pipeline;

@@ -11,7 +11,7 @@ use crate::present::paint::Palette;
 
 /// Colour choice, as `--color` takes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// On a terminal, unless `NO_COLOR` is set.
     Auto,
     /// Always.

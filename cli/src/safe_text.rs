@@ -26,13 +26,13 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// `s` on one line with every [unsafe](is_unsafe) character written as a visible escape:
 /// `\n`, `\r`, `\t`, else `\u{HEX}` (`\u{1b}`, `\u{202e}`). Borrows when nothing needs escaping.
-pub fn escape(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape(s: &str) -> Cow<'_, str> {
     escape_keeping(s, false)
 }
 
 /// Like [`escape`], but line breaks (`\n`) are kept: for text of several lines that wear itself
 /// splits, such as a failed build's output.
-pub fn escape_lines(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape_lines(s: &str) -> Cow<'_, str> {
     escape_keeping(s, true)
 }
 
@@ -52,7 +52,7 @@ fn escape_keeping(s: &str, newlines: bool) -> Cow<'_, str> {
 }
 
 /// A path as [`escape`] shows it: a file name in the scanned tree may hold anything but `/`.
-pub fn path(path: &Path) -> String {
+pub(crate) fn path(path: &Path) -> String {
     escape(&path.display().to_string()).into_owned()
 }
 
@@ -60,7 +60,7 @@ pub fn path(path: &Path) -> String {
 /// overrides, line and paragraph separators; it already escapes control characters) written as
 /// a `\uXXXX` escape. Lossless: such characters only occur inside strings, and a JSON reader
 /// gets the same values back; a person who prints the file sees no reordered text.
-pub fn json(text: String) -> String {
+pub(crate) fn json(text: String) -> String {
     if !text.chars().any(|c| is_unsafe(c) && !c.is_control()) {
         return text;
     }
@@ -75,7 +75,7 @@ pub fn json(text: String) -> String {
 }
 
 /// Appends the visible escape of one unsafe character.
-pub fn push_escape(out: &mut String, c: char) {
+pub(crate) fn push_escape(out: &mut String, c: char) {
     match c {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),

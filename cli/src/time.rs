@@ -38,7 +38,7 @@ pub fn format_instant(secs: Secs) -> String {
 }
 
 /// Formats the UTC date of an instant: `2026-11-21`.
-pub fn format_date(secs: Secs) -> String {
+pub(crate) fn format_date(secs: Secs) -> String {
     match Timestamp::from_second(secs) {
         Ok(ts) => ts.strftime("%Y-%m-%d").to_string(),
         Err(_) => secs.to_string(),

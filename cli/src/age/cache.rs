@@ -51,9 +51,9 @@ struct CachedFile {
 #[derive(Debug)]
 pub(super) struct Cached {
     /// The commits lines are attributed to, with their ids parsed.
-    pub commits: Vec<(Oid, LineCommit)>,
+    pub(crate) commits: Vec<(Oid, LineCommit)>,
     /// Path → (blob, per line an index into `commits`).
-    pub files: HashMap<String, (Oid, Vec<u32>)>,
+    pub(crate) files: HashMap<String, (Oid, Vec<u32>)>,
 }
 
 /// A cache folder.
@@ -68,7 +68,7 @@ pub(super) struct Store {
 impl Store {
     /// Opens the cache in `dir` for a repository with this shallow boundary. The folder need
     /// not exist yet.
-    pub fn open(dir: &Path, shallow: &HashSet<Oid>) -> Store {
+    pub(crate) fn open(dir: &Path, shallow: &HashSet<Oid>) -> Store {
         let mut shallow: Vec<String> = shallow.iter().map(Oid::to_string).collect();
         shallow.sort();
         let heads = std::fs::read_dir(dir)
@@ -85,7 +85,7 @@ impl Store {
     }
 
     /// The cached answer for HEAD `commit`, if there is a valid one.
-    pub fn lookup(&mut self, commit: Oid) -> Option<Rc<Cached>> {
+    pub(crate) fn lookup(&mut self, commit: Oid) -> Option<Rc<Cached>> {
         if !self.heads.contains(&commit) {
             return None;
         }
@@ -124,14 +124,14 @@ impl Store {
     }
 
     /// Whether the cache already has `head` with all of `files` (path, blob).
-    pub fn covers(&mut self, head: Oid, files: &[(&str, Oid)]) -> bool {
+    pub(crate) fn covers(&mut self, head: Oid, files: &[(&str, Oid)]) -> bool {
         let Some(cached) = self.lookup(head) else { return false };
         files.iter().all(|(path, blob)| cached.files.get(*path).is_some_and(|(b, _)| b == blob))
     }
 
     /// Records the answer for `head`: per file (path, blob, per line an index into `commits`).
     /// Failures are ignored: the next run recomputes.
-    pub fn save(&self, head: Oid, commits: &[LineCommit], files: Vec<(String, Oid, Vec<u32>)>) {
+    pub(crate) fn save(&self, head: Oid, commits: &[LineCommit], files: Vec<(String, Oid, Vec<u32>)>) {
         let file = CacheFile {
             format: FORMAT.to_owned(),
             head: head.to_string(),

@@ -8,10 +8,10 @@ use git2::{Blob, DiffOptions, Oid, Patch, Repository};
 /// `new_start`. With a length of 0, the start is the number of lines before the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Hunk {
-    pub old_start: u32,
-    pub old_len: u32,
-    pub new_start: u32,
-    pub new_len: u32,
+    pub(crate) old_start: u32,
+    pub(crate) old_len: u32,
+    pub(crate) new_start: u32,
+    pub(crate) new_len: u32,
 }
 
 impl Hunk {
@@ -69,12 +69,12 @@ pub(super) struct LineMap<'h> {
 
 impl<'h> LineMap<'h> {
     /// Starts at the first line; lines must then be asked in increasing order.
-    pub fn new(hunks: &'h [Hunk]) -> LineMap<'h> {
+    pub(crate) fn new(hunks: &'h [Hunk]) -> LineMap<'h> {
         LineMap { hunks, next: 0, shift: 0 }
     }
 
     /// The older version's line for the newer version's `line` (0-based).
-    pub fn old_line(&mut self, line: u32) -> Option<u32> {
+    pub(crate) fn old_line(&mut self, line: u32) -> Option<u32> {
         while let Some(hunk) = self.hunks.get(self.next) {
             if line < hunk.new_start {
                 break;

@@ -61,7 +61,7 @@ pub struct Ages {
 
 impl Ages {
     /// No history to read (a copy without `.git`): no range has an age.
-    pub fn without_history(root: &Path) -> Ages {
+    pub(crate) fn without_history(root: &Path) -> Ages {
         Ages { head: None, shallow: false, repo_root: root.to_owned(), by_range: HashMap::new() }
     }
 }
@@ -96,7 +96,7 @@ pub struct LineCommit {
     /// The author time.
     pub time: Secs,
     /// A shallow clone's boundary: lines attributed here may be older.
-    pub boundary: bool,
+    pub(crate) boundary: bool,
 }
 
 /// Where one line of a file, as it is in the work tree, comes from.
@@ -116,7 +116,7 @@ pub struct LineOrigins {
     /// The repository is a shallow clone.
     pub shallow: bool,
     /// The root of the work tree.
-    pub repo_root: PathBuf,
+    pub(crate) repo_root: PathBuf,
     /// The commits that lines are attributed to.
     pub commits: Vec<LineCommit>,
     /// Per requested file (as given), the origin of each of its lines in the work tree.
@@ -182,7 +182,7 @@ pub fn ages(workspace_root: &Path, files: &[FileRanges], opts: &AgeOptions, now:
 
 /// The age of lines `first..=last` (1-based) of a file whose lines come from `lines`. A
 /// range with no lines in the file counts as changed now.
-pub fn range_age(
+pub(crate) fn range_age(
     commits: &[LineCommit],
     lines: &[LineOrigin],
     (first, last): (u32, u32),

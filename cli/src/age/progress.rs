@@ -18,12 +18,12 @@ pub(super) struct Progress {
 
 impl Progress {
     /// A bar that may appear when `wanted` and stderr is a terminal.
-    pub fn new(wanted: bool) -> Progress {
+    pub(crate) fn new(wanted: bool) -> Progress {
         Progress { wanted: wanted && std::io::stderr().is_terminal(), started: Instant::now(), bar: None }
     }
 
     /// `done` of `total` lines are attributed.
-    pub fn update(&mut self, done: u64, total: u64) {
+    pub(crate) fn update(&mut self, done: u64, total: u64) {
         if !self.wanted {
             return;
         }
@@ -42,7 +42,7 @@ impl Progress {
     }
 
     /// Removes the bar.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

@@ -11,13 +11,13 @@ use crate::error::{Error, Result};
 /// An opened repository with what every stage needs from it.
 pub(super) struct Opened {
     /// The repository.
-    pub repo: Repository,
+    pub(crate) repo: Repository,
     /// The work tree root, canonical.
-    pub workdir: PathBuf,
+    pub(crate) workdir: PathBuf,
     /// The HEAD commit; `None` on an unborn branch.
-    pub head: Option<Oid>,
+    pub(crate) head: Option<Oid>,
     /// The commits at a shallow clone's boundary (empty when not shallow).
-    pub shallow: HashSet<Oid>,
+    pub(crate) shallow: HashSet<Oid>,
 }
 
 /// Opens the repository that holds `workspace_root`, searching upward from it.

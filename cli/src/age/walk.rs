@@ -35,8 +35,8 @@ pub(super) const UNRESOLVED: u32 = u32::MAX;
 /// history ended without reaching the line, which a consistent repository never does).
 #[derive(Debug)]
 pub(super) struct Blamed {
-    pub commits: Vec<LineCommit>,
-    pub origins: Vec<Vec<u32>>,
+    pub(crate) commits: Vec<LineCommit>,
+    pub(crate) origins: Vec<Vec<u32>>,
 }
 
 /// Lines pending at one commit and path.
@@ -85,7 +85,7 @@ impl std::fmt::Debug for Walk<'_> {
 
 impl<'r> Walk<'r> {
     /// A walk over `repo`, whose shallow boundary is `shallow`.
-    pub fn new(repo: &'r Repository, shallow: HashSet<Oid>, opts: &AgeOptions) -> Walk<'r> {
+    pub(crate) fn new(repo: &'r Repository, shallow: HashSet<Oid>, opts: &AgeOptions) -> Walk<'r> {
         let cache = opts.cache_dir.as_deref().map(|dir| Store::open(dir, &shallow));
         Walk {
             repo,
@@ -106,7 +106,7 @@ impl<'r> Walk<'r> {
     }
 
     /// Blames every line of `files` as HEAD (`head`) has them.
-    pub fn run(&mut self, head: Option<&Oid>, files: &[HeadFile]) -> Result<Blamed, git2::Error> {
+    pub(crate) fn run(&mut self, head: Option<&Oid>, files: &[HeadFile]) -> Result<Blamed, git2::Error> {
         let mut offsets = Vec::with_capacity(files.len());
         let mut total: u32 = 0;
         for file in files {

@@ -14,11 +14,11 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub(super) struct HeadFile {
     /// Its path in HEAD's tree.
-    pub path: String,
+    pub(crate) path: String,
     /// Its blob at HEAD.
-    pub blob: Oid,
+    pub(crate) blob: Oid,
     /// Its number of lines at HEAD.
-    pub lines: u32,
+    pub(crate) lines: u32,
 }
 
 /// Where a line of the work tree's file comes from.
@@ -34,9 +34,9 @@ pub(super) enum WorkLine {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Work {
     /// The distinct files that HEAD has, to blame.
-    pub at_head: Vec<HeadFile>,
+    pub(crate) at_head: Vec<HeadFile>,
     /// Per requested file, in order, where each of its lines comes from.
-    pub lines: Vec<Vec<WorkLine>>,
+    pub(crate) lines: Vec<Vec<WorkLine>>,
 }
 
 /// Reads `files` (whose paths in the tree are `relative`) and maps their lines to HEAD's.

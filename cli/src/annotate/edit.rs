@@ -9,11 +9,11 @@
 use super::walk::Edit;
 
 /// What `annotate` writes.
-pub const ATTRIBUTE: &str = "#[wear::tracked]";
+pub(crate) const ATTRIBUTE: &str = "#[wear::tracked]";
 
 /// `text` with `edits` made. An edit at a place where the text is not what the walk said (a
 /// bug, never the user's doing) is refused with what was found there.
-pub fn apply(text: &str, edits: &[Edit]) -> Result<String, String> {
+pub(crate) fn apply(text: &str, edits: &[Edit]) -> Result<String, String> {
     let mut edits: Vec<&Edit> = edits.iter().collect();
     edits.sort_by_key(|edit| match edit {
         Edit::Insert(at) => *at,
@@ -117,7 +117,7 @@ mod tests {
         for (text, needle) in [
             ("  #[inline]\r\n  fn f() {}\r\n", "#["),
             ("fn a() { fn b() {} }", "fn b"),
-            ("/** doc */ pub fn f() {}\n", "pub"),
+            ("/** doc */ pub(crate) fn f() {}\n", "pub"),
         ] {
             let added = insert(text, needle);
             let at = added.find(ATTRIBUTE).expect("added");

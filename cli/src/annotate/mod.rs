@@ -16,10 +16,10 @@ mod write;
 
 use std::path::PathBuf;
 
-pub use select::Crate;
-pub use summary::{Run, render as summary};
+pub(crate) use select::Crate;
+pub(crate) use summary::{Run, render as summary};
 pub use walk::{Edit, Found, Mode, Place, Verdict};
-pub use write::Change;
+pub(crate) use write::Change;
 
 use crate::error::Result;
 use crate::scan::cfg::BuildOptions;
@@ -44,32 +44,30 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Plan {
     /// Adding or removing.
-    pub mode: Mode,
-    /// The workspace root.
-    pub root: PathBuf,
+    pub(crate) mode: Mode,
     /// Each chosen crate with what was found in its files (file relative to the root).
     pub crates: Vec<CrateFound>,
     /// Proc-macro packages left alone.
-    pub proc_macros: Vec<String>,
+    pub(crate) proc_macros: Vec<String>,
     /// The files to write.
     pub changes: Vec<Change>,
     /// Files left alone, and why.
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
     /// Packages whose `wear` dependency will not let the attribute resolve, and what to do.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// One crate and what was found in it.
 #[derive(Debug)]
 pub struct CrateFound {
-    pub krate: Crate,
+    pub(crate) krate: Crate,
     /// Each function (attribute, macro) with its file, relative to the workspace root.
     pub found: Vec<(String, Found)>,
 }
 
 impl Plan {
     /// The functions to annotate (or attributes to remove).
-    pub fn changing(&self) -> usize {
+    pub(crate) fn changing(&self) -> usize {
         self.crates.iter().flat_map(|c| &c.found).filter(|(_, f)| f.edit.is_some()).count()
     }
 
@@ -156,15 +154,7 @@ fn plan_on_this_thread(
             }
         }
     }
-    Ok(Plan {
-        mode: options.mode,
-        root: workspace.root.clone(),
-        crates,
-        proc_macros: selection.proc_macros,
-        changes,
-        warnings,
-        notes,
-    })
+    Ok(Plan { mode: options.mode, crates, proc_macros: selection.proc_macros, changes, warnings, notes })
 }
 
 /// Reads, walks and changes one file; `None` when it is left alone (with a warning).

@@ -10,20 +10,20 @@ use crate::error::{Error, Result};
 
 /// One member package.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Package {
+pub(crate) struct Package {
     /// Its name, as `Cargo.toml` and `-p` spell it.
-    pub name: String,
+    pub(crate) name: String,
     /// It has a proc-macro target.
-    pub proc_macro: bool,
+    pub(crate) proc_macro: bool,
     /// How it depends on `wear`.
-    pub wear: WearDependency,
+    pub(crate) wear: WearDependency,
     /// Its `[lints]` (or the workspace's, inherited) forbid unsafe code.
-    pub forbids_unsafe: bool,
+    pub(crate) forbids_unsafe: bool,
 }
 
 /// How a package depends on the `wear` crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum WearDependency {
+pub(crate) enum WearDependency {
     /// A normal dependency named `wear`: the attribute resolves.
     Present,
     /// An optional one: builds without it do not compile the attribute.
@@ -39,7 +39,7 @@ pub enum WearDependency {
 /// The member packages of the workspace of `manifest_path` (or the current directory), from
 /// `cargo metadata` as the scan reads it. The scan has just read the same workspace, so a
 /// failure here is unusual; it is an error all the same.
-pub fn load(manifest_path: Option<&Path>) -> Result<Vec<Package>> {
+pub(crate) fn load(manifest_path: Option<&Path>) -> Result<Vec<Package>> {
     let mut command = MetadataCommand::new();
     command.no_deps();
     if let Some(path) = manifest_path {
@@ -106,7 +106,7 @@ fn lints_forbid_unsafe(manifest: &Path, workspace_lints: Option<&toml::Value>) -
 impl Package {
     /// What to tell the user when the package has functions to track, or `None` when the
     /// attribute will resolve.
-    pub fn wear_note(&self) -> Option<String> {
+    pub(crate) fn wear_note(&self) -> Option<String> {
         let name = &self.name;
         match &self.wear {
             WearDependency::Present => None,

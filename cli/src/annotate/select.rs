@@ -17,18 +17,18 @@ use crate::scan::{Warning, Workspace, module_files, relative};
 
 /// One crate whose files are read.
 #[derive(Clone, Debug)]
-pub struct Crate {
+pub(crate) struct Crate {
     /// Its name, as `module_path!()` starts.
-    pub name: String,
+    pub(crate) name: String,
     /// Its package.
-    pub package: String,
+    pub(crate) package: String,
     /// Its root file, relative to the workspace root (tells a library from a binary).
-    pub root: String,
+    pub(crate) root: String,
 }
 
 /// Which functions of a file are chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Filter {
+pub(crate) enum Filter {
     /// All of them.
     All,
     /// Those in these modules or below (inline modules of the file).
@@ -37,7 +37,7 @@ pub enum Filter {
 
 impl Filter {
     /// Whether a function in `module` is chosen.
-    pub fn takes(&self, module: &str) -> bool {
+    pub(crate) fn takes(&self, module: &str) -> bool {
         match self {
             Filter::All => true,
             Filter::Modules(modules) => modules.iter().any(|m| is_within(module, m)),
@@ -47,33 +47,33 @@ impl Filter {
 
 /// One file to read.
 #[derive(Clone, Debug)]
-pub struct SelectedFile {
+pub(crate) struct SelectedFile {
     /// The path the crate's module tree reaches it by.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The file itself, symbolic links followed: what is read and written.
-    pub real: PathBuf,
+    pub(crate) real: PathBuf,
     /// Its module.
-    pub module_path: String,
+    pub(crate) module_path: String,
     /// Index in [`Selection::crates`] of the first crate that reaches it.
-    pub crate_index: usize,
+    pub(crate) crate_index: usize,
     /// Its chosen functions.
-    pub filter: Filter,
+    pub(crate) filter: Filter,
     /// Under `forbid(unsafe_code)` from outside the file: the package's `[lints]`, or an
     /// attribute on a module around it or on its `mod` declaration.
-    pub forbids_unsafe: bool,
+    pub(crate) forbids_unsafe: bool,
 }
 
 /// What the arguments chose.
 #[derive(Debug, Default)]
-pub struct Selection {
-    pub crates: Vec<Crate>,
-    pub files: Vec<SelectedFile>,
+pub(crate) struct Selection {
+    pub(crate) crates: Vec<Crate>,
+    pub(crate) files: Vec<SelectedFile>,
     /// Proc-macro packages among those chosen, left alone.
-    pub proc_macros: Vec<String>,
+    pub(crate) proc_macros: Vec<String>,
     /// Files that cannot be read or parsed, modules not found, files outside the workspace.
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
     /// Module paths that select only part of a file: each must select a function.
-    pub inline_module_args: Vec<String>,
+    pub(crate) inline_module_args: Vec<String>,
 }
 
 /// A positional argument.
@@ -83,7 +83,7 @@ enum Target {
 }
 
 /// Chooses the files. `cwd` is where relative paths start.
-pub fn select(
+pub(crate) fn select(
     workspace: &Workspace,
     packages: &[Package],
     chosen_packages: &[String],
@@ -310,7 +310,7 @@ fn outside(file: &SelectedFile) -> Warning {
 
 /// A module path that selects no function. (One that names an inline module is only known to
 /// be missing once the files are walked.)
-pub fn no_module(module: &str) -> Error {
+pub(crate) fn no_module(module: &str) -> Error {
     let not_a_file = if module.contains("::") { "" } else { ", and no file or folder of that name" };
     Error::new(format!("no module `{}` in the chosen crates{not_a_file}", escape(module))).help(
         "write a module path as `module_path!()` does, from the crate's name (`my_crate::net::tcp`), \

@@ -10,7 +10,8 @@ use crate::safe_text::escape;
 
 /// How the run was asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Run {
+#[allow(clippy::enum_variant_names, reason = "`Run::DryRun` says `--dry-run` as cargo does")]
+pub(crate) enum Run {
     /// Files are written.
     Write,
     /// `--dry-run`: nothing is written.
@@ -20,7 +21,7 @@ pub enum Run {
 }
 
 /// The summary, and with `verbose` the list.
-pub fn render(plan: &Plan, run: Run, verbose: bool) -> String {
+pub(crate) fn render(plan: &Plan, run: Run, verbose: bool) -> String {
     let mut out = String::new();
     let changing = plan.changing();
     let files = plan.changes.len();

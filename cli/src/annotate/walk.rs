@@ -69,7 +69,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// How the summary counts it.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Verdict::Annotate => "annotated",
             Verdict::Tracked | Verdict::TrackedByContainer => "already tracked",
@@ -104,17 +104,17 @@ pub struct Found {
     /// What happens to it.
     pub verdict: Verdict,
     /// The module it is in, as `module_path!()` writes it.
-    pub module: String,
+    pub(crate) module: String,
     /// The part path the macro gives it, or `macro_rules! name` / `name!` for a macro.
     pub name: String,
     /// The line of its name (or the macro's).
-    pub line: usize,
+    pub(crate) line: usize,
     /// Where it is declared.
     pub place: Place,
     /// How many functions this stands for: 1, or the functions written in a macro.
-    pub count: usize,
+    pub(crate) count: usize,
     /// The change to make, for [`Verdict::Annotate`] and [`Verdict::Removed`].
-    pub edit: Option<Edit>,
+    pub(crate) edit: Option<Edit>,
 }
 
 /// Where a function is declared.
@@ -134,7 +134,13 @@ pub enum Place {
 /// or a `#!` line, which `syn::parse_file` leaves out); `module` is the file's module path;
 /// `forbids_unsafe` says whether the file is under `forbid(unsafe_code)` from outside it (its
 /// crate's `[lints]` or a module around it).
-pub fn walk(file: &syn::File, base: usize, module: &str, mode: Mode, forbids_unsafe: bool) -> Vec<Found> {
+pub(crate) fn walk(
+    file: &syn::File,
+    base: usize,
+    module: &str,
+    mode: Mode,
+    forbids_unsafe: bool,
+) -> Vec<Found> {
     let mut walker = Walker {
         forbids_unsafe: forbids_unsafe || file.attrs.iter().any(forbids_unsafe_code),
         mode,
@@ -579,7 +585,7 @@ fn only_in_test(meta: &syn::Meta) -> bool {
 
 /// `forbid(unsafe_code)`, alone or among other lints, or under a `cfg_attr` (whose predicate
 /// may hold in some build: the attribute would break that one).
-pub fn forbids_unsafe_code(attr: &syn::Attribute) -> bool {
+pub(crate) fn forbids_unsafe_code(attr: &syn::Attribute) -> bool {
     let lists = |attr: &syn::Attribute| {
         attr.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
     };

@@ -20,19 +20,19 @@ use crate::safe_text;
 #[derive(Clone, Debug)]
 pub struct Change {
     /// The path its crate reaches it by (shown in messages).
-    pub shown: PathBuf,
+    pub(crate) shown: PathBuf,
     /// The file itself, symbolic links followed: what is written.
-    pub real: PathBuf,
+    pub(crate) real: PathBuf,
     /// What it held when it was read.
-    pub original: Vec<u8>,
+    pub(crate) original: Vec<u8>,
     /// What it will hold.
-    pub new: String,
+    pub(crate) new: String,
 }
 
 const NOTHING: &str = "nothing was written";
 
 /// Writes every change, or none when anything stands in the way.
-pub fn write_all(changes: &[Change]) -> Result<()> {
+pub(crate) fn write_all(changes: &[Change]) -> Result<()> {
     for change in changes {
         writable(change)?;
     }

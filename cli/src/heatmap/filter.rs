@@ -10,14 +10,14 @@ use crate::error::{Error, Result};
 
 /// A checked `--filter` pattern.
 #[derive(Clone, Debug)]
-pub struct PartFilter {
+pub(crate) struct PartFilter {
     pattern: String,
     glob: Option<GlobMatcher>,
 }
 
 impl PartFilter {
     /// Checks `pattern`: an empty one or a malformed glob is an error that says how to write it.
-    pub fn new(pattern: &str) -> Result<PartFilter> {
+    pub(crate) fn new(pattern: &str) -> Result<PartFilter> {
         let pattern = pattern.trim();
         if pattern.is_empty() {
             return Err(Error::new("--filter is empty").help(
@@ -37,12 +37,12 @@ impl PartFilter {
     }
 
     /// The pattern as given (trimmed).
-    pub fn pattern(&self) -> &str {
+    pub(crate) fn pattern(&self) -> &str {
         &self.pattern
     }
 
     /// Whether the part's path or file matches.
-    pub fn matches(&self, item: &DueItem) -> bool {
+    pub(crate) fn matches(&self, item: &DueItem) -> bool {
         match &self.glob {
             Some(glob) => glob.is_match(&item.part) || glob.is_match(&item.file),
             None => {

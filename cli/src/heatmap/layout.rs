@@ -13,7 +13,7 @@ use crate::present::text::one_line;
 
 /// How parts are grouped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Grouping {
+pub(crate) enum Grouping {
     /// By the module that holds the part.
     Module,
     /// By the source file that holds the part.
@@ -22,7 +22,7 @@ pub enum Grouping {
 
 impl Grouping {
     /// `module` or `file`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Grouping::Module => "module",
             Grouping::File => "file",
@@ -32,49 +32,49 @@ impl Grouping {
 
 /// One part on the map.
 #[derive(Clone, Debug)]
-pub struct Cell<'a> {
+pub(crate) struct Cell<'a> {
     /// The part.
-    pub item: &'a DueItem,
+    pub(crate) item: &'a DueItem,
     /// Its value for the measure, if known.
-    pub value: Option<f64>,
+    pub(crate) value: Option<f64>,
     /// Its name within its group (the part path without the module).
-    pub label: String,
+    pub(crate) label: String,
 }
 
 /// The cells of one module or file.
 #[derive(Clone, Debug)]
-pub struct Group<'a> {
+pub(crate) struct Group<'a> {
     /// The module path or file.
-    pub name: String,
+    pub(crate) name: String,
     /// Its cells, highest value first, unknown last.
-    pub cells: Vec<Cell<'a>>,
+    pub(crate) cells: Vec<Cell<'a>>,
 }
 
 impl Group<'_> {
     /// The highest value in the group.
-    pub fn max(&self) -> Option<f64> {
+    pub(crate) fn max(&self) -> Option<f64> {
         self.cells.first().and_then(|c| c.value)
     }
 }
 
 /// What the heatmap shows.
 #[derive(Clone, Debug)]
-pub struct Selection<'a> {
+pub(crate) struct Selection<'a> {
     /// The groups, highest first.
-    pub groups: Vec<Group<'a>>,
+    pub(crate) groups: Vec<Group<'a>>,
     /// The parts that pass the filter (before `--top`).
-    pub matched: Vec<&'a DueItem>,
+    pub(crate) matched: Vec<&'a DueItem>,
 }
 
 impl Selection<'_> {
     /// How many cells are shown.
-    pub fn shown(&self) -> usize {
+    pub(crate) fn shown(&self) -> usize {
         self.groups.iter().map(|g| g.cells.len()).sum()
     }
 }
 
 /// Descending by value, unknown last.
-pub fn by_value_desc(a: Option<f64>, b: Option<f64>) -> Ordering {
+pub(crate) fn by_value_desc(a: Option<f64>, b: Option<f64>) -> Ordering {
     match (a, b) {
         (Some(a), Some(b)) => b.total_cmp(&a),
         (Some(_), None) => Ordering::Less,
@@ -84,7 +84,7 @@ pub fn by_value_desc(a: Option<f64>, b: Option<f64>) -> Ordering {
 }
 
 /// The parts of `list` that pass `filter`, the `top` of them by value if asked, grouped.
-pub fn select<'a>(
+pub(crate) fn select<'a>(
     list: &'a DueList,
     by: Measure,
     grouping: Grouping,
@@ -117,7 +117,7 @@ pub fn select<'a>(
 }
 
 /// How many cells `cell_width` wide, `gap` apart, fit in `width` columns (at least one).
-pub fn per_row(width: usize, cell_width: usize, gap: usize) -> usize {
+pub(crate) fn per_row(width: usize, cell_width: usize, gap: usize) -> usize {
     ((width + gap) / (cell_width + gap).max(1)).max(1)
 }
 

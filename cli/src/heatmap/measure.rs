@@ -7,7 +7,7 @@ use crate::time::{DAY, Secs};
 
 /// A measure of a part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Measure {
+pub(crate) enum Measure {
     /// Percent of the nearest limit (calls, busy time or age, whichever is nearest).
     Wear,
     /// Days since overhaul: since the part's newest line was written.
@@ -20,7 +20,7 @@ pub enum Measure {
 
 impl Measure {
     /// The value of `item` as of `now`, if known: percent, days, calls or nanoseconds.
-    pub fn value(self, item: &DueItem, now: Secs) -> Option<f64> {
+    pub(crate) fn value(self, item: &DueItem, now: Secs) -> Option<f64> {
         match self {
             Measure::Wear => item.nearest.as_ref().map(|n| n.percent).filter(|p| p.is_finite()),
             Measure::Age => item.overhauled_at.map(|t| (now.saturating_sub(t).max(0) / DAY) as f64),
@@ -30,7 +30,7 @@ impl Measure {
     }
 
     /// A value for people: `87%`, `412d`, `12.3k`, `4.2s`.
-    pub fn format(self, value: f64) -> String {
+    pub(crate) fn format(self, value: f64) -> String {
         let whole = value.max(0.0).round() as u64;
         match self {
             Measure::Wear => format!("{whole}%"),
@@ -41,7 +41,7 @@ impl Measure {
     }
 
     /// The measure as the legend names it.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Measure::Wear => "wear (percent of the nearest limit)",
             Measure::Age => "age since overhaul",
@@ -51,7 +51,7 @@ impl Measure {
     }
 
     /// The argument's spelling: `wear`, `age`, `calls`, `busy`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Measure::Wear => "wear",
             Measure::Age => "age",

@@ -7,44 +7,44 @@
 //! no terminal), so the same input gives the same bytes; `cargo wear heatmap`
 //! resolves the options from the command line and the terminal.
 mod filter;
-pub mod layout;
+pub(crate) mod layout;
 mod measure;
 mod render;
-pub mod scale;
+pub(crate) mod scale;
 
-pub use crate::present::paint::Palette;
-pub use filter::PartFilter;
-pub use layout::Grouping;
-pub use measure::Measure;
+pub(crate) use crate::present::paint::Palette;
+pub(crate) use filter::PartFilter;
+pub(crate) use layout::Grouping;
+pub(crate) use measure::Measure;
 
 use crate::due::DueList;
 
 /// The narrowest picture drawn; narrower widths are refused.
-pub const MIN_WIDTH: usize = 20;
+pub(crate) const MIN_WIDTH: usize = 20;
 
 /// Above this many parts, cells are compact (two characters each, unlabelled).
-pub const LABELLED_MAX: usize = 100;
+pub(crate) const LABELLED_MAX: usize = 100;
 
 /// How the heatmap is drawn.
 #[derive(Clone, Debug)]
-pub struct HeatmapOptions {
+pub(crate) struct HeatmapOptions {
     /// What colours a cell.
-    pub by: Measure,
+    pub(crate) by: Measure,
     /// How cells are grouped.
-    pub group: Grouping,
+    pub(crate) group: Grouping,
     /// Columns to fit in (at least [`MIN_WIDTH`]).
-    pub width: usize,
+    pub(crate) width: usize,
     /// Colours, or plain text with shade characters.
-    pub color: Palette,
+    pub(crate) color: Palette,
     /// Only the N parts with the highest value.
-    pub top: Option<usize>,
+    pub(crate) top: Option<usize>,
     /// Only the parts that match.
-    pub filter: Option<PartFilter>,
+    pub(crate) filter: Option<PartFilter>,
     /// Compact cells whatever the number of parts.
-    pub compact: bool,
+    pub(crate) compact: bool,
 }
 
 /// The heatmap of `list` as text ending in a newline: a pure function of its inputs.
-pub fn render(list: &DueList, opts: &HeatmapOptions) -> String {
+pub(crate) fn render(list: &DueList, opts: &HeatmapOptions) -> String {
     render::render(list, opts)
 }

@@ -10,7 +10,7 @@
 use super::measure::Measure;
 
 /// Shade characters from low to high, for output without colour.
-pub const SHADES: [char; 5] = [' ', '░', '▒', '▓', '█'];
+pub(crate) const SHADES: [char; 5] = [' ', '░', '▒', '▓', '█'];
 
 /// How a scale maps values to positions.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,19 +23,19 @@ enum Mapping {
 
 /// A scale from `lo` to `hi`; values beyond `hi` sit at the top (`hi` is then shown as `hi+`).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Scale {
+pub(crate) struct Scale {
     mapping: Mapping,
     lo: f64,
     hi: f64,
     /// Whether some value is above `hi` (wear past 100%).
-    pub overflow: bool,
+    pub(crate) overflow: bool,
 }
 
 impl Scale {
     /// The scale for `measure` over the values shown: wear from 0% to 100% (overdue parts
     /// beyond it sit at the top), age linearly from 0 days to the oldest, calls and busy time
     /// logarithmically from 0 to the largest.
-    pub fn for_measure(measure: Measure, values: &[f64]) -> Scale {
+    pub(crate) fn for_measure(measure: Measure, values: &[f64]) -> Scale {
         let max = values.iter().copied().filter(|v| v.is_finite()).fold(0.0f64, f64::max);
         match measure {
             Measure::Wear => Scale { mapping: Mapping::Linear, lo: 0.0, hi: 100.0, overflow: max > 100.0 },
@@ -47,7 +47,7 @@ impl Scale {
     }
 
     /// Where `value` sits, from 0 (lowest) to 1 (highest).
-    pub fn position(&self, value: f64) -> f64 {
+    pub(crate) fn position(&self, value: f64) -> f64 {
         if !value.is_finite() {
             return 0.0;
         }
@@ -59,7 +59,7 @@ impl Scale {
     }
 
     /// The value at position `t` (the inverse of [`Scale::position`]).
-    pub fn value_at(&self, t: f64) -> f64 {
+    pub(crate) fn value_at(&self, t: f64) -> f64 {
         let t = t.clamp(0.0, 1.0);
         match self.mapping {
             Mapping::Linear => self.lo + t * (self.hi - self.lo),
@@ -69,14 +69,14 @@ impl Scale {
 }
 
 /// The viridis colour at position `t`, as red, green and blue.
-pub fn color(t: f64) -> (u8, u8, u8) {
+pub(crate) fn color(t: f64) -> (u8, u8, u8) {
     let c = colorous::VIRIDIS.eval_continuous(t.clamp(0.0, 1.0));
     (c.r, c.g, c.b)
 }
 
 /// The shade level (an index into [`SHADES`]) at position `t`: five equal bins, the top one
 /// closed.
-pub fn shade_level(t: f64) -> usize {
+pub(crate) fn shade_level(t: f64) -> usize {
     ((t.clamp(0.0, 1.0) * SHADES.len() as f64) as usize).min(SHADES.len() - 1)
 }
 

@@ -5,35 +5,35 @@ use crate::present::words::count;
 
 /// A logarithmic axis over `cells` character positions.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LogAxis {
+pub(crate) struct LogAxis {
     /// `log10` of the largest value shown, after the axis's offset.
     top: f64,
     /// Added before taking the logarithm: 1 for ages (0 days is the origin), 0 for calls.
     offset: f64,
     /// Character positions along the axis.
-    pub cells: usize,
+    pub(crate) cells: usize,
 }
 
 impl LogAxis {
     /// The age axis, from 0 days to `max_days`.
-    pub fn age(max_days: f64, cells: usize) -> LogAxis {
+    pub(crate) fn age(max_days: f64, cells: usize) -> LogAxis {
         LogAxis { top: (1.0 + max_days.max(1.0)).log10(), offset: 1.0, cells: cells.max(1) }
     }
 
     /// The calls axis, from 1 call to `max_calls`.
-    pub fn calls(max_calls: f64, cells: usize) -> LogAxis {
+    pub(crate) fn calls(max_calls: f64, cells: usize) -> LogAxis {
         LogAxis { top: max_calls.max(10.0).log10(), offset: 0.0, cells: cells.max(1) }
     }
 
     /// The position of `value`, from 0 to `cells - 1`.
-    pub fn cell(&self, value: f64) -> usize {
+    pub(crate) fn cell(&self, value: f64) -> usize {
         let v = (value + self.offset).max(1.0).log10();
         let t = (v / self.top).clamp(0.0, 1.0);
         (t * (self.cells - 1) as f64).round() as usize
     }
 
     /// Ticks at the axis's start and at powers of ten up to its top, as (cell, value).
-    pub fn ticks(&self) -> Vec<(usize, f64)> {
+    pub(crate) fn ticks(&self) -> Vec<(usize, f64)> {
         let mut ticks = Vec::new();
         if self.offset > 0.0 {
             ticks.push((0, 0.0));
@@ -49,7 +49,7 @@ impl LogAxis {
 }
 
 /// A tick's text: `0d`, `10d`, `1000d` on the age axis, `1`, `100`, `10k` on the calls axis.
-pub fn tick_text(value: f64, days: bool) -> String {
+pub(crate) fn tick_text(value: f64, days: bool) -> String {
     let n = value.round() as u64;
     if days { format!("{n}d") } else { count(n) }
 }

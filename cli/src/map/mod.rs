@@ -18,14 +18,14 @@ pub const PLOT_ROWS: usize = 12;
 
 /// How the wear map is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MapOptions {
+pub(crate) struct MapOptions {
     /// Columns to fit in (at least [`crate::heatmap::MIN_WIDTH`]).
-    pub width: usize,
+    pub(crate) width: usize,
     /// Colours, or plain text.
-    pub color: Palette,
+    pub(crate) color: Palette,
 }
 
 /// The wear map of `list` as text ending in a newline: a pure function of its inputs.
-pub fn render(list: &DueList, opts: &MapOptions) -> String {
+pub(crate) fn render(list: &DueList, opts: &MapOptions) -> String {
     render::render(list, opts)
 }

@@ -5,7 +5,7 @@ use crate::wear_map::{Point, Quadrant};
 
 /// What one character of the canvas holds.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Mark {
+pub(crate) enum Mark {
     /// Nothing.
     Empty,
     /// Part of the median rules.
@@ -19,17 +19,17 @@ pub enum Mark {
 /// The plot area: `rows` rows of used parts (the top row has the most calls) and one row of
 /// unused parts under them, `columns` wide.
 #[derive(Clone, Debug)]
-pub struct Canvas {
+pub(crate) struct Canvas {
     /// Rows, top first; the last row is the unused row.
-    pub cells: Vec<Vec<Mark>>,
+    pub(crate) cells: Vec<Vec<Mark>>,
     /// Parts left unlabelled, by index in the points.
-    pub unlabelled: Vec<usize>,
+    pub(crate) unlabelled: Vec<usize>,
 }
 
 impl Canvas {
     /// Plots `points` at their (column, row) `spots`, draws the rules at `split_at` (column,
     /// row) and labels what fits.
-    pub fn draw(
+    pub(crate) fn draw(
         points: &[Point<'_>],
         spots: &[(usize, usize)],
         labels: &[String],

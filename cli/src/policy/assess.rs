@@ -23,35 +23,35 @@ const PERCENT_EPSILON: f64 = 1e-9;
 
 /// What is known of one part, since its last overhaul or sign-off.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Facts {
+pub(crate) struct Facts {
     /// Whether any usage data covers the part.
-    pub covered: bool,
+    pub(crate) covered: bool,
     /// Calls since overhaul or sign-off, when usage covers it.
-    pub calls: Option<u64>,
+    pub(crate) calls: Option<u64>,
     /// Busy time since overhaul or sign-off in nanoseconds, when the part is timed.
-    pub busy_ns: Option<u64>,
+    pub(crate) busy_ns: Option<u64>,
     /// When the interval started: the overhaul (newest line), or the sign-off if later.
-    pub since: Option<Secs>,
+    pub(crate) since: Option<Secs>,
     /// Calls per second over the window the usage data covers.
-    pub calls_per_sec: Option<f64>,
+    pub(crate) calls_per_sec: Option<f64>,
     /// Busy nanoseconds per second over that window.
-    pub busy_ns_per_sec: Option<f64>,
+    pub(crate) busy_ns_per_sec: Option<f64>,
 }
 
 /// Where one part stands.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Assessment {
+pub(crate) struct Assessment {
     /// Its status.
-    pub status: Status,
+    pub(crate) status: Status,
     /// The limit with the highest percent used (calls, then busy time, then age on a tie).
-    pub nearest: Option<LimitUse>,
+    pub(crate) nearest: Option<LimitUse>,
     /// When it will reach a limit at its current rate of use.
-    pub projected_due: Option<Secs>,
+    pub(crate) projected_due: Option<Secs>,
 }
 
 /// How far a part is through each of its limits that can be measured, with whether each is
 /// reached (decided on whole numbers, not on the rounded percent).
-pub fn limit_uses(facts: &Facts, limits: &EffectiveLimits, now: Secs) -> Vec<(LimitUse, bool)> {
+pub(crate) fn limit_uses(facts: &Facts, limits: &EffectiveLimits, now: Secs) -> Vec<(LimitUse, bool)> {
     let mut uses = Vec::new();
     let mut push = |kind, limit: String, used: u128, of: u128| {
         let percent = used as f64 * 100.0 / of as f64;
@@ -71,7 +71,7 @@ pub fn limit_uses(facts: &Facts, limits: &EffectiveLimits, now: Secs) -> Vec<(Li
 }
 
 /// Assesses one part at the instant `now` (see the module doc for the rules).
-pub fn assess(facts: &Facts, limits: &EffectiveLimits, now: Secs) -> Assessment {
+pub(crate) fn assess(facts: &Facts, limits: &EffectiveLimits, now: Secs) -> Assessment {
     let uses = limit_uses(facts, limits, now);
     let reached = uses.iter().any(|(_, reached)| *reached);
     let mut nearest: Option<LimitUse> = None;

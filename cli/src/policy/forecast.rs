@@ -16,7 +16,7 @@ fn latest_instant() -> Secs {
 ///
 /// For a limit already reached: the calendar limit gives the date it was reached; calls and
 /// busy time give `now`, since only "by now" is known.
-pub fn projected_due(facts: &Facts, limits: &EffectiveLimits, now: Secs) -> Option<Secs> {
+pub(crate) fn projected_due(facts: &Facts, limits: &EffectiveLimits, now: Secs) -> Option<Secs> {
     let by_age = match (limits.age, facts.since) {
         (Some(age), Some(since)) => Some(since.saturating_add(age)).filter(|&due| due <= latest_instant()),
         _ => None,

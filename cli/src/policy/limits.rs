@@ -6,24 +6,24 @@ use crate::time::{DAY, Secs};
 
 /// Calls allowed since overhaul or sign-off when nothing else is said: effectively unlimited,
 /// so that the calendar limit decides unless a project chooses otherwise.
-pub const DEFAULT_CALLS: u64 = 1_000_000_000;
+pub(crate) const DEFAULT_CALLS: u64 = 1_000_000_000;
 
 /// Calendar age allowed since overhaul or sign-off when nothing else is said: a year.
-pub const DEFAULT_AGE: Secs = 365 * DAY;
+pub(crate) const DEFAULT_AGE: Secs = 365 * DAY;
 
 /// Percent of any limit past which a part is due soon, when nothing else is said.
-pub const DEFAULT_DUE_SOON_PERCENT: f64 = 90.0;
+pub(crate) const DEFAULT_DUE_SOON_PERCENT: f64 = 90.0;
 
 /// The limits of one part: whichever is reached first makes it due. `None` means no limit of
 /// that kind.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EffectiveLimits {
     /// Calls since overhaul or sign-off.
-    pub calls: Option<u64>,
+    pub(crate) calls: Option<u64>,
     /// Busy time since overhaul or sign-off, in nanoseconds.
-    pub busy_ns: Option<u64>,
+    pub(crate) busy_ns: Option<u64>,
     /// Calendar age since overhaul or sign-off, in seconds.
-    pub age: Option<Secs>,
+    pub(crate) age: Option<Secs>,
     /// Fraction of a limit (above 0, at most 1) at which the part is due soon.
     pub due_soon: f64,
 }
@@ -42,25 +42,25 @@ impl Default for EffectiveLimits {
 }
 
 /// A duration as whole nanoseconds, saturating (u64 nanoseconds reach past 500 years).
-pub fn duration_ns(duration: Duration) -> u64 {
+pub(crate) fn duration_ns(duration: Duration) -> u64 {
     u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// A duration as whole seconds, rounding a fraction up so that a limit is never shorter than
 /// written, saturating.
-pub fn duration_secs(duration: Duration) -> Secs {
+pub(crate) fn duration_secs(duration: Duration) -> Secs {
     let whole = duration.as_secs() + u64::from(duration.subsec_nanos() > 0);
     Secs::try_from(whole).unwrap_or(Secs::MAX)
 }
 
 /// A calls limit as written: the plain number, `1000000000`.
-pub fn format_calls(calls: u64) -> String {
+pub(crate) fn format_calls(calls: u64) -> String {
     calls.to_string()
 }
 
 /// A length of time in nanoseconds in the largest unit that divides it: `100h`, `365d`,
 /// `90m`, `1500ms`.
-pub fn format_ns(ns: u64) -> String {
+pub(crate) fn format_ns(ns: u64) -> String {
     const UNITS: [(u64, &str); 7] = [
         (86_400_000_000_000, "d"),
         (3_600_000_000_000, "h"),
@@ -82,7 +82,7 @@ pub fn format_ns(ns: u64) -> String {
 }
 
 /// A length of time in seconds in the largest unit that divides it: `365d`, `12h`.
-pub fn format_secs(secs: Secs) -> String {
+pub(crate) fn format_secs(secs: Secs) -> String {
     match u64::try_from(secs) {
         Ok(secs) => match secs.checked_mul(1_000_000_000) {
             Some(ns) => format_ns(ns),

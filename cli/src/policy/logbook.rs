@@ -47,9 +47,9 @@ pub struct SignOff {
     /// When it was signed off.
     pub date: Secs,
     /// Calls since overhaul at the time, so that calls since sign-off can be told apart.
-    pub calls: u64,
+    pub(crate) calls: u64,
     /// Busy time since overhaul at the time, in nanoseconds, when the part is timed.
-    pub busy_ns: Option<u64>,
+    pub(crate) busy_ns: Option<u64>,
     /// Who signed it off.
     pub by: String,
     /// What was looked at.
@@ -124,7 +124,7 @@ impl Logbook {
 
     /// The latest sign-off of `part` with any serial, to tell the reader that a sign-off lapsed
     /// because the part changed since.
-    pub fn latest_any_serial(&self, part: &str) -> Option<&SignOff> {
+    pub(crate) fn latest_any_serial(&self, part: &str) -> Option<&SignOff> {
         latest(self.entries.iter().filter(|e| e.part == part))
     }
 

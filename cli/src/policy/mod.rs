@@ -9,21 +9,19 @@
 //! - [`logbook`]: `wear-logbook.toml`, sign-offs appended as text, written atomically.
 //! - [`assess`](mod@assess) and [`forecast`]: status, percent of the nearest limit, projected due date.
 
-pub mod assess;
-pub mod file;
-pub mod forecast;
-pub mod limits;
-pub mod logbook;
-pub mod rules;
-pub mod starter;
+pub(crate) mod assess;
+pub(crate) mod file;
+pub(crate) mod forecast;
+pub(crate) mod limits;
+pub(crate) mod logbook;
+pub(crate) mod rules;
+pub(crate) mod starter;
 
-pub use assess::{Assessment, Facts, assess};
+pub(crate) use assess::{Facts, assess};
 pub use file::{POLICY_FILE, load_policy, parse_policy_text};
-pub use forecast::projected_due;
-pub use limits::EffectiveLimits;
 pub use logbook::{LOGBOOK_FILE, Logbook, SignOff, append_signoff, logbook_path};
 pub use rules::{Policy, Rule};
-pub use starter::{STARTER, write_starter};
+pub(crate) use starter::write_starter;
 
 #[cfg(test)]
 mod tests;

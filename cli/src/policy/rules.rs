@@ -15,7 +15,7 @@ use crate::time::Secs;
 
 /// One limit as a policy section sets it: not at all (`None`), switched off
 /// (`Some(None)`, written `"none"`), or to a value.
-pub type Setting<T> = Option<Option<T>>;
+pub(crate) type Setting<T> = Option<Option<T>>;
 
 /// The limits one section of the policy sets (`[defaults]` or a `[[rule]]`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,7 +23,7 @@ pub struct Settings {
     /// Calls since overhaul or sign-off.
     pub calls: Setting<u64>,
     /// Busy time in nanoseconds.
-    pub busy_ns: Setting<u64>,
+    pub(crate) busy_ns: Setting<u64>,
     /// Calendar age in seconds.
     pub age: Setting<Secs>,
     /// Due-soon threshold as a fraction (above 0, at most 1).
@@ -61,7 +61,7 @@ pub struct Rule {
 
 impl Rule {
     /// Whether the rule covers a part at `part` defined in `file`.
-    pub fn matches(&self, part: &str, file: &str) -> bool {
+    pub(crate) fn matches(&self, part: &str, file: &str) -> bool {
         let part_ok =
             self.parts.as_ref().is_none_or(|glob| part_forms(part).iter().any(|p| glob.is_match(p)));
         let file_ok = self.files.as_ref().is_none_or(|glob| glob.is_match(normalize_file(file)));

@@ -7,13 +7,13 @@ use crate::error::{Error, Result};
 use crate::fs::{Existing, FolderLock, write_atomically};
 
 /// The starter file's text. It parses to exactly the built-in defaults.
-pub const STARTER: &str = include_str!("starter.toml");
+pub(crate) const STARTER: &str = include_str!("starter.toml");
 
 /// Writes the starter `wear.toml` at `workspace_root` and returns its path. Refuses, leaving
 /// everything untouched, when the workspace already has a policy (a `wear.toml`, or
 /// `[workspace.metadata.wear]` in `Cargo.toml`, which would then be given twice) or the existing
 /// policy cannot be read.
-pub fn write_starter(workspace_root: &Path) -> Result<PathBuf> {
+pub(crate) fn write_starter(workspace_root: &Path) -> Result<PathBuf> {
     let path = workspace_root.join(POLICY_FILE);
     let lock = FolderLock::acquire(&path)?;
     if path.exists() {

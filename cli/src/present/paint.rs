@@ -5,7 +5,7 @@ use anstyle::{Ansi256Color, Color, RgbColor, Style};
 
 /// Which colours a terminal shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Palette {
+pub(crate) enum Palette {
     /// No colour: plain text.
     Plain,
     /// The xterm 256-colour palette.
@@ -17,7 +17,7 @@ pub enum Palette {
 impl Palette {
     /// The palette for a terminal: none without colour, 24-bit when `COLORTERM` says
     /// `truecolor` or `24bit` (as terminals that have it announce), else 256 colours.
-    pub fn detect(color: bool, colorterm: Option<&str>) -> Palette {
+    pub(crate) fn detect(color: bool, colorterm: Option<&str>) -> Palette {
         match (color, colorterm) {
             (false, _) => Palette::Plain,
             (true, Some("truecolor" | "24bit")) => Palette::TrueColor,
@@ -26,12 +26,12 @@ impl Palette {
     }
 
     /// Whether anything is coloured.
-    pub fn is_color(self) -> bool {
+    pub(crate) fn is_color(self) -> bool {
         self != Palette::Plain
     }
 
     /// A foreground style for an RGB colour, as near as the palette goes.
-    pub fn rgb_style(self, (r, g, b): (u8, u8, u8)) -> Option<Style> {
+    pub(crate) fn rgb_style(self, (r, g, b): (u8, u8, u8)) -> Option<Style> {
         match self {
             Palette::Plain => None,
             Palette::Ansi256 => {
@@ -42,7 +42,7 @@ impl Palette {
     }
 
     /// `style` when colouring.
-    pub fn style(self, style: Style) -> Option<Style> {
+    pub(crate) fn style(self, style: Style) -> Option<Style> {
         self.is_color().then_some(style)
     }
 }

@@ -23,7 +23,7 @@ mod table;
 pub const JSON_SCHEMA: &str = include_str!("report.schema.json");
 
 /// Where users learn about the tool; SARIF's `tool.driver.informationUri`.
-pub const INFORMATION_URI: &str = "https://example.invalid/wear";
+pub(crate) const INFORMATION_URI: &str = "https://example.invalid/wear";
 
 /// An output format of `cargo wear report --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -4,7 +4,7 @@
 //! functions come from `wear_identity::site`, the code the macro itself uses. Only what the
 //! build being measured compiles is a part ([`cfg`]): code under a `cfg` that does not hold
 //! and tests are left out.
-pub mod cfg;
+pub(crate) mod cfg;
 mod modules;
 mod unreached;
 mod workspace;
@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::safe_text::escape;
 use cfg::{BuildOptions, Decider, FileCfg, UndecidedLog};
 pub use modules::{ModuleFile, module_files, module_files_with};
-pub use workspace::{Target, Workspace, load_workspace};
+pub(crate) use workspace::{Target, Workspace, load_workspace};
 
 /// One tracked function found in the sources.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub struct Part {
     /// The part path, as `module_path!()` and the owner make it.
     pub path: String,
     /// The source file, absolute.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The source file relative to the workspace root, with `/` (what `file!()` gives).
     pub rel_file: String,
     /// First and last line.
@@ -39,13 +39,13 @@ pub struct Part {
     pub serial: Serial,
     /// The serial earlier builds of wear gave the same code (`wear-serial/1`): usage and sign-offs recorded
     /// under it count for this part (see `assemble`).
-    pub legacy_serial: Serial,
+    pub(crate) legacy_serial: Serial,
     /// Limits set in its attribute (or its impl's, trait's or module's).
     pub limits: Limits,
     /// The package it belongs to.
     pub package: String,
     /// The build does not compile it (listed only with [`CompiledOut::List`]).
-    pub compiled_out: bool,
+    pub(crate) compiled_out: bool,
 }
 
 /// A problem that does not stop the scan: the file is skipped or the function left out. Shown
@@ -77,7 +77,7 @@ pub struct Scan {
     /// The workspace root (where `wear.toml` lives).
     pub root: PathBuf,
     /// The target directory cargo uses (caches and the ledger go under `wear/`).
-    pub target_dir: PathBuf,
+    pub(crate) target_dir: PathBuf,
     /// Every part, sorted by path, then file and line.
     pub parts: Vec<Part>,
     /// Files that do not parse, modules whose file is missing, wrong attribute arguments,
@@ -87,7 +87,7 @@ pub struct Scan {
 
 /// Which functions a scan makes parts of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Functions {
+pub(crate) enum Functions {
     /// Tracked functions only: the parts the runtime counts.
     Tracked,
     /// Every function with a body (fn items, impl and trait methods, `const fn` too), tracked
@@ -114,18 +114,13 @@ pub fn scan_workspace(manifest_path: Option<&Path>) -> Result<Scan> {
 
 /// Scans the workspace of `manifest_path` for the functions `which` asks for, as `build`
 /// compiles it.
-pub fn scan_workspace_for(
+pub(crate) fn scan_workspace_for(
     manifest_path: Option<&Path>,
     build: &BuildOptions,
     which: Functions,
 ) -> Result<Scan> {
     let workspace = load_workspace(manifest_path, build)?;
     Ok(scan_targets_for(&workspace, which, CompiledOut::Skip))
-}
-
-/// Scans the targets of an already loaded workspace.
-pub fn scan_targets(workspace: &Workspace) -> Scan {
-    scan_targets_for(workspace, Functions::Tracked, CompiledOut::Skip)
 }
 
 /// The stack the scan runs on. `syn` parses, walks and drops nested code recursively: a file
@@ -136,7 +131,7 @@ const SCAN_STACK: usize = 1 << 30;
 
 /// Scans the targets of an already loaded workspace for the functions `which` asks for, with
 /// or without what the build does not compile.
-pub fn scan_targets_for(workspace: &Workspace, which: Functions, compiled_out: CompiledOut) -> Scan {
+pub(crate) fn scan_targets_for(workspace: &Workspace, which: Functions, compiled_out: CompiledOut) -> Scan {
     std::thread::scope(|scope| {
         let big = std::thread::Builder::new().name("scan".to_owned()).stack_size(SCAN_STACK);
         match big.spawn_scoped(scope, || scan_on_this_thread(workspace, which, compiled_out)) {
@@ -235,7 +230,7 @@ fn parts_of_module(
 }
 
 /// `file` relative to `root` with `/` separators, or the whole path when outside it.
-pub fn relative(root: &Path, file: &Path) -> String {
+pub(crate) fn relative(root: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(root).unwrap_or(file);
     let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     parts.join("/")

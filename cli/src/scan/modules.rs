@@ -25,12 +25,12 @@ pub struct ModuleFile {
     /// The file.
     pub file: PathBuf,
     /// The module it holds, as `module_path!()` writes it (`shop::cart`).
-    pub module_path: String,
+    pub(crate) module_path: String,
     /// Its syntax tree.
     pub syntax: syn::File,
     /// The build does not compile it: a `cfg` on its declaration, around it or at its top does
     /// not hold (only with [`CompiledOut::List`]).
-    pub compiled_out: bool,
+    pub(crate) compiled_out: bool,
 }
 
 impl std::fmt::Debug for ModuleFile {

@@ -13,7 +13,11 @@ const SHOWN: usize = 5;
 /// (every file the module walk read or found compiled out, and the folders of compiled-out
 /// modules' submodules), sorted. `target_dir` (and any folder named `target`) is not looked
 /// into.
-pub fn unreached_files(roots: &[PathBuf], reached: &BTreeSet<PathBuf>, target_dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn unreached_files(
+    roots: &[PathBuf],
+    reached: &BTreeSet<PathBuf>,
+    target_dir: &Path,
+) -> Vec<PathBuf> {
     let reached: BTreeSet<PathBuf> = reached.iter().map(|p| canonical(p)).collect();
     let target_dir = canonical(target_dir);
     let mut folders: BTreeSet<PathBuf> = roots.iter().filter_map(|r| r.parent().map(canonical)).collect();
@@ -53,7 +57,7 @@ pub fn unreached_files(roots: &[PathBuf], reached: &BTreeSet<PathBuf>, target_di
 }
 
 /// One warning for the unreached files of a package, or none.
-pub fn warning(package_root: &Path, unreached: &[PathBuf]) -> Option<Warning> {
+pub(crate) fn warning(package_root: &Path, unreached: &[PathBuf]) -> Option<Warning> {
     let first = unreached.first()?;
     let names: Vec<String> = unreached
         .iter()

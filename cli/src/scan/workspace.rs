@@ -13,33 +13,33 @@ use crate::error::{Error, Result};
 
 /// One crate whose sources are scanned.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     /// The package it belongs to.
-    pub package: String,
+    pub(crate) package: String,
     /// The crate name `module_path!()` starts with (the target name, `-` made `_`).
-    pub crate_name: String,
+    pub(crate) crate_name: String,
     /// The crate root (`src/lib.rs`, `src/main.rs`, ...).
-    pub root_file: PathBuf,
+    pub(crate) root_file: PathBuf,
     /// What its package's build compiles.
-    pub build: Arc<BuildCfg>,
+    pub(crate) build: Arc<BuildCfg>,
 }
 
 /// A workspace's root, target directory and scanned crates.
 #[derive(Clone, Debug)]
-pub struct Workspace {
+pub(crate) struct Workspace {
     /// Where the workspace manifest is.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// Cargo's target directory.
-    pub target_dir: PathBuf,
+    pub(crate) target_dir: PathBuf,
     /// Libraries, binaries and examples of every member, in cargo's order.
-    pub targets: Vec<Target>,
+    pub(crate) targets: Vec<Target>,
     /// Build facts that could not be read well (a build script's output, a check-cfg entry).
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
 }
 
 /// Runs `cargo metadata --no-deps` for `manifest_path` (or the current directory), and gathers
 /// the facts of the build `build` describes for each member.
-pub fn load_workspace(manifest_path: Option<&Path>, build: &BuildOptions) -> Result<Workspace> {
+pub(crate) fn load_workspace(manifest_path: Option<&Path>, build: &BuildOptions) -> Result<Workspace> {
     let mut command = MetadataCommand::new();
     command.no_deps();
     if let Some(path) = manifest_path {

@@ -12,7 +12,7 @@ const WHERE: &str = "snapshot files are written where WEAR_SNAPSHOT pointed when
 
 /// The snapshot files named by `patterns`, in the order given (each pattern's matches sorted),
 /// each file once.
-pub fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
+pub(crate) fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = Vec::new();
     for pattern in patterns {
         for file in expand_one(pattern)? {
@@ -26,7 +26,7 @@ pub fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
 
 /// Reads every usage file in `paths`: a `wear-snapshot/2` (or `/1`) file gives one reading, an OTLP
 /// JSON file one per series in it. Stops at the first bad file.
-pub fn read_all(paths: &[PathBuf]) -> Result<Vec<Reading>> {
+pub(crate) fn read_all(paths: &[PathBuf]) -> Result<Vec<Reading>> {
     let mut readings = Vec::new();
     for path in paths {
         readings.extend(read_one(path)?);

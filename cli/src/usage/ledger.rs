@@ -20,7 +20,7 @@ use crate::usage::series::{Counts, PartSerial, Reading, SeriesKey};
 /// `application_id` of a wear ledger: "wear" in ASCII.
 const APPLICATION_ID: i64 = 0x7765_6172;
 /// The schema version this cargo-wear writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = "
     CREATE TABLE series (

@@ -17,14 +17,14 @@
 //! - [`ledger`]: the SQLite [`Ledger`] fed by `cargo wear ingest`.
 //! - [`sources`]: the ledger, files and fleet a command names → one [`UsageSet`].
 
-pub mod files;
-pub mod ledger;
+pub(crate) mod files;
+pub(crate) mod ledger;
 pub mod otlp;
 pub mod prometheus;
-pub mod series;
+pub(crate) mod series;
 pub mod snapshot;
 pub(crate) mod sources;
-pub mod totals;
+pub(crate) mod totals;
 
 pub use ledger::{IngestSummary, Ledger};
 pub use series::{Counts, PartSerial, Reading, SeriesKey, UsageSet};

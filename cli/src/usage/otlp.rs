@@ -27,7 +27,7 @@ const HOW: &str = "export with the OpenTelemetry Collector's `file` exporter (fo
 
 /// True when `bytes` look like OTLP JSON: its first line that is not blank holds
 /// `"resourceMetrics"` (or the proto name `"resource_metrics"`).
-pub fn is_otlp(bytes: &[u8]) -> bool {
+pub(crate) fn is_otlp(bytes: &[u8]) -> bool {
     let first = bytes.split(|&b| b == b'\n').find(|line| line.iter().any(|b| !b.is_ascii_whitespace()));
     first.is_some_and(|line| {
         let has = |needle: &[u8]| line.windows(needle.len()).any(|w| w == needle);

@@ -105,7 +105,7 @@ impl UsageSet {
 
     /// Adds one reading: it replaces the one kept for its series only if taken later (on a tie
     /// the reading seen first stays), so a reading found in several sources counts once.
-    pub fn add_reading(&mut self, reading: Reading) {
+    pub(crate) fn add_reading(&mut self, reading: Reading) {
         match self.latest.get_mut(&reading.series) {
             Some(kept) if kept.taken_ms >= reading.taken_ms => {}
             Some(kept) => *kept = reading,

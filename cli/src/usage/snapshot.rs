@@ -22,14 +22,14 @@ pub const FORMAT: &str = wear::snapshot::FORMAT;
 
 /// The format before `wear-serial/2`, still read: the same fields, serials of `wear-serial/1` (the join
 /// counts them for the same code, see `assemble::current_usage`).
-pub const FORMAT_1: &str = "wear-snapshot/1";
+pub(crate) const FORMAT_1: &str = "wear-snapshot/1";
 
 /// How to make a good snapshot file, for help texts.
 const REGENERATE: &str = "take a new snapshot: run the program with WEAR_SNAPSHOT=PATH set, \
                           or call `wear::snapshot().write_to(path)`";
 
 /// Reads the snapshot file at `path`.
-pub fn read(path: &Path) -> Result<Reading> {
+pub(crate) fn read(path: &Path) -> Result<Reading> {
     let bytes = std::fs::read(path).map_err(|e| {
         let what = if path.is_dir() {
             "is a folder, not a snapshot file".to_owned()

@@ -23,7 +23,7 @@ pub struct SerialUsage {
 
 impl SerialUsage {
     /// The usage of two sets of process runs together.
-    pub fn merged(&self, other: &SerialUsage) -> SerialUsage {
+    pub(crate) fn merged(&self, other: &SerialUsage) -> SerialUsage {
         let add = |a: Option<u64>, b: Option<u64>| match (a, b) {
             (Some(a), Some(b)) => Some(a.saturating_add(b)),
             (a, b) => a.or(b),

@@ -1,7 +1,8 @@
 //! Status, nearest limit and forecast for one part's facts.
 use crate::due::{LimitKind, LimitUse, Status};
 use crate::policy::assess::limit_uses;
-use crate::policy::{EffectiveLimits, Facts, assess};
+use crate::policy::limits::EffectiveLimits;
+use crate::policy::{Facts, assess};
 use crate::time::{DAY, Secs, parse_instant};
 
 const HOUR_NS: u64 = 3_600_000_000_000;

@@ -6,8 +6,8 @@ use std::time::Duration;
 use wear_identity::args::Limits;
 
 use super::write;
-use crate::policy::limits::{DEFAULT_AGE, DEFAULT_CALLS};
-use crate::policy::{EffectiveLimits, Policy, load_policy, parse_policy_text};
+use crate::policy::limits::{DEFAULT_AGE, DEFAULT_CALLS, EffectiveLimits};
+use crate::policy::{Policy, load_policy, parse_policy_text};
 use crate::time::DAY;
 
 const HOUR_NS: u64 = 3_600_000_000_000;

@@ -5,7 +5,9 @@ use std::path::Path;
 use wear_identity::args::Limits;
 
 use super::{files_in, write};
-use crate::policy::{EffectiveLimits, STARTER, load_policy, parse_policy_text, write_starter};
+use crate::policy::limits::EffectiveLimits;
+use crate::policy::starter::STARTER;
+use crate::policy::{load_policy, parse_policy_text, write_starter};
 
 #[test]
 fn the_starter_parses_to_the_defaults() {

@@ -34,7 +34,7 @@ const SCRIPT: &str = include_str!("report.js");
 const TREEMAP_SIZE: (f64, f64) = (960.0, 500.0);
 
 /// Renders the due list as one HTML page. The same list gives the same bytes.
-pub fn render(list: &DueList, opts: &RenderOptions) -> String {
+pub(crate) fn render(list: &DueList, opts: &RenderOptions) -> String {
     let oldest_days = list.parts.iter().filter_map(|p| age_days(list, p)).fold(0.0, f64::max);
     let wear_map = WearMap::of(list);
     let data = page_data(list, oldest_days, &wear_map);

@@ -17,10 +17,10 @@ const HEADER: f64 = 14.0;
 /// A rectangle in layout units, written as `[x, y, width, height]` rounded to hundredths.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(super) struct Rect {
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) w: f64,
+    pub(crate) h: f64,
 }
 
 impl Serialize for Rect {
@@ -34,24 +34,24 @@ impl Serialize for Rect {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub(super) struct Group {
     /// The module path this frame holds, e.g. `shop::cart`.
-    pub name: String,
+    pub(crate) name: String,
     /// Its name inside the frame around it, e.g. `cart`.
-    pub label: String,
+    pub(crate) label: String,
     /// 0 for a top-level group.
-    pub depth: u32,
+    pub(crate) depth: u32,
     /// Its frame.
-    pub rect: Rect,
+    pub(crate) rect: Rect,
     /// Whether the frame has room for a label strip at its top.
-    pub header: bool,
+    pub(crate) header: bool,
 }
 
 /// One layout of every part.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub(super) struct Layout {
     /// The cell of each part, in the order the parts were given.
-    pub parts: Vec<Rect>,
+    pub(crate) parts: Vec<Rect>,
     /// The module frames, outer ones before the groups they hold.
-    pub groups: Vec<Group>,
+    pub(crate) groups: Vec<Group>,
 }
 
 /// A module: its sub-modules by name and the parts directly in it.

@@ -10,17 +10,17 @@ use super::spec::{Setting, declared_names, setting};
 
 /// The lines of one build script's output that matter to cfg.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScriptOutput {
+pub(crate) struct ScriptOutput {
     /// `rustc-cfg`: cfgs the build script set.
-    pub set: Vec<Setting>,
+    pub(crate) set: Vec<Setting>,
     /// `rustc-check-cfg`: names it declared (set or not).
-    pub declared: Vec<String>,
+    pub(crate) declared: Vec<String>,
     /// Lines that could not be read: 1-based line and why.
-    pub problems: Vec<(usize, String)>,
+    pub(crate) problems: Vec<(usize, String)>,
 }
 
 /// Reads the text of an `output` file.
-pub fn parse_output(text: &str) -> ScriptOutput {
+pub(crate) fn parse_output(text: &str) -> ScriptOutput {
     let mut out = ScriptOutput::default();
     for (index, line) in text.lines().enumerate() {
         let Some(rest) = line.strip_prefix("cargo::").or_else(|| line.strip_prefix("cargo:")) else {
@@ -42,7 +42,7 @@ pub fn parse_output(text: &str) -> ScriptOutput {
 /// The newest build-script `output` of `package` under `build_dir`: in each profile folder
 /// (`debug`, `release`, custom profiles), or in those under `triple` when the build is for
 /// another target. A folder counts when its name is the package's name and a hash.
-pub fn find_output(build_dir: &Path, triple: Option<&str>, package: &str) -> Option<PathBuf> {
+pub(crate) fn find_output(build_dir: &Path, triple: Option<&str>, package: &str) -> Option<PathBuf> {
     let base = match triple {
         // A target given as a `.json` file builds under the file's stem.
         Some(triple) => build_dir.join(Path::new(triple).file_stem().unwrap_or(triple.as_ref())),

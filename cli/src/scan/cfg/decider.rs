@@ -27,7 +27,7 @@ impl FileCfg for Everything {
 /// Decides predicates with one package's facts, and notes in a [`UndecidedLog`] those it
 /// cannot decide or read (which then hold: the code is kept).
 #[derive(Debug)]
-pub struct Decider<'a> {
+pub(crate) struct Decider<'a> {
     build: &'a BuildCfg,
     log: &'a UndecidedLog,
     file: RefCell<PathBuf>,
@@ -39,7 +39,7 @@ pub struct Decider<'a> {
 
 impl<'a> Decider<'a> {
     /// Decides with `build`'s facts, noting in `log`.
-    pub fn new(build: &'a BuildCfg, log: &'a UndecidedLog) -> Decider<'a> {
+    pub(crate) fn new(build: &'a BuildCfg, log: &'a UndecidedLog) -> Decider<'a> {
         Decider {
             build,
             log,
@@ -180,7 +180,7 @@ type Place = (PathBuf, usize, usize);
 
 /// Every predicate a scan could not decide or read, once each, with the places it was met.
 #[derive(Debug, Default)]
-pub struct UndecidedLog {
+pub(crate) struct UndecidedLog {
     entries: RefCell<Vec<Entry>>,
 }
 
@@ -202,7 +202,7 @@ impl UndecidedLog {
     }
 
     /// One warning per predicate, at the first place it was met, in the order met.
-    pub fn into_warnings(self) -> Vec<Warning> {
+    pub(crate) fn into_warnings(self) -> Vec<Warning> {
         self.entries
             .into_inner()
             .into_iter()

@@ -20,15 +20,15 @@ use crate::scan::Warning;
 
 /// The facts of every workspace package, and what could not be read on the way.
 #[derive(Clone, Debug, Default)]
-pub struct Facts {
+pub(crate) struct Facts {
     /// Each workspace package's build.
-    pub by_package: HashMap<PackageId, Arc<BuildCfg>>,
+    pub(crate) by_package: HashMap<PackageId, Arc<BuildCfg>>,
     /// Build-script outputs and check-cfg entries that could not be read.
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
 }
 
 /// The facts of the build `options` describes, for every workspace package of `metadata`.
-pub fn facts(metadata: &Metadata, options: &BuildOptions) -> Result<Facts> {
+pub(crate) fn facts(metadata: &Metadata, options: &BuildOptions) -> Result<Facts> {
     let mut user = Vec::new();
     for given in &options.cfg {
         user.push(setting(given).map_err(|why| {

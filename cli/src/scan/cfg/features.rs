@@ -9,47 +9,47 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One workspace package, as the resolver needs it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Member {
+pub(crate) struct Member {
     /// The package's name.
-    pub name: String,
+    pub(crate) name: String,
     /// Its `[features]` table, implicit features of optional dependencies included.
-    pub features: BTreeMap<String, Vec<String>>,
+    pub(crate) features: BTreeMap<String, Vec<String>>,
     /// Its normal dependencies that apply to the target.
-    pub deps: Vec<Dep>,
+    pub(crate) deps: Vec<Dep>,
 }
 
 /// A normal dependency of a member.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Dep {
+pub(crate) struct Dep {
     /// The name features use for it (its `rename`, else the package's name).
-    pub name: String,
+    pub(crate) name: String,
     /// `optional = true`.
-    pub optional: bool,
+    pub(crate) optional: bool,
     /// `default-features` is not turned off.
-    pub default_features: bool,
+    pub(crate) default_features: bool,
     /// `features = [...]` it asks of the dependency.
-    pub features: Vec<String>,
+    pub(crate) features: Vec<String>,
     /// The workspace member it is, when it is one.
-    pub member: Option<usize>,
+    pub(crate) member: Option<usize>,
 }
 
 /// What the command line asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Request {
+pub(crate) struct Request {
     /// `--features`, each argument as given (split at commas and spaces here).
-    pub features: Vec<String>,
+    pub(crate) features: Vec<String>,
     /// `--all-features`.
-    pub all: bool,
+    pub(crate) all: bool,
     /// `--no-default-features`.
-    pub no_default: bool,
+    pub(crate) no_default: bool,
 }
 
 /// `--features` that no package has, as given, for cargo's message.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Missing(pub Vec<String>);
+pub(crate) struct Missing(pub Vec<String>);
 
 /// The features of each member, in the order of `members`.
-pub fn resolve(members: &[Member], request: &Request) -> Result<Vec<BTreeSet<String>>, Missing> {
+pub(crate) fn resolve(members: &[Member], request: &Request) -> Result<Vec<BTreeSet<String>>, Missing> {
     let members: Vec<Member> = members.iter().map(with_implicit_features).collect();
     let mut resolver = Resolver {
         members: &members,
@@ -86,7 +86,7 @@ pub fn resolve(members: &[Member], request: &Request) -> Result<Vec<BTreeSet<Str
 }
 
 /// Every feature of every member, and `pkg/feat` for each, to suggest close names from.
-pub fn all_names(members: &[Member]) -> Vec<String> {
+pub(crate) fn all_names(members: &[Member]) -> Vec<String> {
     let mut out = BTreeSet::new();
     for member in members.iter().map(with_implicit_features) {
         for feature in member.features.keys() {

@@ -20,24 +20,24 @@ mod spec;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-pub use decider::{Decider, FileCfg, UndecidedLog};
-pub use facts::{Facts, facts};
-pub use predicate::{Predicate, Truth};
-pub use spec::Setting;
+pub(crate) use decider::{Decider, FileCfg, UndecidedLog};
+pub(crate) use facts::facts;
+pub(crate) use predicate::{Predicate, Truth};
+pub(crate) use spec::Setting;
 
 /// The build the scan models, as the command line describes it (cargo's own flags).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BuildOptions {
+pub(crate) struct BuildOptions {
     /// `--features`: `a,b`, `a b`, `pkg/feat`; each argument as given.
-    pub features: Vec<String>,
+    pub(crate) features: Vec<String>,
     /// `--all-features`.
-    pub all_features: bool,
+    pub(crate) all_features: bool,
     /// `--no-default-features`.
-    pub no_default_features: bool,
+    pub(crate) no_default_features: bool,
     /// `--target`: the triple (or target `.json` file) the build is for; the host when `None`.
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// `--cfg`: `NAME` or `NAME="VALUE"`, set on top of everything else.
-    pub cfg: Vec<String>,
+    pub(crate) cfg: Vec<String>,
 }
 
 /// Names rustc and cargo know (`rustc --print check-cfg`, and the `feature`, `test` and
@@ -86,7 +86,7 @@ const WELL_KNOWN: &[&str] = &[
 
 /// Whether a package's build script ran, as far as its output on disk says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum BuildScript {
+pub(crate) enum BuildScript {
     /// The package has none.
     #[default]
     None,
@@ -98,19 +98,19 @@ pub enum BuildScript {
 
 /// The facts about one package's build: which cfgs are set and which names are known.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BuildCfg {
+pub(crate) struct BuildCfg {
     /// The package.
-    pub package: String,
+    pub(crate) package: String,
     set: BTreeSet<Setting>,
     /// Names that are known beyond the well-known ones: declared, or set by something.
     known: BTreeSet<String>,
     /// Its build script, if any.
-    pub build_script: BuildScript,
+    pub(crate) build_script: BuildScript,
 }
 
 impl BuildCfg {
     /// The facts of `package`: `set` cfgs, `declared` names, and its build script's state.
-    pub fn new(
+    pub(crate) fn new(
         package: impl Into<String>,
         set: impl IntoIterator<Item = Setting>,
         declared: impl IntoIterator<Item = String>,
@@ -123,7 +123,7 @@ impl BuildCfg {
     }
 
     /// What the facts say of `name` or `name = "value"`.
-    pub fn truth(&self, name: &str, value: Option<&str>) -> Truth {
+    pub(crate) fn truth(&self, name: &str, value: Option<&str>) -> Truth {
         if self.set.contains(&(name.to_owned(), value.map(str::to_owned))) {
             Truth::Yes
         } else if WELL_KNOWN.contains(&name) || self.known.contains(name) {
@@ -134,12 +134,13 @@ impl BuildCfg {
     }
 
     /// What the facts say of a predicate.
-    pub fn decide(&self, predicate: &Predicate) -> Truth {
+    pub(crate) fn decide(&self, predicate: &Predicate) -> Truth {
         predicate.eval(&|name, value| self.truth(name, value))
     }
 
     /// The features turned on, sorted.
-    pub fn features(&self) -> impl Iterator<Item = &str> {
+    #[cfg(test)]
+    fn features(&self) -> impl Iterator<Item = &str> {
         self.set.iter().filter(|(name, _)| name == "feature").filter_map(|(_, value)| value.as_deref())
     }
 }
@@ -147,7 +148,7 @@ impl BuildCfg {
 /// Attributes as the build sees them (`cfg_attr` applied), and whether every `cfg` holds: the
 /// reading `wear_identity::site` makes, for the module walk (`#[path]` under `cfg_attr`,
 /// `mod x;` under `cfg`).
-pub use wear_identity::items::configure as configured;
+pub(crate) use wear_identity::items::configure as configured;
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// What is known about a predicate in a build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Truth {
+pub(crate) enum Truth {
     /// It holds: the code under it is compiled.
     Yes,
     /// It does not hold: the code under it is not compiled.
@@ -29,7 +29,7 @@ impl Truth {
 
 /// One predicate.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Predicate {
+pub(crate) enum Predicate {
     /// `all(a, b, ...)`: every one holds (`all()` holds).
     All(Vec<Predicate>),
     /// `any(a, b, ...)`: at least one holds (`any()` does not).
@@ -50,7 +50,7 @@ pub enum Predicate {
 impl Predicate {
     /// The predicate of `#[cfg(tokens)]` or the first argument of `#[cfg_attr]`: exactly one.
     /// The error says what is wrong, in rustc's terms.
-    pub fn parse(tokens: &TokenStream) -> Result<Predicate, String> {
+    pub(crate) fn parse(tokens: &TokenStream) -> Result<Predicate, String> {
         let mut list = list(tokens.clone())?;
         match list.len() {
             1 => Ok(list.remove(0)),
@@ -62,7 +62,7 @@ impl Predicate {
     /// What the build facts make of it: `option` answers for one `name` or `name = "value"`.
     /// `all` is no as soon as one member is no, `any` yes as soon as one is yes; otherwise one
     /// unknown member makes the whole unknown.
-    pub fn eval(&self, option: &impl Fn(&str, Option<&str>) -> Truth) -> Truth {
+    pub(crate) fn eval(&self, option: &impl Fn(&str, Option<&str>) -> Truth) -> Truth {
         match self {
             Predicate::All(items) => {
                 let mut out = Truth::Yes;
@@ -96,7 +96,7 @@ impl Predicate {
     }
 
     /// Every `name` and `name = "value"` inside, in order, each once.
-    pub fn options(&self) -> Vec<(&str, Option<&str>)> {
+    pub(crate) fn options(&self) -> Vec<(&str, Option<&str>)> {
         let mut out = Vec::new();
         self.collect(&mut out);
         out

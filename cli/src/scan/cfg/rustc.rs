@@ -11,22 +11,26 @@ use super::spec::{Setting, declared_names, setting};
 use crate::error::{Error, Result};
 
 /// The rustc cargo would run: `RUSTC`, else `rustc` from `PATH`.
-pub fn rustc() -> OsString {
+pub(crate) fn rustc() -> OsString {
     std::env::var_os("RUSTC").filter(|r| !r.is_empty()).unwrap_or_else(|| "rustc".into())
 }
 
 /// Settings of the release profile that change the target's cfg.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Profile {
+pub(crate) struct Profile {
     /// `debug-assertions` (off unless the profile turns it on).
-    pub debug_assertions: bool,
+    pub(crate) debug_assertions: bool,
     /// `panic = "abort"` or `"unwind"`, when the profile sets it.
-    pub panic: Option<String>,
+    pub(crate) panic: Option<String>,
 }
 
 /// Every cfg `rustc --print cfg` gives for `target` (the host when `None`) in a build with
 /// `profile` and `rustflags`.
-pub fn target_cfg(target: Option<&str>, profile: &Profile, rustflags: &[String]) -> Result<Vec<Setting>> {
+pub(crate) fn target_cfg(
+    target: Option<&str>,
+    profile: &Profile,
+    rustflags: &[String],
+) -> Result<Vec<Setting>> {
     let rustc = rustc();
     let mut command = Command::new(&rustc);
     command.args(["--print", "cfg"]);
@@ -68,7 +72,7 @@ pub fn target_cfg(target: Option<&str>, profile: &Profile, rustflags: &[String])
 }
 
 /// The host's triple (`rustc -vV`), for dependencies written for one target triple.
-pub fn host_triple() -> Option<String> {
+pub(crate) fn host_triple() -> Option<String> {
     let out = Command::new(rustc()).arg("-vV").output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines().find_map(|l| l.strip_prefix("host: ")).map(|h| h.trim().to_owned())
@@ -78,7 +82,7 @@ pub fn host_triple() -> Option<String> {
 /// `CARGO_ENCODED_RUSTFLAGS` (split at `\x1f`), `RUSTFLAGS`, then `CARGO_BUILD_RUSTFLAGS`
 /// (split at whitespace), with the variable they came from. `target.*.rustflags` and
 /// `build.rustflags` in `.cargo/config.toml` files are not read.
-pub fn rustflags(env: impl Fn(&str) -> Option<String>) -> (Vec<String>, Option<&'static str>) {
+pub(crate) fn rustflags(env: impl Fn(&str) -> Option<String>) -> (Vec<String>, Option<&'static str>) {
     if let Some(encoded) = env("CARGO_ENCODED_RUSTFLAGS") {
         let flags =
             if encoded.is_empty() { Vec::new() } else { encoded.split('\x1f').map(str::to_owned).collect() };
@@ -94,7 +98,7 @@ pub fn rustflags(env: impl Fn(&str) -> Option<String>) -> (Vec<String>, Option<&
 
 /// The cfgs `--cfg` sets and the names `--check-cfg` declares among compiler flags (`--cfg X`
 /// or `--cfg=X`); `source` names where the flags came from in an error.
-pub fn cfg_flags(flags: &[String], source: &str) -> Result<(Vec<Setting>, Vec<String>)> {
+pub(crate) fn cfg_flags(flags: &[String], source: &str) -> Result<(Vec<Setting>, Vec<String>)> {
     let mut set = Vec::new();
     let mut declared = Vec::new();
     let mut flags = flags.iter();

@@ -7,10 +7,10 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use super::predicate::Predicate;
 
 /// One cfg a build sets: the name, and the value when it has one.
-pub type Setting = (String, Option<String>);
+pub(crate) type Setting = (String, Option<String>);
 
 /// Reads `name` or `name="value"`; the error says what was expected.
-pub fn setting(text: &str) -> Result<Setting, String> {
+pub(crate) fn setting(text: &str) -> Result<Setting, String> {
     let expected = "expected `NAME` or `NAME=\"VALUE\"` (the value in double quotes)";
     let tokens: TokenStream = text.parse().map_err(|_| format!("`{text}` is not a cfg: {expected}"))?;
     match Predicate::parse(&tokens) {
@@ -21,7 +21,7 @@ pub fn setting(text: &str) -> Result<Setting, String> {
 
 /// The names `cfg(a, b, values(...))` declares. `cfg(any())` ("every name is expected")
 /// declares none: it turns the check off rather than saying a name exists.
-pub fn declared_names(text: &str) -> Result<Vec<String>, String> {
+pub(crate) fn declared_names(text: &str) -> Result<Vec<String>, String> {
     let expected = "expected `cfg(NAME, ...)` or `cfg(NAME, values(\"VALUE\", ...))`";
     let bad = || format!("`{text}` is not a check-cfg: {expected}");
     let tokens: TokenStream = text.parse().map_err(|_| bad())?;

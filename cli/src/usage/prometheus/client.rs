@@ -11,14 +11,14 @@ use super::header::Header;
 use crate::error::{Error, Result};
 
 /// Variable holding a bearer token.
-pub const TOKEN_VAR: &str = "WEAR_PROMETHEUS_TOKEN";
+pub(crate) const TOKEN_VAR: &str = "WEAR_PROMETHEUS_TOKEN";
 /// Variable holding the user name for basic auth.
-pub const USER_VAR: &str = "WEAR_PROMETHEUS_USER";
+pub(crate) const USER_VAR: &str = "WEAR_PROMETHEUS_USER";
 /// Variable holding the password for basic auth.
-pub const PASSWORD_VAR: &str = "WEAR_PROMETHEUS_PASSWORD";
+pub(crate) const PASSWORD_VAR: &str = "WEAR_PROMETHEUS_PASSWORD";
 
 /// Attempts per query, the first included.
-pub const ATTEMPTS: u32 = 4;
+pub(crate) const ATTEMPTS: u32 = 4;
 /// The wait before the first retry; each later wait doubles (before jitter).
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 /// The longest wait between two attempts, also for a backend's `Retry-After`.
@@ -30,7 +30,7 @@ const MAX_BODY: u64 = 512 * 1024 * 1024;
 
 /// How requests prove who sends them. `Debug` shows the kind, never the secret.
 #[derive(Clone, PartialEq, Eq)]
-pub enum Auth {
+pub(crate) enum Auth {
     /// `Authorization: Bearer <token>`.
     Bearer(String),
     /// `Authorization: Basic <base64(user:password)>`.
@@ -55,7 +55,7 @@ impl Auth {
     /// The credentials the environment names: `lookup` reads one variable (the process
     /// environment in the binary). A token and a user together are refused, as is a user
     /// without a password.
-    pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Auth>> {
+    pub(crate) fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Auth>> {
         let read = |name: &str| lookup(name).filter(|v| !v.is_empty());
         match (read(TOKEN_VAR), read(USER_VAR), read(PASSWORD_VAR)) {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
@@ -92,10 +92,10 @@ impl Auth {
 }
 
 /// A Prometheus-compatible query API.
-pub struct Backend {
+pub(crate) struct Backend {
     /// The URL as the user gave it, less a trailing `/` or `/api/v1/query`: what messages
     /// and usage records name. It never holds credentials.
-    pub url: String,
+    pub(crate) url: String,
     endpoint: String,
     auth: Option<Auth>,
     headers: Vec<Header>,
@@ -125,7 +125,12 @@ impl Backend {
     /// Checks `url` (`http://host:9090`, or with a path prefix such as
     /// `https://host/prometheus`) and prepares a client with `timeout` for each attempt, sending
     /// `headers` with every query.
-    pub fn new(url: &str, auth: Option<Auth>, headers: Vec<Header>, timeout: Duration) -> Result<Backend> {
+    pub(crate) fn new(
+        url: &str,
+        auth: Option<Auth>,
+        headers: Vec<Header>,
+        timeout: Duration,
+    ) -> Result<Backend> {
         let trimmed = url.trim().trim_end_matches('/');
         let trimmed = trimmed.strip_suffix("/api/v1/query").unwrap_or(trimmed).trim_end_matches('/');
         let bad = |why: &str| {
@@ -171,7 +176,7 @@ impl Backend {
 
     /// What names this fleet in the ledger: the URL, and the extra headers when there are
     /// some, since two tenants of one backend are two fleets.
-    pub fn identity(&self) -> String {
+    pub(crate) fn identity(&self) -> String {
         if self.headers.is_empty() {
             return self.url.clone();
         }
@@ -182,7 +187,7 @@ impl Backend {
     /// `text` from the backend (an error answer, a warning, a redirect target) with every
     /// credential this client sends replaced by `<redacted>`: a backend or a proxy in front of it
     /// may echo the request's headers back.
-    pub fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         let mut text = text.to_owned();
         for secret in self.auth.iter().flat_map(Auth::secrets) {
             if !secret.is_empty() {
@@ -193,7 +198,7 @@ impl Backend {
     }
 
     /// [`redact`](Self::redact) applied to an error's message and help.
-    pub fn redact_error(&self, mut error: Error) -> Error {
+    pub(crate) fn redact_error(&self, mut error: Error) -> Error {
         error.message = self.redact(&error.message);
         error.help = error.help.map(|help| self.redact(&help));
         error
@@ -202,7 +207,7 @@ impl Backend {
     /// Runs an instant query at `time` (seconds since the epoch) and returns the answer's body,
     /// retrying transient failures up to [`ATTEMPTS`] times in all. `on_retry` hears of each
     /// retry (what failed, the wait, the attempt about to be made).
-    pub fn query(
+    pub(crate) fn query(
         &self,
         promql: &str,
         time: i64,
@@ -350,7 +355,7 @@ impl Backend {
 /// The wait before retry `n` (1 for the first): it doubles each time, and a random part of
 /// its upper half ("equal jitter") spreads clients out while each wait stays at least as long
 /// as the one before.
-pub fn backoff(n: u32) -> Duration {
+pub(crate) fn backoff(n: u32) -> Duration {
     let full = FIRST_BACKOFF.saturating_mul(1 << n.saturating_sub(1).min(16)).min(MAX_BACKOFF);
     let half = full / 2;
     half + half.mul_f64(fastrand::f64())

@@ -13,11 +13,11 @@ const REFUSED: [&str; 5] = ["authorization", "proxy-authorization", "cookie", "h
 
 /// One extra header of every query.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Header {
+pub(crate) struct Header {
     /// The name as given (HTTP names are case-insensitive).
-    pub name: String,
+    pub(crate) name: String,
     /// The value, trimmed.
-    pub value: String,
+    pub(crate) value: String,
 }
 
 impl fmt::Debug for Header {
@@ -35,7 +35,7 @@ impl fmt::Display for Header {
 impl Header {
     /// Reads `NAME: VALUE` (as curl's `-H` takes it). An error never quotes the value, nor the
     /// argument when it has no name: a mistyped `Authorization Bearer ...` is still a secret.
-    pub fn parse(text: &str) -> Result<Header> {
+    pub(crate) fn parse(text: &str) -> Result<Header> {
         let bad = |why: String| {
             Error::new(format!("--prometheus-header: {why}"))
                 .help("write it as NAME: VALUE, e.g. --prometheus-header 'X-Scope-OrgID: team-a'")

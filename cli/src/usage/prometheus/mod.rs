@@ -20,10 +20,10 @@
 //! counts: given `--prometheus URL`, the live one replaces what `ingest --prometheus URL`
 //! recorded earlier, and of several recorded ones only the latest counts ([`supersede`]),
 //! because each already counts every process of its window since that process started.
-pub mod client;
-pub mod header;
+pub(crate) mod client;
+pub(crate) mod header;
 pub mod response;
-pub mod window;
+pub(crate) mod window;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -31,34 +31,34 @@ use std::time::Duration;
 
 use wear::export::names;
 
-pub use client::{Auth, Backend};
-pub use header::Header;
-pub use window::{DEFAULT_WINDOW, Window};
+pub(crate) use client::{Auth, Backend};
+pub(crate) use header::Header;
+pub(crate) use window::{DEFAULT_WINDOW, Window};
 
 use crate::error::{Error, Result};
 use crate::time::{Secs, format_instant};
 use crate::usage::series::{Counts, PartSerial, Reading, SeriesKey};
 
 /// The series name of fleet readings: this prefix, then the backend's URL.
-pub const SERIES_PREFIX: &str = "prometheus ";
+pub(crate) const SERIES_PREFIX: &str = "prometheus ";
 
 /// The timeout of each attempt when `--prometheus-timeout` is not given, in seconds.
-pub const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
+pub(crate) const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
 
 /// What to ask which backend.
 #[derive(Debug)]
-pub struct FleetQuery {
+pub(crate) struct FleetQuery {
     /// The backend.
-    pub backend: Backend,
+    pub(crate) backend: Backend,
     /// How far back from `end` a process must have reported to count.
-    pub window: Window,
+    pub(crate) window: Window,
     /// The end of the window, in seconds since the epoch.
-    pub end: Secs,
+    pub(crate) end: Secs,
 }
 
 /// The metrics read, the label each query groups by, and how a value becomes a count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
+pub(crate) enum Metric {
     /// `wear_part_calls_total`.
     Calls,
     /// `wear_part_failures_total`.
@@ -69,10 +69,10 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, in the order queried.
-    pub const ALL: [Metric; 3] = [Metric::Calls, Metric::Failures, Metric::BusyTime];
+    pub(crate) const ALL: [Metric; 3] = [Metric::Calls, Metric::Failures, Metric::BusyTime];
 
     /// The Prometheus name.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Metric::Calls => names::PROM_CALLS,
             Metric::Failures => names::PROM_FAILURES,
@@ -82,22 +82,22 @@ impl Metric {
 }
 
 /// The Prometheus label of the part path.
-pub const PATH_LABEL: &str = "code_function_name";
+pub(crate) const PATH_LABEL: &str = "code_function_name";
 /// The Prometheus label of the serial.
-pub const SERIAL_LABEL: &str = "wear_part_serial";
+pub(crate) const SERIAL_LABEL: &str = "wear_part_serial";
 
 /// The fleet total of `metric` per part and serial over `window`.
-pub fn total_query(metric: Metric, window: Window) -> String {
+pub(crate) fn total_query(metric: Metric, window: Window) -> String {
     format!("sum by ({PATH_LABEL}, {SERIAL_LABEL}) (max_over_time({}[{}]))", metric.name(), window.promql())
 }
 
 /// How many call series went back down within `window`.
-pub fn resets_query(window: Window) -> String {
+pub(crate) fn resets_query(window: Window) -> String {
     format!("count(resets({}[{}]) > 0)", names::PROM_CALLS, window.promql())
 }
 
 /// The series key of fleet readings from the backend at `url` whose window starts at `start`.
-pub fn series_key(url: &str, start: Secs) -> SeriesKey {
+pub(crate) fn series_key(url: &str, start: Secs) -> SeriesKey {
     SeriesKey { instance: format!("{SERIES_PREFIX}{url}"), started_ms: start.saturating_mul(1000) }
 }
 
@@ -106,7 +106,7 @@ pub fn series_key(url: &str, start: Secs) -> SeriesKey {
 /// backend's own warnings, counter resets) as whole sentences.
 /// Any error quoting the backend (a label value, an error answer) has the credentials sent to it
 /// redacted ([`Backend::redact`]), as have the warnings.
-pub fn read_fleet(query: &FleetQuery, say: &mut dyn FnMut(String)) -> Result<Reading> {
+pub(crate) fn read_fleet(query: &FleetQuery, say: &mut dyn FnMut(String)) -> Result<Reading> {
     read_fleet_unredacted(query, say).map_err(|e| query.backend.redact_error(e))
 }
 
@@ -226,7 +226,7 @@ fn whole(value: f64) -> Option<u64> {
 
 /// The settings behind `--prometheus`, `--window`, `--prometheus-timeout` and
 /// `--prometheus-header`, with credentials read through `env`, ending at `end`.
-pub fn fleet_query(
+pub(crate) fn fleet_query(
     url: &str,
     headers: &[String],
     window: &str,
@@ -247,7 +247,7 @@ pub fn fleet_query(
 /// Drops the fleet readings that another one supersedes: of the readings of each backend
 /// only the latest, and none of the backend `live` (queried now). Returns what is kept and,
 /// for each backend with dropped readings, a sentence saying so.
-pub fn supersede(readings: Vec<Reading>, live: Option<&str>) -> (Vec<Reading>, Vec<String>) {
+pub(crate) fn supersede(readings: Vec<Reading>, live: Option<&str>) -> (Vec<Reading>, Vec<String>) {
     let backend = |r: &Reading| r.series.instance.strip_prefix(SERIES_PREFIX).map(str::to_owned);
     let mut latest: BTreeMap<String, (i64, usize)> = BTreeMap::new();
     for reading in &readings {

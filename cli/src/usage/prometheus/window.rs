@@ -4,19 +4,19 @@
 use crate::error::{Error, Result};
 
 /// The window used when `--window` is not given.
-pub const DEFAULT_WINDOW: &str = "30d";
+pub(crate) const DEFAULT_WINDOW: &str = "30d";
 
 /// A query window in whole seconds (at least one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
+pub(crate) struct Window {
     /// Length in seconds.
-    pub secs: i64,
+    pub(crate) secs: i64,
 }
 
 impl Window {
     /// Parses a PromQL-style duration: one or more `<number><unit>` with units `ms`, `s`, `m`,
     /// `h`, `d`, `w`, `y` (365 days), largest first, adding up to at least one second.
-    pub fn parse(text: &str) -> Result<Window> {
+    pub(crate) fn parse(text: &str) -> Result<Window> {
         let invalid = |why: &str| {
             Error::new(format!("`{text}` is not a window: {why}"))
                 .help("write a duration like 30d, 12h, 1w or 1d12h (units: ms, s, m, h, d, w, y)")
@@ -63,7 +63,7 @@ impl Window {
     }
 
     /// The window as PromQL writes it in a range selector: `[2592000s]`.
-    pub fn promql(self) -> String {
+    pub(crate) fn promql(self) -> String {
         format!("{}s", self.secs)
     }
 }
