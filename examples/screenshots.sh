@@ -54,5 +54,5 @@ shot docs/src/images/heatmap.png 1000 $((lines * 18 + 30)) "file://$heat"
 
 # The HTML report, with the most urgent part (the first of the due list) open.
 first=$(cargo wear report --usage "$snapshot" --format json |
-  python3 -c 'import json, sys, urllib.parse; print(urllib.parse.quote(json.load(sys.stdin)["parts"][0]["part"]))')
+  python3 -c 'import json, sys, urllib.parse; print(urllib.parse.quote(json.load(sys.stdin)["parts"][0]["path"]))')
 shot docs/src/images/html-report.png 1280 900 "file://$report#part=$first"

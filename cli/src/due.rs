@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::time::Secs;
 
 /// Version of the JSON report schema; bumped on any incompatible change.
-pub const SCHEMA: &str = "wear-report/1";
+pub const SCHEMA: &str = "wear-report/2";
 
 /// Where a part stands, from the most to the least urgent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -119,7 +119,7 @@ fn report_json(fx: &Fixture, extra: &[&str]) -> Value {
 }
 
 fn part<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["parts"].as_array().expect("parts").iter().find(|p| p["part"] == path).expect("part in report")
+    report["parts"].as_array().expect("parts").iter().find(|p| p["path"] == path).expect("part in report")
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn the_due_list_joins_ages_usage_and_policy() {
     let fx = fleet();
     let report = report_json(&fx, &["--usage", "usage/*.json"]);
     let order: Vec<&str> =
-        report["parts"].as_array().expect("parts").iter().map(|p| p["part"].as_str().unwrap_or("")).collect();
+        report["parts"].as_array().expect("parts").iter().map(|p| p["path"].as_str().unwrap_or("")).collect();
     assert_eq!(order, ["fleet::limited", "fleet::hot", "fleet::cold", "fleet::idle", "fleet::changed"]);
 
     let limited = part(&report, "fleet::limited");

@@ -78,7 +78,7 @@ fn report(fx: &Fixture, url: &str, extra: &[&str]) -> (Value, String) {
 }
 
 fn part<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["parts"].as_array().expect("parts").iter().find(|p| p["part"] == path).expect("part in report")
+    report["parts"].as_array().expect("parts").iter().find(|p| p["path"] == path).expect("part in report")
 }
 
 /// Runs a command that must fail with exit 2 naming `needle`, and write nothing.

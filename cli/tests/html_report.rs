@@ -322,7 +322,7 @@ fn the_html_report_works_in_a_real_browser() {
     let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
     let parts = report["parts"].as_array().expect("parts");
     assert!(parts.len() >= 20, "{} parts", parts.len());
-    let names: Vec<&str> = parts.iter().map(|p| p["part"].as_str().expect("part")).collect();
+    let names: Vec<&str> = parts.iter().map(|p| p["path"].as_str().expect("part")).collect();
 
     let out = fx
         .wear(&[&args[..], &["--format", "html", "--output", "report.html"]].concat())
@@ -344,7 +344,7 @@ fn the_html_report_works_in_a_real_browser() {
     );
     let expected: Vec<String> = parts
         .iter()
-        .map(|p| format!("{} ({})", p["part"].as_str().unwrap_or(""), p["status"].as_str().unwrap_or("")))
+        .map(|p| format!("{} ({})", p["path"].as_str().unwrap_or(""), p["status"].as_str().unwrap_or("")))
         .collect();
     assert_eq!(cells, expected, "one treemap cell per part");
     assert_eq!(row_parts(&tab), names, "the table starts in due-list order");
@@ -414,7 +414,7 @@ fn the_html_report_works_in_a_real_browser() {
     let ratio = by_lines[line] / by_lines[sku];
     let lines = |i: usize| {
         let l = &parts[i]["lines"];
-        (l["end"].as_u64().expect("end") - l["start"].as_u64().expect("start") + 1) as f64
+        (l[1].as_u64().expect("last") - l[0].as_u64().expect("first") + 1) as f64
     };
     assert!((ratio - lines(line) / lines(sku)).abs() < 0.01 * ratio, "area by lines: {ratio}");
     assert_eq!(cell_fills(&tab), fills("age"), "redrawn cells keep the chosen colour");

@@ -240,7 +240,7 @@ fn json_matches_expected_and_its_schema() {
     }
 
     let doc: Value = serde_json::from_str(&text).expect("parses");
-    assert_eq!(doc["schema"], "wear-report/1");
+    assert_eq!(doc["schema"], "wear-report/2");
     assert_eq!(doc["now"], "2026-03-02T00:00:00Z");
     assert_eq!(doc["counts"]["overdue"], 2);
     assert_eq!(doc["counts"]["due-soon"], 1);

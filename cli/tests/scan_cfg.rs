@@ -372,7 +372,7 @@ fn reports_never_include_compiled_out_parts() {
         .as_array()
         .expect("parts")
         .iter()
-        .map(|p| p["part"].as_str().expect("part"))
+        .map(|p| p["path"].as_str().expect("part"))
         .collect();
     assert!(parts.contains("gated::always") && !parts.contains("gated::slow_fn"), "{parts:?}");
     let out = fx
@@ -381,7 +381,7 @@ fn reports_never_include_compiled_out_parts() {
         .output()
         .expect("runs");
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert!(report["parts"].as_array().expect("parts").iter().any(|p| p["part"] == "gated::slow_fn"));
+    assert!(report["parts"].as_array().expect("parts").iter().any(|p| p["path"] == "gated::slow_fn"));
 }
 
 /// Exit 2, the first line of the error, and no file written or changed.

@@ -40,7 +40,7 @@ fn v1(source: &str, name: &str) -> String {
 }
 
 fn part<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["parts"].as_array().expect("parts").iter().find(|p| p["part"] == path).expect("the part")
+    report["parts"].as_array().expect("parts").iter().find(|p| p["path"] == path).expect("the part")
 }
 
 #[test]

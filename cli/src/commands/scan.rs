@@ -1,9 +1,12 @@
 //! `cargo wear scan`: the tracked parts found in the sources, as a table or JSON.
+use serde::Serialize;
+
 use super::Outcome;
 use crate::cli::{ScanArgs, ScanFormat};
 use crate::error::Result;
 use crate::output::{color, emit};
 use crate::pipeline;
+use crate::report::PartId;
 use crate::safe_text::{self, escape};
 use crate::scan::{CompiledOut, Functions};
 
@@ -47,15 +50,15 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome> {
             }
         }
         ScanFormat::Json => {
+            let serials: Vec<String> = scan.parts.iter().map(|p| p.serial.to_string()).collect();
             let parts: Vec<_> = scan
                 .parts
                 .iter()
-                .map(|p| {
-                    serde_json::json!({
-                        "path": p.path, "serial": p.serial.to_string(), "file": p.rel_file,
-                        "lines": [p.lines.0, p.lines.1], "package": p.package,
-                        "compiled_out": p.compiled_out,
-                    })
+                .zip(&serials)
+                .map(|(p, serial)| ScannedPart {
+                    id: PartId { path: &p.path, serial, file: &p.rel_file, lines: [p.lines.0, p.lines.1] },
+                    package: &p.package,
+                    compiled_out: p.compiled_out,
                 })
                 .collect();
             out = safe_text::json(serde_json::to_string_pretty(&parts).unwrap_or_default());
@@ -64,4 +67,13 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome> {
     }
     emit(&out, None)?;
     Ok(Outcome::Clean)
+}
+
+/// A part as `scan --format json` lists it: who it is, as in every JSON output, and where.
+#[derive(Serialize)]
+struct ScannedPart<'a> {
+    #[serde(flatten)]
+    id: PartId<'a>,
+    package: &'a str,
+    compiled_out: bool,
 }

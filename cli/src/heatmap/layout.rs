@@ -163,7 +163,7 @@ mod tests {
     use super::*;
 
     fn list(parts: Vec<DueItem>) -> DueList {
-        DueList { schema: "wear-report/1", now: 0, head: None, shallow: false, usage_window: None, parts }
+        DueList { schema: "wear-report/2", now: 0, head: None, shallow: false, usage_window: None, parts }
     }
 
     fn names(sel: &Selection<'_>) -> Vec<(String, Vec<String>)> {

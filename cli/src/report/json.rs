@@ -1,4 +1,4 @@
-//! The `wear-report/1` JSON report: the due list for programs, with its shape fixed by
+//! The `wear-report/2` JSON report: the due list for programs, with its shape fixed by
 //! `report.schema.json` beside this file. Every key is always present (`null` when there is no
 //! value), keys keep the order of the structs below, instants are RFC 3339 strings in UTC and
 //! statuses and limits are kebab-case words, so two reports of the same input are equal bytes.
@@ -48,14 +48,22 @@ struct Counts {
     unknown: usize,
 }
 
+/// Who a part is, in every JSON output of wear (`scan`, `report`, and the runtime's snapshot):
+/// its path, serial, file and first and last line (1-based).
+#[derive(Serialize)]
+pub(crate) struct PartId<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) serial: &'a str,
+    pub(crate) file: &'a str,
+    pub(crate) lines: [u32; 2],
+}
+
 /// One part of the due list.
 #[derive(Serialize)]
 struct Part<'a> {
-    part: &'a str,
+    #[serde(flatten)]
+    id: PartId<'a>,
     status: Status,
-    serial: &'a str,
-    file: &'a str,
-    lines: Lines,
     calls_since_overhaul: Option<u64>,
     calls_since_new: Option<u64>,
     busy_ns: Option<u64>,
@@ -70,13 +78,6 @@ struct Part<'a> {
     nearest: Option<&'a LimitUse>,
     projected_due: Option<String>,
     remarks: &'a [String],
-}
-
-/// The function's first and last line, 1-based.
-#[derive(Serialize)]
-struct Lines {
-    start: u32,
-    end: u32,
 }
 
 /// Renders the report, pretty-printed, with a trailing newline.
@@ -107,11 +108,8 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
 fn part(item: &DueItem) -> Part<'_> {
     let instant = |t: Option<Secs>| t.map(format_instant);
     Part {
-        part: &item.part,
+        id: PartId { path: &item.part, serial: &item.serial, file: &item.file, lines: item.lines },
         status: item.status,
-        serial: &item.serial,
-        file: &item.file,
-        lines: Lines { start: item.lines[0], end: item.lines[1] },
         calls_since_overhaul: item.calls_since_overhaul,
         calls_since_new: item.calls_since_new,
         busy_ns: item.busy_ns,

@@ -14,12 +14,13 @@ use crate::time::{Secs, format_date};
 mod github;
 mod html;
 mod json;
+pub(crate) use json::PartId;
 mod junit;
 mod markdown;
 mod sarif;
 mod table;
 
-/// The JSON Schema (draft-07) of the `wear-report/1` JSON output, for `--format json` readers.
+/// The JSON Schema (draft-07) of the `wear-report/2` JSON output, for `--format json` readers.
 pub const JSON_SCHEMA: &str = include_str!("report.schema.json");
 
 /// Where users learn about the tool; SARIF's `tool.driver.informationUri`.
@@ -30,7 +31,7 @@ pub(crate) const INFORMATION_URI: &str = "https://example.invalid/wear";
 pub enum Format {
     /// Aligned columns for a terminal, most urgent first, with a summary line.
     Table,
-    /// `wear-report/1` JSON, described by `cli/src/report/report.schema.json`.
+    /// `wear-report/2` JSON, described by `cli/src/report/report.schema.json`.
     Json,
     /// A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
     Markdown,

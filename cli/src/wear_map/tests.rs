@@ -13,7 +13,7 @@ fn list(parts: &[(&str, Option<Secs>, Option<u64>)]) -> DueList {
             ..item(name)
         })
         .collect();
-    DueList { schema: "wear-report/1", now, head: None, shallow: false, usage_window: None, parts }
+    DueList { schema: "wear-report/2", now, head: None, shallow: false, usage_window: None, parts }
 }
 
 #[test]

@@ -172,10 +172,10 @@ fn shop_due_list(report: &Value) -> Vec<(String, String, Value, Value)> {
         .as_array()
         .expect("parts")
         .iter()
-        .filter(|p| p["part"].as_str().is_some_and(|s| s.contains("wear_example_shop::")))
+        .filter(|p| p["path"].as_str().is_some_and(|s| s.contains("wear_example_shop::")))
         .map(|p| {
             (
-                p["part"].as_str().unwrap_or_default().to_owned(),
+                p["path"].as_str().unwrap_or_default().to_owned(),
                 p["status"].as_str().unwrap_or_default().to_owned(),
                 p["calls_since_overhaul"].clone(),
                 p["calls_since_new"].clone(),

@@ -193,7 +193,7 @@ mod tests {
     /// The SVG of `parts`, and how many are off the map.
     fn render(parts: Vec<DueItem>) -> (String, usize) {
         let list = DueList {
-            schema: "wear-report/1",
+            schema: "wear-report/2",
             now: 1000 * DAY,
             head: None,
             shallow: false,
