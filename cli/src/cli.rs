@@ -206,36 +206,18 @@ fn due_request(
     })
 }
 
-/// Options of every command that makes a due list.
+/// Options of the commands that print a due list (`report`, `check`): its inputs, and where
+/// and how it is written.
 #[derive(Debug, Args)]
 pub(crate) struct DueArgs {
     #[command(flatten)]
-    pub(crate) workspace: WorkspaceArgs,
-    #[command(flatten)]
-    pub(crate) usage: UsageArgs,
-    /// Make the report as of this date or instant (`2026-11-21`, `2026-11-21T12:00:00Z`)
-    /// instead of the clock, so reports are reproducible.
-    #[arg(long, value_name = "DATE")]
-    pub(crate) now: Option<String>,
+    pub(crate) inputs: DueInputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
-    /// When to colour the table.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub(crate) color: ColorChoice,
-    /// Don't read or write the git age cache.
-    #[arg(long)]
-    pub(crate) no_cache: bool,
-}
-
-impl DueArgs {
-    /// The due list of the tracked parts these arguments ask for.
-    pub(crate) fn request(&self) -> Result<Request> {
-        due_request(&self.workspace, &self.usage, self.now.as_deref(), self.no_cache, Functions::Tracked)
-    }
 }
 
 /// `cargo wear demo`.
@@ -257,19 +239,19 @@ pub(crate) struct DemoArgs {
     pub(crate) no_cache: bool,
 }
 
-/// The inputs of a due list, for commands that draw it rather than print it (`heatmap`, `map`):
-/// [`DueArgs`] without `--format` and `--output`.
+/// The inputs of a due list, shared by every command that makes one (`report`, `check`,
+/// `heatmap`, `map`).
 #[derive(Debug, Args)]
 pub(crate) struct DueInputArgs {
     #[command(flatten)]
     pub(crate) workspace: WorkspaceArgs,
     #[command(flatten)]
     pub(crate) usage: UsageArgs,
-    /// Draw as of this date or instant (`2026-11-21`, `2026-11-21T12:00:00Z`) instead of the
-    /// clock, so pictures are reproducible.
+    /// Make the due list as of this date or instant (`2026-11-21`, `2026-11-21T12:00:00Z`)
+    /// instead of the clock, so reports and pictures are reproducible.
     #[arg(long, value_name = "DATE")]
     pub(crate) now: Option<String>,
-    /// When to colour.
+    /// When to colour (a report's table only on a terminal, and never in a file).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
     /// Don't read or write the git age cache.

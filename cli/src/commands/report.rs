@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::output::{color, emit};
 use crate::pipeline;
 use crate::report::{Format, RenderOptions, render};
+use crate::scan::Functions;
 
 /// `cargo wear report`.
 pub(super) fn report(args: &ReportArgs) -> Result<Outcome> {
@@ -28,8 +29,8 @@ pub(super) fn check(args: &CheckArgs) -> Result<Outcome> {
 
 /// Makes the due list and writes it where and as the arguments say.
 fn print(args: &DueArgs, fail_on: Status) -> Result<DueList> {
-    let list = pipeline::due_list(&args.request()?)?;
-    let color = args.format == Format::Table && args.output.is_none() && color(args.color);
+    let list = pipeline::due_list(&args.inputs.request(Functions::Tracked)?)?;
+    let color = args.format == Format::Table && args.output.is_none() && color(args.inputs.color);
     let opts = RenderOptions { color, fail_on, tool_version: env!("CARGO_PKG_VERSION") };
     emit(&render(&list, args.format, &opts), args.output.as_deref())?;
     Ok(list)
