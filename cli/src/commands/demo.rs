@@ -53,7 +53,7 @@ pub(super) fn run(args: &DemoArgs) -> Result<Outcome> {
     request.usage.files = vec![snapshot.display().to_string()];
     let list = due_list_of(&scan, request)?;
     let color = color(args.color);
-    let opts = RenderOptions { color, fail_on: Status::Overdue, tool_version: env!("CARGO_PKG_VERSION") };
+    let opts = RenderOptions::of_this_tool(color, Status::Overdue);
     println!("\n== cargo wear report --usage {}", snapshot.display());
     print!("{}", render(&list, Format::Table, &opts));
 

@@ -34,8 +34,7 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
         compact: args.compact,
     };
     if let Some(path) = &args.html {
-        let page =
-            RenderOptions { color: false, fail_on: Status::Overdue, tool_version: env!("CARGO_PKG_VERSION") };
+        let page = RenderOptions::of_this_tool(false, Status::Overdue);
         crate::fs::write_file(path, report::render(&list, Format::Html, &page).as_bytes())?;
     }
     emit(&render(&list, &opts), None)?;

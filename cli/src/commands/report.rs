@@ -31,7 +31,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<Outcome> {
 fn print(args: &DueArgs, fail_on: Status) -> Result<DueList> {
     let list = pipeline::due_list(&args.inputs.request(Functions::Tracked)?)?;
     let color = args.format == Format::Table && args.output.is_none() && color(args.inputs.color);
-    let opts = RenderOptions { color, fail_on, tool_version: env!("CARGO_PKG_VERSION") };
+    let opts = RenderOptions::of_this_tool(color, fail_on);
     emit(&render(&list, args.format, &opts), args.output.as_deref())?;
     Ok(list)
 }

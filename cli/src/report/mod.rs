@@ -58,6 +58,13 @@ pub struct RenderOptions {
     pub tool_version: &'static str,
 }
 
+impl RenderOptions {
+    /// What this `cargo-wear` writes: its own version, colour as asked, failing on `fail_on`.
+    pub(crate) fn of_this_tool(color: bool, fail_on: Status) -> RenderOptions {
+        RenderOptions { color, fail_on, tool_version: env!("CARGO_PKG_VERSION") }
+    }
+}
+
 /// Renders the due list (already sorted by [`DueList::sort`]) in `format`; the text ends with a
 /// newline.
 pub fn render(list: &DueList, format: Format, opts: &RenderOptions) -> String {
