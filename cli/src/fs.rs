@@ -112,6 +112,74 @@ fn open_folder(_folder: &Path) -> Option<File> {
     None
 }
 
+/// Writes an output (`--output`, `--html`, the demo's page) at `path`, as a user expects of a
+/// path: a regular file is replaced atomically, through any symbolic link (the link stays and
+/// its target gets the text); a device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is
+/// written into, never replaced; a folder is refused. The error names the file and says what
+/// to do.
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(Error::in_file(path, "cannot write: it is a folder")
+            .help("give the path of a file to write, e.g. wear-report.html")),
+        Ok(meta) if !meta.is_file() => write_into(path, bytes).map_err(|e| {
+            Error::in_file(path, format!("cannot write: {e}"))
+                .help("start the program that reads it first, or give the path of a file")
+        }),
+        _ => write_file(&link_target(path), bytes),
+    }
+}
+
+/// Where writing `path` lands: the file its chain of symbolic links ends at (which need not
+/// exist yet), else `path` itself.
+pub(crate) fn link_target(path: &Path) -> std::path::PathBuf {
+    let mut target = path.to_owned();
+    // A bound, as the kernel has: a loop of links is written as the path given.
+    for _ in 0..40 {
+        match std::fs::read_link(&target) {
+            Ok(next) => target = folder_of(&target).join(next),
+            Err(_) => return target,
+        }
+    }
+    path.to_owned()
+}
+
+/// Writes `bytes` into an existing device or pipe. Opened non-blocking, so a pipe that no one
+/// reads is an error (`ENXIO`) rather than a command that never ends; then written blocking,
+/// so a slow reader gets all of it.
+fn write_into(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ENXIO) {
+            return std::io::Error::new(
+                e.kind(),
+                "it is a pipe that no program is reading, and wear does not wait for one",
+            );
+        }
+        e
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: `fd` is open for as long as `file` lives; F_GETFL and F_SETFL read and set
+        // its status flags and touch no memory.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+        // SAFETY: as above.
+        if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    file.write_all(bytes)?;
+    file.flush()
+}
+
 /// Writes `bytes` to `path` atomically, without a lock: for reports and caches that only
 /// `cargo wear` writes. The error names the file and says what to check.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

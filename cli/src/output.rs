@@ -1,7 +1,7 @@
 //! Where a command's output goes and how it looks there: standard output or a file written
 //! atomically, whether to colour, how wide a picture may be.
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
@@ -20,20 +20,27 @@ pub(crate) enum ColorChoice {
     Never,
 }
 
-/// Writes `text` to the file atomically, or to standard output. A closed pipe is not an error.
-pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<()> {
-    match output {
-        Some(path) => crate::fs::write_file(path, text.as_bytes()),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(Error::new(format!("cannot write to standard output: {e}")))
-                }
-                _ => Ok(()),
-            }
+/// Writes `text` to standard output. A closed pipe is not an error.
+pub(crate) fn emit(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::new(format!("cannot write to standard output: {e}")))
         }
+        _ => Ok(()),
     }
+}
+
+/// Writes an output file the user named (`--output`, `--html`) with [`crate::fs::write_output`],
+/// unless it is one of `inputs` (the files the output was made from), which it would replace.
+pub(crate) fn write_named(path: &Path, text: &str, inputs: &[PathBuf]) -> Result<()> {
+    if let Ok(target) = std::fs::canonicalize(path)
+        && inputs.iter().any(|input| std::fs::canonicalize(input).is_ok_and(|input| input == target))
+    {
+        return Err(Error::in_file(path, "cannot write: it is one of the files this report is made from")
+            .help("give another path for the output; nothing was written"));
+    }
+    crate::fs::write_output(path, text.as_bytes())
 }
 
 /// Whether to colour standard output.

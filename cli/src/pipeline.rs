@@ -95,6 +95,23 @@ pub(crate) fn due_list_of(scan: &Scan, request: &Request) -> Result<DueList> {
     }))
 }
 
+/// Every file a due list of `scan` under `request` reads: the manifests and sources, the
+/// policy, the logbook, the usage files and the ledger. An output must never replace one.
+pub(crate) fn inputs(scan: &Scan, request: &Request) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = scan.read.iter().cloned().collect();
+    files.push(scan.root.join(crate::policy::POLICY_FILE));
+    files.push(logbook_path(&scan.root));
+    // The patterns were expanded once already to read them; a pattern that fails now names
+    // nothing that could be replaced.
+    files.extend(crate::usage::files::expand(&request.usage.files).unwrap_or_default());
+    match &request.usage.ledger {
+        sources::LedgerChoice::At(path) => files.push(path.clone()),
+        sources::LedgerChoice::Default => files.push(sources::default_ledger(&scan.target_dir)),
+        sources::LedgerChoice::Skip => {}
+    }
+    files
+}
+
 /// The line ranges of the parts, file by file.
 fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
     let mut files: Vec<FileRanges> = Vec::new();

@@ -30,7 +30,7 @@ pub(super) fn run(args: &AnnotateArgs) -> Result<Outcome> {
     if run == Run::Write {
         plan.write()?;
     }
-    emit(&summary(&plan, run, args.verbose), None)?;
+    emit(&summary(&plan, run, args.verbose))?;
     for note in &plan.notes {
         eprintln!("note: {}", escape(note));
     }

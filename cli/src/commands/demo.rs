@@ -73,7 +73,7 @@ pub(super) fn run(args: &DemoArgs) -> Result<Outcome> {
 
     let page = dir.join("report.html");
     let plain = RenderOptions { color: false, ..opts };
-    crate::fs::write_file(&page, render(&list, Format::Html, &plain).as_bytes())?;
+    crate::fs::write_output(&page, render(&list, Format::Html, &plain).as_bytes())?;
     println!("\n== the HTML report (treemap, wear map, due list): {}", page.display());
     Ok(Outcome::Clean)
 }

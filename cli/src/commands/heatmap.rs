@@ -4,7 +4,7 @@ use crate::cli::HeatmapArgs;
 use crate::due::Status;
 use crate::error::{Error, Result};
 use crate::heatmap::{HeatmapOptions, Measure, PartFilter, render};
-use crate::output::{emit, palette, width};
+use crate::output::{emit, palette, width, write_named};
 use crate::pipeline;
 use crate::report::{self, Format, RenderOptions};
 use crate::scan::Functions;
@@ -13,7 +13,9 @@ use crate::scan::Functions;
 pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
     let filter = args.filter.as_deref().map(PartFilter::new).transpose()?;
     let which = if args.all { Functions::Every } else { Functions::Tracked };
-    let list = pipeline::due_list(&args.inputs.request(which)?)?;
+    let request = args.inputs.request(which)?;
+    let scan = pipeline::scan(&request.scan)?;
+    let list = pipeline::due_list_of(&scan, &request)?;
     if let Some(filter) = &filter
         && !list.parts.is_empty()
         && !list.parts.iter().any(|p| filter.matches(p))
@@ -35,9 +37,10 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
     };
     if let Some(path) = &args.html {
         let page = RenderOptions::of_this_tool(false, Status::Overdue);
-        crate::fs::write_file(path, report::render(&list, Format::Html, &page).as_bytes())?;
+        let inputs = pipeline::inputs(&scan, &request);
+        write_named(path, &report::render(&list, Format::Html, &page), &inputs)?;
     }
-    emit(&render(&list, &opts), None)?;
+    emit(&render(&list, &opts))?;
     if let Some(path) = &args.html {
         eprintln!("the HTML report is in {}", crate::safe_text::path(path));
     }

@@ -11,6 +11,6 @@ use crate::scan::Functions;
 pub(super) fn run(args: &MapArgs) -> Result<Outcome> {
     let list = pipeline::due_list(&args.inputs.request(Functions::Tracked)?)?;
     let opts = MapOptions { width: width(args.width), color: palette(args.inputs.color) };
-    emit(&render(&list, &opts), None)?;
+    emit(&render(&list, &opts))?;
     Ok(Outcome::Clean)
 }

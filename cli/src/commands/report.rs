@@ -3,7 +3,7 @@ use super::Outcome;
 use crate::cli::{CheckArgs, DueArgs, ReportArgs};
 use crate::due::{DueList, Status};
 use crate::error::Result;
-use crate::output::{color, emit};
+use crate::output::{color, emit, write_named};
 use crate::pipeline;
 use crate::report::{Format, RenderOptions, render};
 use crate::scan::Functions;
@@ -29,9 +29,14 @@ pub(super) fn check(args: &CheckArgs) -> Result<Outcome> {
 
 /// Makes the due list and writes it where and as the arguments say.
 fn print(args: &DueArgs, fail_on: Status) -> Result<DueList> {
-    let list = pipeline::due_list(&args.inputs.request(Functions::Tracked)?)?;
+    let request = args.inputs.request(Functions::Tracked)?;
+    let scan = pipeline::scan(&request.scan)?;
+    let list = pipeline::due_list_of(&scan, &request)?;
     let color = args.format == Format::Table && args.output.is_none() && color(args.inputs.color);
-    let opts = RenderOptions::of_this_tool(color, fail_on);
-    emit(&render(&list, args.format, &opts), args.output.as_deref())?;
+    let text = render(&list, args.format, &RenderOptions::of_this_tool(color, fail_on));
+    match &args.output {
+        Some(path) => write_named(path, &text, &pipeline::inputs(&scan, &request))?,
+        None => emit(&text)?,
+    }
     Ok(list)
 }

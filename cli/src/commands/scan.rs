@@ -65,7 +65,7 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome> {
             out.push('\n');
         }
     }
-    emit(&out, None)?;
+    emit(&out)?;
     Ok(Outcome::Clean)
 }
 

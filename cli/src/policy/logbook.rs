@@ -230,7 +230,8 @@ pub fn append_signoff(path: &Path, entry: &SignOff) -> Result<()> {
         )
         .help("please report this as a bug in cargo wear"));
     }
-    write_atomically(path, text.as_bytes(), Existing::Replace, &lock)
+    // Through a symbolic link (a logbook shared between checkouts): the link stays.
+    write_atomically(&crate::fs::link_target(path), text.as_bytes(), Existing::Replace, &lock)
 }
 
 /// `existing` followed by a blank line and the new block, in the file's own line endings.

@@ -83,6 +83,8 @@ pub struct Scan {
     /// Files that do not parse, modules whose file is missing, wrong attribute arguments,
     /// `cfg` predicates that cannot be decided.
     pub warnings: Vec<Warning>,
+    /// The files the scan read: manifests and every module file reached.
+    pub(crate) read: BTreeSet<PathBuf>,
 }
 
 /// Which functions a scan makes parts of.
@@ -170,16 +172,18 @@ fn scan_on_this_thread(workspace: &Workspace, which: Functions, compiled_out: Co
             parts_of_module(workspace, target, &module, (&cfg, &macros), scope, &mut parts, &mut warnings);
         }
     }
+    let mut read: BTreeSet<PathBuf> = workspace.manifests.iter().cloned().collect();
     for (roots, reached) in reach.values() {
         let missed = unreached::unreached_files(roots, reached, &workspace.target_dir);
         warnings.extend(unreached::warning(&workspace.root, &missed));
+        read.extend(roots.iter().chain(reached).cloned());
     }
     warnings.extend(undecided.into_warnings());
     parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
     // A file reached by two targets of one package under the same crate name (a library and
     // a binary of the same name both declaring it) is one set of parts.
     parts.dedup_by(|a, b| a.path == b.path && a.file == b.file && a.lines == b.lines);
-    Scan { root: workspace.root.clone(), target_dir: workspace.target_dir.clone(), parts, warnings }
+    Scan { root: workspace.root.clone(), target_dir: workspace.target_dir.clone(), parts, warnings, read }
 }
 
 /// The parts of one file. A `compiled_out` file is only walked when listing what is compiled

@@ -35,6 +35,8 @@ pub(crate) struct Workspace {
     pub(crate) targets: Vec<Target>,
     /// Build facts that could not be read well (a build script's output, a check-cfg entry).
     pub(crate) warnings: Vec<Warning>,
+    /// The manifests read: the workspace's and every member's.
+    pub(crate) manifests: Vec<PathBuf>,
 }
 
 /// Runs `cargo metadata --no-deps` for `manifest_path` (or the current directory), and gathers
@@ -65,7 +67,9 @@ pub(crate) fn load_workspace(manifest_path: Option<&Path>, build: &BuildOptions)
     })?;
     let facts = facts(&metadata, build)?;
     let mut targets = Vec::new();
+    let mut manifests = vec![metadata.workspace_root.join("Cargo.toml").into_std_path_buf()];
     for package in metadata.workspace_packages() {
+        manifests.push(package.manifest_path.clone().into_std_path_buf());
         let Some(build) = facts.by_package.get(&package.id) else { continue };
         for target in &package.targets {
             let scanned = target.kind.iter().any(|k| {
@@ -95,6 +99,7 @@ pub(crate) fn load_workspace(manifest_path: Option<&Path>, build: &BuildOptions)
         target_dir: metadata.target_directory.into_std_path_buf(),
         targets,
         warnings: facts.warnings,
+        manifests,
     })
 }
 

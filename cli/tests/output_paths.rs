@@ -1,0 +1,190 @@
+//! Where `--output` and `--html` write, on the paths real runners have (issue 18): a device is
+//! written into and stays a device, a symbolic link is followed and stays a link, a pipe gets
+//! the text or a clear error when nobody reads it, a folder is refused, and no output ever
+//! replaces a file the report is made from (a usage file, a manifest, a source file).
+#![cfg(unix)]
+mod support;
+
+use std::io::Read;
+use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use support::{Fixture, Reading, snapshot};
+
+const NOW: &str = "2026-11-21";
+const LIB: &str = "#[wear::tracked]\npub fn hot() -> u32 {\n    1\n}\n";
+
+fn fixture() -> Fixture {
+    let fx = Fixture::new("outputs");
+    fx.write("src/lib.rs", LIB);
+    let reading = Reading { path: "outputs::hot", serial: "00000000000000aa", calls: 7, busy_ns: None };
+    fx.write("usage.json", &snapshot("i1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", &[reading]));
+    fx.commit("hot", "Ada", "2026-01-10");
+    fx
+}
+
+/// Runs `report --output OUT` (or the extra arguments given) and returns exit code and stderr.
+fn report(fx: &Fixture, extra: &[&str]) -> (i32, String) {
+    let args = [&["report", "--now", NOW, "--usage", "usage.json", "--no-ledger"][..], extra].concat();
+    let out = fx.wear(&args).output().expect("runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("no NUL");
+    // SAFETY: `c` is a NUL-terminated path that lives for the call.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo {}", path.display());
+}
+
+#[test]
+fn dev_null_is_written_into_and_stays_a_device() {
+    let fx = fixture();
+    let (code, stderr) = report(&fx, &["--output", "/dev/null"]);
+    assert_eq!(code, 0, "{stderr}");
+    let meta = std::fs::metadata("/dev/null").expect("/dev/null");
+    assert!(meta.file_type().is_char_device(), "/dev/null is still a character device");
+}
+
+#[test]
+fn dev_stdout_is_the_standard_output() {
+    let fx = fixture();
+    let out = fx
+        .wear(&["report", "--now", NOW, "--usage", "usage.json", "--no-ledger", "--output", "/dev/stdout"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("outputs::hot"), "the report went to stdout");
+}
+
+#[test]
+fn a_symbolic_link_is_followed_and_stays_a_link() {
+    let fx = fixture();
+    std::fs::create_dir(fx.path("reports")).expect("mkdir");
+    std::fs::write(fx.path("reports/due.txt"), "old").expect("write");
+    std::os::unix::fs::symlink("reports/due.txt", fx.path("due.txt")).expect("symlink");
+    // A link whose target does not exist yet: the target is created.
+    std::os::unix::fs::symlink("reports/new.txt", fx.path("new.txt")).expect("symlink");
+    for link in ["due.txt", "new.txt"] {
+        let (code, stderr) = report(&fx, &["--output", link]);
+        assert_eq!(code, 0, "{stderr}");
+        let meta = std::fs::symlink_metadata(fx.path(link)).expect("link");
+        assert!(meta.file_type().is_symlink(), "{link} is still a symbolic link");
+    }
+    for target in ["reports/due.txt", "reports/new.txt"] {
+        assert!(fx.read(target).contains("outputs::hot"), "{target} holds the report");
+    }
+}
+
+#[test]
+fn a_pipe_with_a_reader_gets_the_whole_text() {
+    let fx = fixture();
+    // Enough parts that the page outgrows a pipe's buffer (64 KiB), so the writer must block.
+    let many: String =
+        (0..400).map(|i| format!("#[wear::tracked]\npub fn part_{i}() -> u32 {{\n    {i}\n}}\n")).collect();
+    fx.write("src/lib.rs", &format!("{LIB}{many}"));
+    let fifo = fx.path("pipe");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(&fifo).expect("open").read_to_string(&mut text).expect("read");
+            text
+        })
+    };
+    // The reader may not have opened the pipe yet: the writer is told so and tries again.
+    let start = Instant::now();
+    let (code, stderr) = loop {
+        let (code, stderr) = report(&fx, &["--format", "html", "--output", "pipe"]);
+        if code == 0 || start.elapsed() > Duration::from_secs(20) {
+            break (code, stderr);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, 0, "{stderr}");
+    let text = reader.join().expect("reader");
+    assert!(text.len() > 65_536, "the page is larger than a pipe's buffer: {} bytes", text.len());
+    assert!(text.trim_end().ends_with("</html>"), "the whole page came through the pipe");
+    assert!(std::fs::metadata(&fifo).expect("fifo").file_type().is_fifo(), "still a pipe");
+}
+
+#[test]
+fn a_pipe_nobody_reads_is_an_error_not_a_hang() {
+    let fx = fixture();
+    mkfifo(&fx.path("pipe"));
+    let start = Instant::now();
+    let (code, stderr) = report(&fx, &["--output", "pipe"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("pipe: cannot write: it is a pipe that no program is reading"),
+        "names the pipe and why: {stderr}"
+    );
+    assert!(stderr.contains("start the program that reads it first"), "says what to do: {stderr}");
+    assert!(start.elapsed() < Duration::from_secs(20), "did not wait for a reader");
+    assert!(std::fs::metadata(fx.path("pipe")).expect("fifo").file_type().is_fifo(), "still a pipe");
+}
+
+#[test]
+fn a_folder_is_refused() {
+    let fx = fixture();
+    std::fs::create_dir(fx.path("out")).expect("mkdir");
+    let (code, stderr) = report(&fx, &["--output", "out"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("out: cannot write: it is a folder"), "{stderr}");
+    assert!(fx.path("out").is_dir(), "the folder is left as it was");
+}
+
+#[test]
+fn no_output_replaces_a_file_the_report_is_made_from() {
+    let fx = fixture();
+    fx.write("wear.toml", "[defaults]\ncalls = 1000\n");
+    std::os::unix::fs::symlink("usage.json", fx.path("alias.json")).expect("symlink");
+    let inputs = ["usage.json", "Cargo.toml", "src/lib.rs", "wear.toml", "./src/../usage.json", "alias.json"];
+    let before = support::tree_bytes(fx.root());
+    for input in inputs {
+        for command in [&["--output", input][..], &["--format", "json", "--output", input][..]] {
+            let (code, stderr) = report(&fx, command);
+            assert_eq!(code, 2, "--output {input}: {stderr}");
+            assert!(
+                stderr.contains(&format!(
+                    "{input}: cannot write: it is one of the files this report is made from"
+                )),
+                "names the file: {stderr}"
+            );
+            assert!(stderr.contains("nothing was written"), "{stderr}");
+        }
+        let html = fx
+            .wear(&["heatmap", "--now", NOW, "--usage", "usage.json", "--no-ledger", "--html", input])
+            .output()
+            .expect("runs");
+        assert_eq!(html.status.code(), Some(2), "--html {input}");
+    }
+    let outside_target = |files: Vec<(std::path::PathBuf, Vec<u8>)>| {
+        files.into_iter().filter(|(path, _)| !path.starts_with(fx.path("target"))).collect::<Vec<_>>()
+    };
+    assert!(
+        outside_target(before) == outside_target(support::tree_bytes(fx.root())),
+        "a refused output changed a file"
+    );
+}
+
+#[test]
+fn a_symlinked_logbook_stays_a_link_and_its_target_gets_the_sign_off() {
+    let fx = fixture();
+    std::fs::create_dir(fx.path("shared")).expect("mkdir");
+    std::fs::write(fx.path("shared/logbook.toml"), "").expect("write");
+    std::os::unix::fs::symlink("shared/logbook.toml", fx.path("wear-logbook.toml")).expect("symlink");
+    let out = fx
+        .wear(&["inspect", "outputs::hot", "--now", NOW, "--usage", "usage.json", "--no-ledger"])
+        .args(["--note", "looked", "--by", "Ada"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta = std::fs::symlink_metadata(fx.path("wear-logbook.toml")).expect("link");
+    assert!(meta.file_type().is_symlink(), "wear-logbook.toml is still a symbolic link");
+    assert!(
+        fx.read("shared/logbook.toml").contains("part = \"outputs::hot\""),
+        "the target holds the sign-off"
+    );
+}
