@@ -50,12 +50,25 @@ fn due_item(inputs: &Inputs<'_>, part: &Part) -> DueItem {
     let current = current.as_ref();
     let mut remarks = Vec::new();
 
+    let legacy = part.legacy_serial.to_string();
     let signoff = inputs
         .logbook
-        .latest(&part.path, &serial)
-        .or_else(|| inputs.logbook.latest(&part.path, &part.legacy_serial.to_string()));
+        .latest_until(&part.path, &serial, inputs.now)
+        .or_else(|| inputs.logbook.latest_until(&part.path, &legacy, inputs.now));
+    if let Some(future) =
+        inputs.logbook.latest(&part.path, &serial).or_else(|| inputs.logbook.latest(&part.path, &legacy))
+        && future.date > inputs.now
+    {
+        remarks.push(format!(
+            "the sign-off dated {} is after the report's instant ({}): it is not counted",
+            format_date(future.date),
+            format_date(inputs.now)
+        ));
+    }
     if signoff.is_none()
         && let Some(old) = inputs.logbook.latest_any_serial(&part.path)
+        && !old.serial.eq_ignore_ascii_case(&serial)
+        && !old.serial.eq_ignore_ascii_case(&legacy)
     {
         remarks.push(format!(
             "the sign-off of {} was for serial {}: it no longer applies",

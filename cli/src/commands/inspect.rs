@@ -12,6 +12,17 @@ use crate::usage::sources;
 /// `cargo wear inspect`.
 pub(super) fn run(args: &InspectArgs) -> Result<Outcome> {
     let date = now(args.now.as_deref())?;
+    // A day of slack for time zones: a sign-off records an inspection that happened, and one
+    // dated ahead would silence its part until then.
+    let clock = now(None)?;
+    if date > clock + crate::time::DAY {
+        return Err(Error::new(format!(
+            "--now {} is after today ({}): a sign-off records an inspection that was made",
+            crate::time::format_instant(date),
+            crate::time::format_instant(clock)
+        ))
+        .help("give the date of the inspection, today or earlier; nothing was written"));
+    }
     let scan = pipeline::scan(&args.workspace.scan_request(Functions::Tracked, CompiledOut::Skip))?;
     let Some(part) = scan.parts.iter().find(|p| p.path == args.part) else {
         let close: Vec<_> = scan

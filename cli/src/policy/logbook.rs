@@ -122,6 +122,16 @@ impl Logbook {
         latest(self.entries.iter().filter(|e| e.part == part && e.serial.eq_ignore_ascii_case(serial)))
     }
 
+    /// The latest sign-off of `part` at `serial` dated at or before `now`: a sign-off from the
+    /// future (a wrong clock, a typed year) must not silence a part.
+    pub(crate) fn latest_until(&self, part: &str, serial: &str, now: Secs) -> Option<&SignOff> {
+        latest(
+            self.entries
+                .iter()
+                .filter(|e| e.part == part && e.serial.eq_ignore_ascii_case(serial) && e.date <= now),
+        )
+    }
+
     /// The latest sign-off of `part` with any serial, to tell the reader that a sign-off lapsed
     /// because the part changed since.
     pub(crate) fn latest_any_serial(&self, part: &str) -> Option<&SignOff> {

@@ -1,0 +1,80 @@
+//! Records from the future (issue 18): a sign-off dated ahead of the clock is refused by
+//! `inspect`, and one already in the logbook (typed by hand, made on a machine with a wrong
+//! clock) does not silence its part: the report says it is not counted.
+mod support;
+
+use serde_json::Value;
+use support::{Fixture, Reading, snapshot};
+
+const NOW: &str = "2026-11-21";
+const LIB: &str = "#[wear::tracked]\npub fn hot() -> u32 {\n    1\n}\n";
+
+fn fixture() -> Fixture {
+    let fx = Fixture::new("clocks");
+    fx.write("src/lib.rs", LIB);
+    fx.write("wear.toml", "[defaults]\ncalls = 5\n");
+    fx.commit("hot", "Ada", "2026-01-10");
+    let scan = fx.wear(&["scan", "--format", "json"]).output().expect("scan");
+    let parts: Value = serde_json::from_slice(&scan.stdout).expect("json");
+    let serial = parts[0]["serial"].as_str().expect("serial").to_owned();
+    let reading = Reading { path: "clocks::hot", serial: &serial, calls: 7, busy_ns: None };
+    fx.write("usage.json", &snapshot("i1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", &[reading]));
+    fx
+}
+
+fn inspect(fx: &Fixture, date: &str) -> std::process::Output {
+    fx.wear(&["inspect", "clocks::hot", "--now", date, "--usage", "usage.json", "--no-ledger"])
+        .args(["--note", "looked", "--by", "Ada"])
+        .output()
+        .expect("runs")
+}
+
+/// The part's status and remarks in the report made at `NOW`.
+fn hot(fx: &Fixture) -> (String, Vec<String>) {
+    let out = fx
+        .wear(&["report", "--now", NOW, "--usage", "usage.json", "--no-ledger", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let part = &report["parts"][0];
+    let remarks =
+        part["remarks"].as_array().expect("remarks").iter().map(|r| r.as_str().unwrap_or("").to_owned());
+    (part["status"].as_str().expect("status").to_owned(), remarks.collect())
+}
+
+#[test]
+fn inspect_refuses_a_date_ahead_of_the_clock_and_writes_nothing() {
+    let fx = fixture();
+    let out = inspect(&fx, "2062-03-01");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error: --now 2062-03-01T00:00:00Z is after today"), "{stderr}");
+    assert!(
+        stderr.contains("give the date of the inspection, today or earlier; nothing was written"),
+        "{stderr}"
+    );
+    assert!(!fx.path("wear-logbook.toml").exists(), "no logbook was written");
+}
+
+#[test]
+fn a_sign_off_from_the_future_does_not_silence_its_part() {
+    let fx = fixture();
+    assert_eq!(hot(&fx).0, "overdue", "7 calls against a limit of 5");
+
+    // A sign-off before the report's instant restarts the count: the part is no longer overdue.
+    let out = inspect(&fx, "2026-11-20");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let signed = fx.read("wear-logbook.toml");
+    assert_ne!(hot(&fx).0, "overdue", "a sign-off dated before the report counts");
+
+    // The same sign-off dated decades ahead (typed by hand) is not counted, and said so.
+    fx.write("wear-logbook.toml", &signed.replace("2026-11-20", "2062-03-01"));
+    let (status, remarks) = hot(&fx);
+    assert_eq!(status, "overdue", "a sign-off from the future does not silence the part");
+    assert!(
+        remarks.iter().any(|r| r
+            == "the sign-off dated 2062-03-01 is after the report's instant (2026-11-21): it is not counted"),
+        "{remarks:?}"
+    );
+}
