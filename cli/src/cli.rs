@@ -181,11 +181,25 @@ impl FleetArgs {
     }
 }
 
-/// `--now`, or the clock.
+/// `--now`, or the clock. `--now` is a date from 1970-01-01 (before it, every commit would be
+/// in the future) to 9999-12-30 (the last date whose every instant an RFC 3339 instant in UTC
+/// can write, so that the report can say the instant it was made at).
 pub(crate) fn now(pinned: Option<&str>) -> Result<Secs> {
-    match pinned {
-        Some(text) => parse_instant(text).map_err(|e| e.help("give --now a date like 2026-11-21")),
-        None => Ok(jiff::Timestamp::now().as_second()),
+    const LAST: &str = "9999-12-30";
+    let Some(text) = pinned else { return Ok(jiff::Timestamp::now().as_second()) };
+    let a_date = |e: crate::Error| e.help("give --now a date like 2026-11-21");
+    let out_of_range = || {
+        crate::Error::new(format!("--now `{}` is outside the dates wear works with", text.trim()))
+            .help(format!("give --now a date from 1970-01-01 to {LAST}"))
+    };
+    match parse_instant(text) {
+        Ok(secs) if secs < 0 || secs >= parse_instant(LAST).map_err(a_date)? + crate::time::DAY => {
+            Err(out_of_range())
+        }
+        Ok(secs) => Ok(secs),
+        // A date jiff reads but cannot place in UTC (9999-12-31, whose end is past its range).
+        Err(_) if text.trim().parse::<jiff::civil::Date>().is_ok() => Err(out_of_range()),
+        Err(e) => Err(a_date(e)),
     }
 }
 

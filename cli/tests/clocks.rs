@@ -78,3 +78,34 @@ fn a_sign_off_from_the_future_does_not_silence_its_part() {
         "{remarks:?}"
     );
 }
+
+#[test]
+fn now_outside_the_dates_wear_works_with_is_refused_clearly() {
+    let fx = fixture();
+    for date in ["9999-12-31", "1969-12-31", "0001-01-01"] {
+        let out = fx
+            .wear(&["report", "--now", date, "--usage", "usage.json", "--no-ledger"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "--now {date}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("error: --now `{date}` is outside the dates wear works with")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("give --now a date from 1970-01-01 to 9999-12-30"), "{stderr}");
+        assert!(out.stdout.is_empty(), "no report for --now {date}");
+    }
+    for date in ["9999-12-30", "1970-01-01"] {
+        let out = fx
+            .wear(&["report", "--now", date, "--usage", "usage.json", "--no-ledger"])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "--now {date}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = fx.wear(&["report", "--now", "2026-13-01"]).output().expect("runs");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`2026-13-01` is not a date"),
+        "a wrong date is not a range"
+    );
+}
