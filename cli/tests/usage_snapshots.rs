@@ -426,3 +426,20 @@ fn unknown_fields_are_ignored_and_serials_are_lowercased() {
     std::fs::write(&path, json).unwrap();
     assert_eq!(calls(&usage_of(&[path.to_string_lossy().into_owned()]), ADD_ITEM, OLD), 1200);
 }
+
+#[test]
+fn a_file_whose_name_has_glob_characters_is_read_as_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let one = snapshot("i1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", vec![part(ADD_ITEM, OLD, 3)]);
+    let other = snapshot("i2", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", vec![part(ADD_ITEM, OLD, 40)]);
+    // `[x].json` exists, and as a pattern it would match `x.json` instead.
+    let named = write(d, "[x].json", &one);
+    write(d, "x.json", &other);
+    assert_eq!(calls(&usage_of(&[named]), ADD_ITEM, OLD), 3, "the file named, not what the pattern matches");
+    let question = write(d, "what?.json", &one);
+    assert_eq!(calls(&usage_of(&[question]), ADD_ITEM, OLD), 3);
+    // A pattern that names no file is still a pattern.
+    let pattern = d.join("[xy].json").to_string_lossy().into_owned();
+    assert_eq!(calls(&usage_of(&[pattern]), ADD_ITEM, OLD), 40);
+}

@@ -44,7 +44,9 @@ fn read_one(path: &Path) -> Result<Vec<Reading>> {
 }
 
 fn expand_one(pattern: &str) -> Result<Vec<PathBuf>> {
-    if !pattern.contains(['*', '?', '[']) {
+    // A file whose name has glob characters (`usage/[x].json`) is that file: the shell already
+    // expanded what it was going to, and a pattern naming an existing file means the file.
+    if !pattern.contains(['*', '?', '[']) || std::fs::symlink_metadata(pattern).is_ok() {
         let path = PathBuf::from(pattern);
         return match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => {
