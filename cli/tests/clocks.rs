@@ -1,6 +1,7 @@
 //! Records from the future (issue 18): a sign-off dated ahead of the clock is refused by
 //! `inspect`, and one already in the logbook (typed by hand, made on a machine with a wrong
-//! clock) does not silence its part: the report says it is not counted.
+//! clock) does not silence its part: the report says it is not counted. Two readings of one
+//! process run that contradict each other are not taken silently.
 mod support;
 
 use serde_json::Value;
@@ -108,4 +109,63 @@ fn now_outside_the_dates_wear_works_with_is_refused_clearly() {
         String::from_utf8_lossy(&out.stderr).contains("`2026-13-01` is not a date"),
         "a wrong date is not a range"
     );
+}
+
+/// A snapshot of process `i1` (started 2026-11-01) taken at `taken` with `calls` calls.
+fn reading(fx: &Fixture, taken: &str, calls: u64) -> String {
+    let scan = fx.wear(&["scan", "--format", "json"]).output().expect("scan");
+    let parts: Value = serde_json::from_slice(&scan.stdout).expect("json");
+    let serial = parts[0]["serial"].as_str().expect("serial").to_owned();
+    snapshot(
+        "i1",
+        "2026-11-01T00:00:00Z",
+        taken,
+        &[Reading { path: "clocks::hot", serial: &serial, calls, busy_ns: None }],
+    )
+}
+
+#[test]
+fn a_count_that_goes_down_within_one_process_run_is_said() {
+    let fx = fixture();
+    fx.write("early.json", &reading(&fx, "2026-11-10T00:00:00Z", 9));
+    fx.write("late.json", &reading(&fx, "2026-11-12T00:00:00Z", 4));
+    let out = fx
+        .wear(&["report", "--now", NOW, "--usage", "early.json", "late.json", "--no-ledger"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("late.json: the calls of clocks::hot went down from 9 (in early.json) to 4 within one process run (i1)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn two_readings_at_one_instant_with_different_counts_are_an_error() {
+    let fx = fixture();
+    fx.write("a.json", &reading(&fx, "2026-11-12T00:00:00Z", 9));
+    fx.write("b.json", &reading(&fx, "2026-11-12T00:00:00Z", 4));
+    fx.write("same.json", &reading(&fx, "2026-11-12T00:00:00Z", 9));
+    let out = fx
+        .wear(&["report", "--now", NOW, "--usage", "a.json", "b.json", "--no-ledger", "--output", "due.txt"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "error: a.json and b.json are readings of one process run (i1) at the same instant with different \
+             counts: clocks::hot has 9 and 4 calls"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("keep the file the process wrote and remove the other"), "{stderr}");
+    assert!(!fx.path("due.txt").exists(), "no report was written");
+    // The same reading twice (a copy) is one reading, not a contradiction.
+    let out = fx
+        .wear(&["report", "--now", NOW, "--usage", "a.json", "same.json", "--no-ledger"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

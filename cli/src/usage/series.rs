@@ -72,6 +72,17 @@ pub struct Reading {
 #[derive(Clone, Debug, Default)]
 pub struct UsageSet {
     latest: BTreeMap<SeriesKey, Reading>,
+    /// Readings of one process run that contradict each other (see [`UsageSet::add_reading`]).
+    disagreements: Vec<Disagreement>,
+}
+
+/// Two readings of one process run that cannot both be right.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Disagreement {
+    /// A count is lower in the later reading: the counters only grow while a process runs.
+    WentDown(String),
+    /// Taken at the same instant, with different counts: one of them was edited or corrupted.
+    SameInstant(String),
 }
 
 impl UsageSet {
@@ -104,15 +115,39 @@ impl UsageSet {
     }
 
     /// Adds one reading: it replaces the one kept for its series only if taken later (on a tie
-    /// the reading seen first stays), so a reading found in several sources counts once.
+    /// the reading seen first stays), so a reading found in several sources counts once. Two
+    /// readings of one process run that contradict each other (a count going down, the same
+    /// instant with other counts) are recorded in [`UsageSet::disagreements`].
     pub(crate) fn add_reading(&mut self, reading: Reading) {
         match self.latest.get_mut(&reading.series) {
-            Some(kept) if kept.taken_ms >= reading.taken_ms => {}
-            Some(kept) => *kept = reading,
+            Some(kept) if kept.taken_ms == reading.taken_ms => {
+                if kept.parts != reading.parts {
+                    self.disagreements.push(Disagreement::SameInstant(format!(
+                        "{} and {} are readings of one process run ({}) at the same instant with different \
+                         counts{}",
+                        kept.source.display(),
+                        reading.source.display(),
+                        reading.series.instance,
+                        first_difference(kept, &reading)
+                    )));
+                }
+            }
+            Some(kept) if kept.taken_ms > reading.taken_ms => {
+                self.disagreements.extend(went_down(&reading, kept));
+            }
+            Some(kept) => {
+                self.disagreements.extend(went_down(kept, &reading));
+                *kept = reading;
+            }
             None => {
                 self.latest.insert(reading.series.clone(), reading);
             }
         }
+    }
+
+    /// The contradictions met so far, in the order met.
+    pub(crate) fn disagreements(&self) -> &[Disagreement] {
+        &self.disagreements
     }
 
     /// True when no series was added.
@@ -129,6 +164,38 @@ impl UsageSet {
     pub fn readings(&self) -> impl Iterator<Item = &Reading> {
         self.latest.values()
     }
+}
+
+/// The first part whose calls went down from `older` to `newer`, two readings of one process
+/// run. A fleet's totals are sums over a moving window, which may go down: they are not checked.
+fn went_down(older: &Reading, newer: &Reading) -> Option<Disagreement> {
+    if older.series.instance.starts_with(crate::usage::prometheus::SERIES_PREFIX) {
+        return None;
+    }
+    let (part, was, now) = older.parts.iter().find_map(|(part, counts)| {
+        let now = newer.parts.get(part)?.calls;
+        (now < counts.calls).then_some((part, counts.calls, now))
+    })?;
+    Some(Disagreement::WentDown(format!(
+        "{}: the calls of {} went down from {was} (in {}) to {now} within one process run ({}); \
+         counters only grow while a process runs, so one of the files is not what the process wrote",
+        newer.source.display(),
+        part.path,
+        older.source.display(),
+        older.series.instance
+    )))
+}
+
+/// `: PART has N and M calls`, for the first part the two readings count differently.
+fn first_difference(a: &Reading, b: &Reading) -> String {
+    a.parts
+        .iter()
+        .find(|(part, counts)| b.parts.get(*part) != Some(*counts))
+        .map(|(part, counts)| {
+            let other = b.parts.get(part).map_or_else(|| "no".to_owned(), |c| c.calls.to_string());
+            format!(": {} has {} and {other} calls", part.path, counts.calls)
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

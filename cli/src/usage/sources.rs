@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::time::Secs;
 use crate::usage::prometheus::{self, FleetQuery};
+use crate::usage::series::Disagreement;
 use crate::usage::{Ledger, Reading, UsageSet};
 
 /// Where a due list's usage comes from.
@@ -77,6 +78,16 @@ pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Resu
     }
     if let Some(query) = &fleet {
         set.add_reading(read_fleet(query)?);
+    }
+    for disagreement in set.disagreements() {
+        match disagreement {
+            Disagreement::WentDown(text) => eprintln!("warning: {}", crate::safe_text::escape(text)),
+            // Which one to believe is not for wear to guess: a gate's verdict would hang on it.
+            Disagreement::SameInstant(text) => {
+                return Err(Error::new(text.clone())
+                    .help("keep the file the process wrote and remove the other; nothing was written"));
+            }
+        }
     }
     Ok(set)
 }
