@@ -101,15 +101,11 @@ pub fn module_files_with(
             continue;
         }
         chain.push(canonical(&file));
-        let text = match std::fs::read_to_string(&file) {
+        let text = match crate::bounded::read_to_string(&file, crate::bounded::SOURCE) {
             Ok(text) => text,
-            Err(e) => {
+            Err(why) => {
                 not_read.push(file.clone());
-                warnings.push(Warning {
-                    file,
-                    line: None,
-                    message: format!("cannot be read ({e}); skipped"),
-                });
+                warnings.push(Warning { file, line: None, message: format!("{}; skipped", why.reason()) });
                 continue;
             }
         };
