@@ -93,6 +93,7 @@ impl Unreadable {
         let error = Error::in_file(path, self.to_string());
         match self {
             Unreadable::Io(_) => error.help("check that it is a readable file"),
+            Unreadable::NotAFile(FOLDER) => error.help(format!("give {}, not a folder", input.what)),
             Unreadable::NotAFile(_) => error.help(format!(
                 "give {}: save what a pipe or device gives to a file first (`cat PIPE > FILE`)",
                 input.what
