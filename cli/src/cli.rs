@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::due::Status;
 use crate::error::Result;
-use crate::heatmap::{Grouping, MIN_WIDTH, Measure};
+use crate::heatmap::{Grouping, MAX_WIDTH, MIN_WIDTH, Measure};
 pub(crate) use crate::output::ColorChoice;
 use crate::pipeline::{History, Request, ScanRequest};
 use crate::report::Format;
@@ -324,20 +324,28 @@ pub(crate) struct MapArgs {
     pub(crate) width: Option<usize>,
 }
 
-/// `--top`: a whole number of parts, 1 or more.
+/// The most parts `--top` takes: more than any workspace has functions, so a larger number is
+/// a typo (or a test of limits), not a wish.
+const MAX_TOP: usize = 1_000_000;
+
+/// `--top`: a whole number of parts, 1 to [`MAX_TOP`].
 fn parse_top(text: &str) -> std::result::Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(0) => Err("--top 0 shows nothing: give 1 or more parts".to_owned()),
-        Ok(n) => Ok(n),
+    let range = format!("give 1 to {MAX_TOP} parts");
+    match text.trim().parse::<u128>() {
+        Ok(0) => Err(format!("--top 0 shows nothing: {range}")),
+        Ok(n) if n <= MAX_TOP as u128 => Ok(n as usize),
+        Ok(n) => Err(format!("--top {n} is more parts than any workspace has: {range}")),
         Err(_) => Err(format!("`{text}` is not a number of parts: give a whole number like 20")),
     }
 }
 
-/// `--width`: at least [`MIN_WIDTH`] columns.
+/// `--width`: [`MIN_WIDTH`] to [`MAX_WIDTH`] columns.
 fn parse_width(text: &str) -> std::result::Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if n >= MIN_WIDTH => Ok(n),
-        Ok(n) => Err(format!("{n} columns is too narrow: give {MIN_WIDTH} or more")),
+    let range = format!("give {MIN_WIDTH} to {MAX_WIDTH} columns");
+    match text.trim().parse::<u128>() {
+        Ok(n) if (MIN_WIDTH as u128..=MAX_WIDTH as u128).contains(&n) => Ok(n as usize),
+        Ok(n) if n < MIN_WIDTH as u128 => Err(format!("{n} columns is too narrow: {range}")),
+        Ok(n) => Err(format!("{n} columns is too wide: {range}")),
         Err(_) => Err(format!("`{text}` is not a number of columns: give a whole number like 100")),
     }
 }

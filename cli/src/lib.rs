@@ -9,13 +9,15 @@
 //!
 //! [`pipeline`] runs those stages for a request, the one way a due list is made; [`commands`]
 //! is the layer above it, one room per command, fed by the arguments of [`cli`]. What a
-//! command writes goes through [`output`], and every file through [`fs`].
+//! command writes goes through [`output`], and every file through [`fs`]; every file read
+//! from outside goes through [`bounded`], which refuses pipes, devices and files too large.
 
 #![warn(unreachable_pub)]
 
 pub mod age;
 pub mod annotate;
 pub(crate) mod assemble;
+pub(crate) mod bounded;
 pub mod cli;
 pub mod commands;
 pub mod due;

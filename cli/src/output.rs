@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use crate::error::{Error, Result};
-use crate::heatmap::MIN_WIDTH;
+use crate::heatmap::{MAX_WIDTH, MIN_WIDTH};
 use crate::present::paint::Palette;
 
 /// Colour choice, as `--color` takes it.
@@ -61,11 +61,11 @@ pub(crate) fn palette(choice: ColorChoice) -> Palette {
 
 /// The width to draw at: `--width`, else standard output's terminal's (only standard output:
 /// a picture piped to a file must not take the width of the terminal it was typed in), else
-/// `$COLUMNS`, else 80.
+/// `$COLUMNS`, else 80; never wider than [`MAX_WIDTH`], whatever a terminal or `$COLUMNS` says.
 pub(crate) fn width(given: Option<usize>) -> usize {
     given
         .or_else(|| terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0)))
         .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()))
         .unwrap_or(80)
-        .max(MIN_WIDTH)
+        .clamp(MIN_WIDTH, MAX_WIDTH)
 }

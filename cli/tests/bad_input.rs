@@ -160,6 +160,10 @@ fn cases() -> Vec<Case> {
         c("A22", Argument, "`--output` in a folder that does not exist", none, &["report", "--now", NOW, "--output", "missing/out.txt"], 2, "missing/out.txt: cannot write"),
         c("A23", Argument, "`--manifest-path` to nothing", none, &["report", "--manifest-path", "nothere/Cargo.toml"], 2, "no such manifest"),
         c("A24", Argument, "`--ledger` that does not exist", none, &["report", "--now", NOW, "--ledger", "nothere.sqlite"], 2, "no such ledger"),
+        c("A25", Argument, "a width that cannot be allocated", none, &["map", "--width", "4000000000"], 2, "4000000000 columns is too wide"),
+        c("A26", Argument, "a width just over the widest drawn", none, &["heatmap", "--width", "1001"], 2, "1001 columns is too wide: give 20 to 1000"),
+        c("A27", Argument, "`--top` over a million parts", none, &["heatmap", "--top", "1000001"], 2, "more parts than any workspace has"),
+        c("A28", Argument, "`--window` longer than ten years", none, &["report", "--prometheus", "http://127.0.0.1:9", "--window", "11y"], 2, "longer than 10y"),
         // Usage files.
         c("F1", File, "snapshot cut short", |fx| { fx.write("usage/s.json", &good_snapshot()[..90]); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:6: the file ends in the middle"),
         c("F2", File, "snapshot empty", |fx| { fx.write("usage/s.json", ""); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:1:"),
@@ -184,7 +188,7 @@ fn cases() -> Vec<Case> {
         c("F21", File, "wear.toml: rule that covers nothing", |fx| { fx.write("wear.toml", "[[rule]]\nage = \"1d\"\n"); Ctx::default() }, R, 2, "wear.toml:1: this `[[rule]]` says neither"),
         c("F22", File, "wear.toml: TOML syntax", |fx| { fx.write("wear.toml", "[defaults\n"); Ctx::default() }, R, 2, "wear.toml:1: unclosed table"),
         c("F23", File, "wear.toml: not UTF-8", |fx| { std::fs::write(fx.path("wear.toml"), b"[defaults]\nage = \"\xff\"\n").expect("write"); Ctx::default() }, R, 2, "wear.toml:2: the file is not valid UTF-8"),
-        c("F24", File, "wear.toml: a folder", |fx| { fx.write("wear.toml/keep", ""); Ctx::default() }, R, 2, "wear.toml: cannot read"),
+        c("F24", File, "wear.toml: a folder", |fx| { fx.write("wear.toml/keep", ""); Ctx::default() }, R, 2, "wear.toml: is a folder, not a file"),
         c("F25", File, "wear.toml and `[workspace.metadata.wear]` both", |fx| { append(fx, "Cargo.toml", "\n[workspace.metadata.wear.defaults]\nage = \"1d\"\n"); fx.write("wear.toml", "[defaults]\nage = \"2d\"\n"); Ctx::default() }, R, 2, "Cargo.toml:8: the policy is given twice"),
         c("F26", File, "`[workspace.metadata.wear]`: bad duration", |fx| { append(fx, "Cargo.toml", "\n[workspace.metadata.wear.defaults]\nage = \"soon\"\n"); Ctx::default() }, R, 2, "Cargo.toml:9: invalid duration"),
         c("F27", File, "`wear init` over an existing wear.toml", |fx| { fx.write("wear.toml", "# mine\n"); Ctx::default() }, &["init"], 2, "wear.toml: `wear.toml` already exists"),
@@ -202,6 +206,15 @@ fn cases() -> Vec<Case> {
         c("F39", File, "Cargo.toml: a workspace member that is missing", |fx| { append(fx, "Cargo.toml", "members = [\"missing\"]\n"); Ctx::default() }, R, 2, "workspace member"),
         c("F40", File, "no Cargo.toml at all", |_| Ctx { cwd: Some(tempfile::tempdir().expect("tempdir")), ..Ctx::default() }, R, 2, "could not find `Cargo.toml`"),
         c("F41", File, "a workspace outside any git repository", |fx| { std::fs::remove_dir_all(fx.path(".git")).expect("rm .git"); Ctx::default() }, R, 2, "not inside a git repository"),
+        c("F42", File, "`--usage` a FIFO with no writer", |fx| { mkfifo(fx, "usage/pipe.json"); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/pipe.json"], 2, "usage/pipe.json: is a FIFO (named pipe)"),
+        c("F43", File, "`--usage` `/dev/zero`, which never ends", none, &["report", "--now", NOW, "--usage", "/dev/zero"], 2, "/dev/zero: is a character device"),
+        c("F44", File, "`--usage` a file over 256 MiB (sparse)", |fx| { sparse(fx, "usage/big.json", 257 << 20); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/big.json"], 2, "usage/big.json: is larger than 256 MiB"),
+        c("F45", File, "`ingest` of a Unix socket", |fx| { std::fs::create_dir_all(fx.path("usage")).expect("mkdir"); drop(std::os::unix::net::UnixListener::bind(fx.path("usage/sock")).expect("bind")); Ctx::default() }, &["ingest", "usage/sock"], 2, "usage/sock: is a socket"),
+        c("F46", File, "wear.toml: a FIFO", |fx| { mkfifo(fx, "wear.toml"); Ctx::default() }, R, 2, "wear.toml: is a FIFO (named pipe)"),
+        c("F47", File, "wear.toml: over 16 MiB (sparse)", |fx| { sparse(fx, "wear.toml", 17 << 20); Ctx::default() }, R, 2, "wear.toml: is larger than 16 MiB"),
+        c("F48", File, "logbook: a symlink to `/dev/zero`", |fx| { symlink(fx, "/dev/zero", "wear-logbook.toml"); Ctx::default() }, R, 2, "wear-logbook.toml: is a character device"),
+        c("F49", File, "logbook: a FIFO, when `inspect` appends", |fx| { mkfifo(fx, "wear-logbook.toml"); Ctx::default() }, &["inspect", "fleet::hot", "--note", "x", "--by", "me", "--now", NOW], 2, "wear-logbook.toml: is a FIFO"),
+        c("F50", File, "source: a module file that is a FIFO", |fx| { fx.write("src/lib.rs", &format!("mod pipe;\n{LIB}")); mkfifo(fx, "src/pipe.rs"); Ctx::default() }, R, 0, "src/pipe.rs: is a FIFO (named pipe), not a regular file: reading it might never end; skipped"),
         // Environment.
         c("E1", Env, "a bearer token and a user both set", |_| Ctx::env(&[("WEAR_PROMETHEUS_TOKEN", "tok-9f8e7d6c"), ("WEAR_PROMETHEUS_USER", "ops")]), &["report", "--prometheus", "http://127.0.0.1:9"], 2, "both WEAR_PROMETHEUS_TOKEN and"),
         c("E2", Env, "a user without a password", |_| Ctx::env(&[("WEAR_PROMETHEUS_USER", "ops")]), &["report", "--prometheus", "http://127.0.0.1:9"], 2, "WEAR_PROMETHEUS_PASSWORD is not"),
@@ -227,6 +240,30 @@ fn cases() -> Vec<Case> {
         c("H17", Http, "a redirect", |_| { Ctx::serve(|| { Reply::WithHeaders(302, vec![("Location".into(), "http://elsewhere:9090/".into())], String::new()) }) }, &["report", "--now", NOW, "--prometheus", "{url}"], 2, "redirect (HTTP 302) to http://elsewhere:9090/"),
         c("H18", Http, "`ingest` while the backend answers 503", |_| http(503, "{\"status\":\"error\",\"error\":\"overloaded\"}"), &["ingest", "--now", NOW, "--prometheus", "{url}"], 2, "failed 4 times: it answered HTTP 503: overloaded"),
     ]
+}
+
+/// A FIFO at `rel`, in place of what was there: nothing ever writes to it, so a reader that
+/// opened it without care would wait for ever.
+fn mkfifo(fx: &Fixture, rel: &str) {
+    let path = fx.path(rel);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+    let _ = std::fs::remove_file(&path);
+    let made = std::process::Command::new("mkfifo").arg(&path).status().expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// A file of `len` zero bytes that takes no room on disk.
+fn sparse(fx: &Fixture, rel: &str, len: u64) {
+    let path = fx.path(rel);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+    std::fs::File::create(&path).and_then(|f| f.set_len(len)).expect("sparse file");
+}
+
+/// A symbolic link at `rel` to `target`, in place of what was there.
+fn symlink(fx: &Fixture, target: &str, rel: &str) {
+    let path = fx.path(rel);
+    let _ = std::fs::remove_file(&path);
+    std::os::unix::fs::symlink(target, &path).expect("symlink");
 }
 
 fn append(fx: &Fixture, rel: &str, text: &str) {

@@ -168,11 +168,13 @@ fn all_makes_every_function_a_part_and_colours_by_age() {
 fn bad_arguments_exit_2_with_a_clear_message_and_write_nothing() {
     let fx = fleet();
     let before = tree_bytes(fx.root());
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["--by", "heat"], "invalid value 'heat' for '--by <BY>'"),
-        (&["--top", "0"], "--top 0 shows nothing: give 1 or more parts"),
+        (&["--top", "0"], "--top 0 shows nothing: give 1 to 1000000 parts"),
+        (&["--top", "1000001"], "--top 1000001 is more parts than any workspace has"),
         (&["--top", "many"], "`many` is not a number of parts"),
-        (&["--width", "0"], "0 columns is too narrow: give 20 or more"),
+        (&["--width", "0"], "0 columns is too narrow: give 20 to 1000 columns"),
+        (&["--width", "1001"], "1001 columns is too wide: give 20 to 1000 columns"),
         (&["--color", "sometimes"], "invalid value 'sometimes' for '--color <COLOR>'"),
         (&["--filter", "src/[a"], "--filter `src/[a` is not a valid glob"),
         (&["--filter", "nowhere"], "no part matches --filter `nowhere`"),

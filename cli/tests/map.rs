@@ -107,7 +107,8 @@ fn bad_arguments_exit_2_and_write_nothing() {
     let fx = fleet();
     let before = tree_bytes(fx.root());
     for (args, message) in [
-        (&["--width", "0"][..], "0 columns is too narrow: give 20 or more"),
+        (&["--width", "0"][..], "0 columns is too narrow: give 20 to 1000 columns"),
+        (&["--width", "4000000000"], "4000000000 columns is too wide: give 20 to 1000 columns"),
         (&["--width", "wide"], "`wide` is not a number of columns"),
         (&["--ledger", "missing.sqlite"], "missing.sqlite: no such ledger"),
     ] {

@@ -50,8 +50,11 @@ pub(super) fn read(repo: &Opened, files: &[PathBuf], relative: &[String]) -> Res
     let mut work = Work::default();
     let mut by_path: HashMap<&str, usize> = HashMap::new();
     for (file, path) in files.iter().zip(relative) {
-        let bytes = std::fs::read(file).map_err(|e| {
-            Error::in_file(file, format!("cannot read the file: {e}")).help("check that the file exists")
+        let bytes = crate::bounded::read(file, crate::bounded::SOURCE).map_err(|why| match why {
+            crate::bounded::Unreadable::Io(e) => {
+                Error::in_file(file, format!("cannot read the file: {e}")).help("check that the file exists")
+            }
+            why => why.into_error(file, crate::bounded::SOURCE),
         })?;
         let entry = head_tree.as_ref().and_then(|tree| tree.get_path(Path::new(path)).ok());
         let Some(entry) = entry.filter(|e| e.kind() == Some(ObjectType::Blob)) else {

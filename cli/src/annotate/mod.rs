@@ -164,10 +164,10 @@ fn plan_file(
     warnings: &mut Vec<Warning>,
 ) -> Option<(Vec<Found>, Option<Change>)> {
     let warn = |line: Option<usize>, message: String| Warning { file: file.path.clone(), line, message };
-    let original = match std::fs::read(&file.real) {
+    let original = match crate::bounded::read(&file.real, crate::bounded::SOURCE) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            warnings.push(warn(None, format!("cannot be read ({e}); left as it is")));
+        Err(why) => {
+            warnings.push(warn(None, format!("{}; left as it is", why.reason())));
             return None;
         }
     };

@@ -82,7 +82,7 @@ pub(crate) fn load(manifest_path: Option<&Path>) -> Result<Vec<Package>> {
 }
 
 fn read_manifest(path: &Path) -> Option<toml::Table> {
-    std::fs::read_to_string(path).ok()?.parse().ok()
+    crate::bounded::read_to_string(path, crate::bounded::SETTINGS).ok()?.parse().ok()
 }
 
 /// Whether a manifest's `[lints.rust]` (or the workspace's, with `lints.workspace = true`) sets

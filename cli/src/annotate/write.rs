@@ -96,7 +96,7 @@ fn writable(change: &Change) -> Result<()> {
 
 /// Refuses a file that no longer holds what it was read with.
 fn unchanged(change: &Change) -> Result<()> {
-    let now = std::fs::read(&change.real).ok();
+    let now = crate::bounded::read(&change.real, crate::bounded::SOURCE).ok();
     if now.as_deref() == Some(change.original.as_slice()) {
         return Ok(());
     }

@@ -22,6 +22,10 @@ use crate::due::DueList;
 /// The narrowest picture drawn; narrower widths are refused.
 pub(crate) const MIN_WIDTH: usize = 20;
 
+/// The widest picture drawn: wider than the widest terminals (a 4K screen in a small font is
+/// about 600 columns), and small enough that a picture's rows are never a memory worry.
+pub(crate) const MAX_WIDTH: usize = 1000;
+
 /// Above this many parts, cells are compact (two characters each, unlabelled).
 pub(crate) const LABELLED_MAX: usize = 100;
 
@@ -32,7 +36,7 @@ pub(crate) struct HeatmapOptions {
     pub(crate) by: Measure,
     /// How cells are grouped.
     pub(crate) group: Grouping,
-    /// Columns to fit in (at least [`MIN_WIDTH`]).
+    /// Columns to fit in ([`MIN_WIDTH`] to [`MAX_WIDTH`]).
     pub(crate) width: usize,
     /// Colours, or plain text with shade characters.
     pub(crate) color: Palette,

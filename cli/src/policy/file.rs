@@ -23,6 +23,7 @@ use wear_identity::args::parse_duration_text;
 
 use super::limits::{duration_ns, duration_secs};
 use super::rules::{Policy, Rule, Setting, Settings};
+use crate::bounded;
 use crate::error::{Error, Result};
 
 /// The policy file's name, at the workspace root.
@@ -112,16 +113,16 @@ pub fn parse_policy_text(path: &Path, text: &str) -> Result<Policy> {
     Ok(Policy { source: Some(path.to_owned()), ..policy })
 }
 
-/// Reads a file that may be missing; any other failure is an error naming it.
+/// Reads a file that may be missing, bounded by [`bounded::SETTINGS`]; any other failure (a
+/// folder, a FIFO, a file too large) is an error naming it.
 pub(super) fn read_optional(path: &Path) -> Result<Option<String>> {
-    match std::fs::read(path) {
+    match bounded::read(path, bounded::SETTINGS) {
         Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {
             let line = line_of_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
             Error::in_file(path, "the file is not valid UTF-8").at_line(line).help("save it as UTF-8")
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::in_file(path, format!("cannot read the file: {e}"))
-            .help("check that it is a readable file")),
+        Err(why) if why.is_missing() => Ok(None),
+        Err(why) => Err(why.into_error(path, bounded::SETTINGS)),
     }
 }
 

@@ -101,15 +101,11 @@ pub fn module_files_with(
             continue;
         }
         chain.push(canonical(&file));
-        let text = match std::fs::read_to_string(&file) {
+        let text = match crate::bounded::read_to_string(&file, crate::bounded::SOURCE) {
             Ok(text) => text,
-            Err(e) => {
+            Err(why) => {
                 not_read.push(file.clone());
-                warnings.push(Warning {
-                    file,
-                    line: None,
-                    message: format!("cannot be read ({e}); skipped"),
-                });
+                warnings.push(Warning { file, line: None, message: format!("{}; skipped", why.reason()) });
                 continue;
             }
         };
@@ -269,7 +265,7 @@ impl Walk<'_> {
             Some(path) => {
                 let at = if self.inline.is_empty() { self.dir } else { base };
                 let file = at.join(path);
-                if !file.is_file() {
+                if !holds_a_file(&file) {
                     return self.missing(line, name, &[file], compiled_out);
                 }
                 (file, true)
@@ -277,9 +273,9 @@ impl Walk<'_> {
             None => {
                 let flat = base.join(format!("{name}.rs"));
                 let nested = base.join(name).join("mod.rs");
-                if flat.is_file() {
+                if holds_a_file(&flat) {
                     (flat, false)
-                } else if nested.is_file() {
+                } else if holds_a_file(&nested) {
                     (nested, true)
                 } else {
                     return self.missing(line, name, &[flat, nested], compiled_out);
@@ -348,4 +344,10 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
         },
         _ => None,
     })
+}
+
+/// Whether a module's file is at `path`: anything but a folder, as rustc sees it, so that a
+/// FIFO or a device there is named for what it is when read rather than called missing.
+fn holds_a_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| !meta.is_dir())
 }

@@ -35,11 +35,11 @@ pub(crate) fn read_all(paths: &[PathBuf]) -> Result<Vec<Reading>> {
 }
 
 fn read_one(path: &Path) -> Result<Vec<Reading>> {
-    match std::fs::read(path) {
-        Ok(bytes) if crate::usage::otlp::is_otlp(&bytes) => crate::usage::otlp::parse(path, &bytes),
-        Ok(bytes) => crate::usage::snapshot::parse(path, &bytes).map(|reading| vec![reading]),
-        // The snapshot reader words every way a file cannot be read.
-        Err(_) => crate::usage::snapshot::read(path).map(|reading| vec![reading]),
+    let bytes = crate::usage::snapshot::read_bytes(path)?;
+    if crate::usage::otlp::is_otlp(&bytes) {
+        crate::usage::otlp::parse(path, &bytes)
+    } else {
+        crate::usage::snapshot::parse(path, &bytes).map(|reading| vec![reading])
     }
 }
 

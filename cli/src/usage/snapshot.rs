@@ -14,6 +14,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{Deserializer, Visitor};
 
+use crate::bounded;
 use crate::error::{Error, Result};
 use crate::usage::series::{Counts, PartSerial, Reading, SeriesKey};
 
@@ -28,17 +29,14 @@ pub(crate) const FORMAT_1: &str = "wear-snapshot/1";
 const REGENERATE: &str = "take a new snapshot: run the program with WEAR_SNAPSHOT=PATH set, \
                           or call `wear::snapshot().write_to(path)`";
 
-/// Reads the snapshot file at `path`.
-pub(crate) fn read(path: &Path) -> Result<Reading> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let what = if path.is_dir() {
-            "is a folder, not a snapshot file".to_owned()
-        } else {
-            format!("cannot read: {e}")
-        };
-        Error::in_file(path, what).help("give the path of a wear snapshot file (`*.json`)")
-    })?;
-    parse(path, &bytes)
+/// The bytes of the usage file at `path` (a snapshot or OTLP JSON), bounded by
+/// [`bounded::USAGE`]; every way it cannot be read is an error naming it.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    bounded::read(path, bounded::USAGE).map_err(|why| match why {
+        why if why.is_folder() => Error::in_file(path, "is a folder, not a snapshot file")
+            .help("give the path of a wear snapshot file (`*.json`)"),
+        why => why.into_error(path, bounded::USAGE),
+    })
 }
 
 /// Parses the bytes of a snapshot file; `path` is used for messages and as the reading's source.

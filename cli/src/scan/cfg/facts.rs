@@ -15,6 +15,7 @@ use super::features::{self, Dep, Member, Missing, Request};
 use super::rustc::{self, Profile};
 use super::spec::{Setting, declared_names, setting};
 use super::{BuildCfg, BuildOptions, BuildScript, Predicate, Truth};
+use crate::bounded;
 use crate::error::{Error, Result};
 use crate::scan::Warning;
 
@@ -194,7 +195,7 @@ fn release_profile(root: Option<&toml::Table>) -> Profile {
 }
 
 fn read_toml(path: &Path) -> Option<toml::Table> {
-    std::fs::read_to_string(path).ok()?.parse().ok()
+    bounded::read_to_string(path, bounded::SETTINGS).ok()?.parse().ok()
 }
 
 fn read_script_output(
@@ -203,13 +204,13 @@ fn read_script_output(
     declared: &mut Vec<String>,
     warnings: &mut Vec<Warning>,
 ) {
-    let text = match std::fs::read_to_string(path) {
+    let text = match bounded::read_to_string(path, bounded::BUILD_OUTPUT) {
         Ok(text) => text,
-        Err(e) => {
+        Err(why) => {
             return warnings.push(Warning {
                 file: path.to_owned(),
                 line: None,
-                message: format!("this build script output cannot be read ({e}); what it sets is unknown"),
+                message: format!("this build script output {}; what it sets is unknown", why.reason()),
             });
         }
     };
@@ -252,7 +253,7 @@ fn manifest_check_cfg(
         match declared_names(entry) {
             Ok(declared) => names.extend(declared),
             Err(why) => {
-                let text = std::fs::read_to_string(file).unwrap_or_default();
+                let text = bounded::read_to_string(file, bounded::SETTINGS).unwrap_or_default();
                 let line = text.lines().position(|l| l.contains(entry)).map(|i| i + 1);
                 warnings.push(Warning {
                     file: file.to_owned(),

@@ -6,7 +6,11 @@ use crate::error::{Error, Result};
 /// The window used when `--window` is not given.
 pub(crate) const DEFAULT_WINDOW: &str = "30d";
 
-/// A query window in whole seconds (at least one).
+/// The longest window: ten years of 365 days, longer than any backend keeps samples (a
+/// longer one is a typo, and one of centuries would take `--now` before the calendar starts).
+const MAX_SECS: i64 = 10 * 365 * 86_400;
+
+/// A query window in whole seconds (one to [`MAX_SECS`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Window {
     /// Length in seconds.
@@ -59,6 +63,9 @@ impl Window {
         if millis < 1_000 {
             return Err(invalid("it must be at least one second"));
         }
+        if millis / 1_000 > MAX_SECS {
+            return Err(invalid("it is longer than 10y, more than any backend keeps"));
+        }
         Ok(Window { secs: millis / 1_000 })
     }
 
@@ -78,11 +85,25 @@ mod tests {
         assert_eq!(Window::parse("1d12h").unwrap().secs, 36 * 3_600);
         assert_eq!(Window::parse("1w").unwrap().promql(), "604800s");
         assert_eq!(Window::parse("1500ms").unwrap().secs, 1);
+        assert_eq!(Window::parse("10y").unwrap().secs, MAX_SECS);
     }
 
     #[test]
     fn bad_windows_say_how_to_write_one() {
-        for bad in ["", "30", "d", "30x", "1h1d", "1h1h", "500ms", "0s", "99999999999999999999d", "-1d"] {
+        for bad in [
+            "",
+            "30",
+            "d",
+            "30x",
+            "1h1d",
+            "1h1h",
+            "500ms",
+            "0s",
+            "99999999999999999999d",
+            "-1d",
+            "11y",
+            "3651d",
+        ] {
             let err = Window::parse(bad).unwrap_err();
             assert!(err.to_string().contains("is not a window"), "{bad}: {err}");
             assert!(err.help.as_deref().unwrap_or("").contains("30d"), "{bad}: {err}");
