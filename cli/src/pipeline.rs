@@ -11,10 +11,11 @@ use crate::age::{AgeOptions, Ages, FileRanges, ages};
 use crate::assemble::{Inputs, due_list as join};
 use crate::due::DueList;
 use crate::error::Result;
-use crate::policy::{Logbook, load_policy, logbook_path};
+use crate::policy::{Logbook, Policy, load_policy, logbook_path};
 use crate::scan::cfg::BuildOptions;
 use crate::scan::{CompiledOut, Functions, Scan, load_workspace, scan_targets_for};
 use crate::time::Secs;
+use crate::usage::Usage;
 use crate::usage::sources::{self, UsageSources};
 
 /// Everything a due list is made from.
@@ -79,6 +80,9 @@ pub(crate) fn due_list_of(scan: &Scan, request: &Request) -> Result<DueList> {
     let policy = load_policy(&scan.root)?;
     let logbook = Logbook::load(&logbook_path(&scan.root))?;
     let usage = sources::load(&request.usage, &scan.target_dir, request.now)?.usage();
+    for warning in unmatched(scan, &policy, &usage) {
+        eprintln!("warning: {}", crate::safe_text::escape(&warning));
+    }
     let ages = match request.history {
         History::Git { cache } => {
             ages(&scan.root, &file_ranges(scan), &age_options(scan, cache), request.now)?
@@ -110,6 +114,35 @@ pub(crate) fn inputs(scan: &Scan, request: &Request) -> Vec<PathBuf> {
         sources::LedgerChoice::Skip => {}
     }
     files
+}
+
+/// What the policy and the usage name that no part of `scan` is: a rule that matches nothing
+/// and usage of unknown parts (a renamed crate, module or function) would otherwise leave a
+/// gate green without a word.
+fn unmatched(scan: &Scan, policy: &Policy, usage: &Usage) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let source =
+        policy.source.as_deref().map_or_else(|| "the policy".to_owned(), |p| p.display().to_string());
+    for (i, rule) in policy.rules.iter().enumerate() {
+        if !scan.parts.is_empty() && !scan.parts.iter().any(|p| rule.matches(&p.path, &p.rel_file)) {
+            warnings.push(format!(
+                "{source}: [[rule]] number {} matches no part, so its limits apply to nothing; check its \
+                 `parts` and `files` globs against `cargo wear scan`",
+                i + 1
+            ));
+        }
+    }
+    let known: std::collections::HashSet<&str> = scan.parts.iter().map(|p| p.path.as_str()).collect();
+    let unknown: Vec<&str> = usage.parts.keys().map(String::as_str).filter(|p| !known.contains(p)).collect();
+    if let Some(first) = unknown.first() {
+        warnings.push(format!(
+            "the usage names {} part{} that this workspace does not have (first: {first}); their calls \
+             count for no part: was a crate, module or function renamed?",
+            unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" }
+        ));
+    }
+    warnings
 }
 
 /// The line ranges of the parts, file by file.
