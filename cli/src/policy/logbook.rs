@@ -94,6 +94,11 @@ impl Logbook {
 
     /// Parses a logbook's text; `path` names it in messages.
     pub fn parse(path: &Path, text: &str) -> Result<Logbook> {
+        if let Some(line) = text.lines().position(|l| l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>")) {
+            return Err(Error::in_file(path, "holds git's conflict markers: a merge left it unresolved")
+                .at_line(line + 1)
+                .help("keep the `[[signoff]]` blocks of both sides whole and delete the marker lines"));
+        }
         let raw: RawLogbook = toml::from_str(text).map_err(|e| {
             let help = if e.message().contains("unknown field") {
                 "a logbook holds only `[[signoff]]` tables with `part`, `serial`, `date`, `calls`, `busy_ns`, `by` and `note`"
