@@ -180,9 +180,9 @@ fn write_into(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.flush()
 }
 
-/// Writes `bytes` to `path` atomically, without a lock: for reports and caches that only
-/// `cargo wear` writes. The error names the file and says what to check.
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to the regular file `path` atomically, without a lock (what
+/// [`write_output`] does for a file). The error names the file and says what to check.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     replace_file(path, bytes).map_err(|e| {
         // tempfile names its own temporary file in the message (` at path "dir/.tmpXXXX"`): a
         // name the user never gave, and never the same twice.
