@@ -3,6 +3,8 @@
 //! stable), snapshot files as the runtime writes them, and the real `cargo-wear` binary.
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
+pub mod edge;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
