@@ -39,7 +39,7 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Record snapshot files in the local ledger, so later reports include them.
     Ingest(IngestArgs),
-    /// Sign a part off in `wear-logbook.toml`: its intervals restart from now.
+    /// Sign a part off in `wear-logbook/` (one file per sign-off): its intervals restart from now.
     Inspect(InspectArgs),
     /// Write a commented starter `wear.toml` at the workspace root.
     Init(InitArgs),

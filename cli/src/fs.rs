@@ -73,19 +73,29 @@ impl FolderLock {
     /// Removes the temporary files a killed writer of `path` left (`.NAME.XXXXXX.tmp`, as
     /// [`write_atomically`] names them), if the lock is held; says how many went.
     fn remove_orphans(&self, path: &Path) -> usize {
-        let (Some(_), Some(name)) = (&self.folder, path.file_name().and_then(|n| n.to_str())) else {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return 0 };
+        self.remove_orphans_in(folder_of(path), |target| target == name)
+    }
+
+    /// Removes the temporary files killed writers left in `folder` (the locked one) for every
+    /// target whose name `targets` accepts: a folder of many files written one by one (the
+    /// logbook's sign-offs) leaves orphans under names that are never written again.
+    pub(crate) fn remove_orphans_in(&self, folder: &Path, targets: impl Fn(&str) -> bool) -> usize {
+        if self.folder.is_none() {
             return 0;
-        };
-        let Ok(entries) = std::fs::read_dir(folder_of(path)) else { return 0 };
-        let prefix = format!(".{name}.");
+        }
+        let Ok(entries) = std::fs::read_dir(folder) else { return 0 };
         entries
             .flatten()
             .filter(|entry| {
                 let file = entry.file_name();
-                let random = file.to_str().and_then(|f| f.strip_prefix(&prefix)?.strip_suffix(".tmp"));
-                random
-                    .is_some_and(|r| r.len() == RANDOM_CHARS && r.bytes().all(|b| b.is_ascii_alphanumeric()))
-                    && entry.file_type().is_ok_and(|t| t.is_file())
+                let target = file.to_str().and_then(|f| {
+                    let (target, random) = f.strip_prefix('.')?.strip_suffix(".tmp")?.rsplit_once('.')?;
+                    let random =
+                        random.len() == RANDOM_CHARS && random.bytes().all(|b| b.is_ascii_alphanumeric());
+                    random.then_some(target)
+                });
+                target.is_some_and(&targets) && entry.file_type().is_ok_and(|t| t.is_file())
             })
             .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
             .count()

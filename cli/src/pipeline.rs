@@ -11,7 +11,7 @@ use crate::age::{AgeOptions, Ages, FileRanges, ages};
 use crate::assemble::{Inputs, due_list as join};
 use crate::due::DueList;
 use crate::error::Result;
-use crate::policy::{Logbook, Policy, load_policy, logbook_path};
+use crate::policy::{Policy, load_logbook, load_policy, logbook_files};
 use crate::scan::cfg::BuildOptions;
 use crate::scan::{CompiledOut, Functions, Scan, load_workspace, scan_targets_for};
 use crate::time::Secs;
@@ -78,7 +78,7 @@ pub(crate) fn due_list(request: &Request) -> Result<DueList> {
 /// or usage file is reported before the walk over history.
 pub(crate) fn due_list_of(scan: &Scan, request: &Request) -> Result<DueList> {
     let policy = load_policy(&scan.root)?;
-    let logbook = Logbook::load(&logbook_path(&scan.root))?;
+    let logbook = load_logbook(&scan.root)?;
     let usage = sources::load(&request.usage, &scan.target_dir, request.now)?.usage();
     for warning in unmatched(scan, &policy, &usage) {
         eprintln!("warning: {}", crate::safe_text::escape(&warning));
@@ -104,7 +104,7 @@ pub(crate) fn due_list_of(scan: &Scan, request: &Request) -> Result<DueList> {
 pub(crate) fn inputs(scan: &Scan, request: &Request) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = scan.read.iter().cloned().collect();
     files.push(scan.root.join(crate::policy::POLICY_FILE));
-    files.push(logbook_path(&scan.root));
+    files.extend(logbook_files(&scan.root).unwrap_or_default());
     // The patterns were expanded once already to read them; a pattern that fails now names
     // nothing that could be replaced.
     files.extend(crate::usage::files::expand(&request.usage.files).unwrap_or_default());

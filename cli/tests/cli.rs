@@ -223,7 +223,7 @@ fn check_exits_by_fail_on_and_a_sign_off_restarts_the_interval() {
     ])
     .assert()
     .success();
-    let logbook = fx.read("wear-logbook.toml");
+    let logbook = fx.logbook_text();
     assert!(logbook.contains("part = \"fleet::limited\""), "{logbook}");
     assert!(logbook.contains("calls = 150"), "{logbook}");
     assert!(logbook.contains("by = \"Cy\""), "{logbook}");

@@ -55,7 +55,10 @@ fn inspect_refuses_a_date_ahead_of_the_clock_and_writes_nothing() {
         stderr.contains("give the date of the inspection, today or earlier; nothing was written"),
         "{stderr}"
     );
-    assert!(!fx.path("wear-logbook.toml").exists(), "no logbook was written");
+    assert!(
+        !fx.path("wear-logbook").exists() && !fx.path("wear-logbook.toml").exists(),
+        "no logbook was written"
+    );
 }
 
 #[test]
@@ -66,10 +69,11 @@ fn a_sign_off_from_the_future_does_not_silence_its_part() {
     // A sign-off before the report's instant restarts the count: the part is no longer overdue.
     let out = inspect(&fx, "2026-11-20");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let signed = fx.read("wear-logbook.toml");
+    let signed = fx.logbook_text();
     assert_ne!(hot(&fx).0, "overdue", "a sign-off dated before the report counts");
 
     // The same sign-off dated decades ahead (typed by hand) is not counted, and said so.
+    std::fs::remove_dir_all(fx.path("wear-logbook")).expect("remove");
     fx.write("wear-logbook.toml", &signed.replace("2026-11-20", "2062-03-01"));
     let (status, remarks) = hot(&fx);
     assert_eq!(status, "overdue", "a sign-off from the future does not silence the part");

@@ -2,8 +2,8 @@
 //! binary running `ingest` or `inspect` is killed with SIGKILL at random moments spread over
 //! its normal run time, hundreds of times, and after every kill the SQLite ledger opens and
 //! holds exactly the rows it had before or exactly those it has after a complete run, and
-//! `wear-logbook.toml` is byte for byte the old file or the old file plus one whole
-//! `[[signoff]]` block. Two `ingest` processes started together, on different and on the same
+//! `wear-logbook/` holds the old files alone or the old files plus the new sign-off's file,
+//! whole. Two `ingest` processes started together, on different and on the same
 //! files, lose and double nothing. The delays come from a fixed-seed RNG, so a failure can be
 //! replayed; the figures (run times, how many runs ended before, after or midway) are printed
 //! (`cargo test -p cargo-wear --test crash_safety -- --nocapture`).
@@ -113,19 +113,6 @@ fn ledger_rows(path: &Path) -> Vec<String> {
     all
 }
 
-/// `name`'s leftover temporary files (`.name.*.tmp`) in `dir`.
-fn leftovers(dir: &Path, name: &str) -> Vec<String> {
-    let prefix = format!(".{name}.");
-    let mut found: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|file| file.starts_with(&prefix) && file.ends_with(".tmp"))
-        .collect();
-    found.sort();
-    found
-}
-
 /// Writes `files` snapshots of `parts` parts each, one series per file, into `dir/sub`.
 fn batch(dir: &Path, sub: &str, files: usize, parts: usize, calls: u64) -> Vec<String> {
     let serials: Vec<String> = (0..parts).map(|i| format!("{i:016x}")).collect();
@@ -230,22 +217,40 @@ fn inspect_killed_at_random_points_leaves_the_logbook_before_or_after() {
     let reading = Reading { path: PART, serial: &serial, calls: 1234, busy_ns: Some(99) };
     fx.write("usage/a.json", &snapshot("a1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", &[reading]));
     let root = fx.root().to_owned();
-    let logbook = root.join("wear-logbook.toml");
-    let inspect = || {
-        let args =
-            ["inspect", PART, "--note", "looked, fine", "--by", "Cy", "--now", NOW, "--no-ledger", "--usage"];
+    let folder = root.join("wear-logbook");
+    let inspect = |note: &str| {
+        let args = ["inspect", PART, "--note", note, "--by", "Cy", "--now", NOW, "--no-ledger", "--usage"];
         let mut cmd = wear(&root, &args);
         cmd.arg("usage/a.json");
         cmd
     };
-    // The logbook already holds one sign-off, so "before" is a real file, not a missing one.
-    assert!(inspect().status().expect("runs").success());
-    let before = std::fs::read(&logbook).expect("logbook");
-    let reset = || std::fs::write(&logbook, &before).expect("reset");
-    let normal = normal_run_time(inspect, reset);
-    let after = std::fs::read(&logbook).expect("logbook");
-    let added = String::from_utf8(after[before.len()..].to_vec()).expect("utf-8");
-    assert!(after.starts_with(&before), "inspect appends");
+    // The sign-off files in the folder, by name, with their bytes.
+    let files = || {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+            .expect("the folder is always there")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.'))
+            .map(|name| (name.clone(), std::fs::read(folder.join(&name)).expect("read")))
+            .collect();
+        files.sort();
+        files
+    };
+    // The logbook already holds one sign-off, so "before" is a real folder, not a missing one.
+    assert!(inspect("first look").status().expect("runs").success());
+    let before = files();
+    let reset = || {
+        for (name, _) in files() {
+            if !before.iter().any(|(kept, _)| *kept == name) {
+                std::fs::remove_file(folder.join(name)).expect("reset");
+            }
+        }
+    };
+    let normal = normal_run_time(|| inspect("looked, fine"), reset);
+    let after = files();
+    assert_eq!(after.len(), before.len() + 1, "inspect adds one file");
+    let added: Vec<_> = after.iter().filter(|f| !before.contains(f)).collect();
+    let added = String::from_utf8(added[0].1.clone()).expect("utf-8");
     assert_eq!(added.matches("[[signoff]]").count(), 1, "one block: {added}");
     assert!(added.contains("calls = 1234") && added.ends_with("note = \"looked, fine\"\n"), "{added}");
     println!("inspect: normal run time {normal:?} (median of 7)");
@@ -258,14 +263,13 @@ fn inspect_killed_at_random_points_leaves_the_logbook_before_or_after() {
     for run in 0..RUNS {
         reset();
         let delay = limit.mul_f64(rng.f64());
-        let killed = run_and_kill(&mut inspect(), delay);
-        let now = std::fs::read(&logbook).expect("the logbook is always there");
+        let killed = run_and_kill(&mut inspect("looked, fine"), delay);
+        let now = files();
         let is_before = now == before;
         assert!(is_before || now == after, "run {run} (killed after {delay:?}): the logbook is neither");
-        wear_cli::policy::Logbook::parse(&logbook, std::str::from_utf8(&now).expect("utf-8"))
-            .expect("the logbook reads");
+        wear_cli::policy::load_logbook(&root).expect("the logbook reads");
         // Left in place: the next run, holding the folder's lock, removes them.
-        orphans.extend(leftovers(&root, "wear-logbook.toml"));
+        orphans.extend(temp_files(&folder));
         match (killed, is_before) {
             (false, _) => tally.finished += 1,
             (true, true) => tally.killed_before += 1,
@@ -275,12 +279,21 @@ fn inspect_killed_at_random_points_leaves_the_logbook_before_or_after() {
     tally.leftovers = orphans.len();
     println!("inspect: {RUNS} runs in {:?}, delays 0..{limit:?}: {tally:?}", start.elapsed());
     assert!(tally.killed_before > 0, "some kills land before the write: {tally:?}");
-    assert!(inspect().status().expect("runs").success());
-    assert_eq!(
-        leftovers(&root, "wear-logbook.toml"),
-        Vec::<String>::new(),
-        "the next inspect removes orphans"
-    );
+    reset();
+    assert!(inspect("looked, fine").status().expect("runs").success());
+    assert_eq!(temp_files(&folder), Vec::<String>::new(), "the next inspect removes orphans");
+}
+
+/// The temporary files in `dir` (`.NAME.XXXXXX.tmp`), sorted.
+fn temp_files(dir: &Path) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|file| file.starts_with('.') && file.ends_with(".tmp"))
+        .collect();
+    found.sort();
+    found
 }
 
 /// Total calls of every part in the ledger, and the number of series it holds.

@@ -88,7 +88,7 @@ fn hostile_names_in_the_tree_history_and_logbook_reach_no_output_raw() {
         0,
     );
     assert!(stderr.starts_with("signed off inj::evil::hot"), "{stderr}");
-    let logbook = fx.read("wear-logbook.toml");
+    let logbook = fx.logbook_text();
     clean("the logbook", logbook.replace('\n', "").as_bytes());
     assert!(logbook.contains("\\u001B]52;c;cHduZWQ=\\u0007") && logbook.contains("\\u202E"), "{logbook}");
     // Overdue since the sign-off too: 10 calls allowed, 1000 - 0 counted after it.

@@ -1,7 +1,7 @@
-//! The logbook's folder lock (cli/src/policy/atomic.rs), with the real `cargo-wear` binary:
-//! `inspect` removes the temporary files a killed writer left, never one that a live writer
-//! (one holding the lock) is still writing, and several `inspect` at once each add their
-//! sign-off: none is lost to another's read-modify-write.
+//! The logbook's folder lock (cli/src/fs.rs), with the real `cargo-wear` binary: `inspect`
+//! removes the temporary files a killed writer left in `wear-logbook/`, never one that a live
+//! writer (one holding the lock) is still writing, and several `inspect` at once each add their
+//! sign-off: none is lost or written over.
 mod support;
 
 use std::path::Path;
@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::{Fixture, Reading, snapshot};
-use wear_cli::policy::Logbook;
+use wear_cli::policy::load_logbook;
 
 const NOW: &str = "2026-11-21";
 const PART: &str = "locky::hot";
@@ -37,11 +37,12 @@ fn inspect(fx: &Fixture, note: &str) -> Command {
     cmd
 }
 
-/// The notes of the logbook's sign-offs, in file order.
+/// The notes of the logbook's sign-offs, sorted.
 fn notes(fx: &Fixture) -> Vec<String> {
-    let path = fx.path("wear-logbook.toml");
-    let book = Logbook::load(&path).expect("the logbook reads");
-    book.entries().iter().map(|e| e.note.clone()).collect()
+    let book = load_logbook(fx.root()).expect("the logbook reads");
+    let mut notes: Vec<String> = book.entries().iter().map(|e| e.note.clone()).collect();
+    notes.sort();
+    notes
 }
 
 /// The names of the files in `dir` that end in `.tmp`, sorted.
@@ -59,45 +60,45 @@ fn temp_files(dir: &Path) -> Vec<String> {
 #[test]
 fn inspect_removes_what_a_killed_writer_left_and_nothing_else() {
     let fx = fixture();
-    let root = fx.root();
-    // What a writer killed between creating and renaming its temporary file leaves (crash_safety.rs
-    // kills real ones at random points and checks the next inspect removes theirs).
-    for name in [".wear-logbook.toml.a1B2c3.tmp", ".wear-logbook.toml.zzzzzz.tmp"] {
-        std::fs::write(root.join(name), "[[signoff]]\npart = \"half").expect("plant");
+    let dir = fx.path("wear-logbook");
+    std::fs::create_dir(&dir).expect("mkdir");
+    // What writers killed between creating and renaming their temporary files leave (crash_safety.rs
+    // kills real ones at random points and checks the next inspect removes theirs): each
+    // sign-off has its own file name, so orphans of any name in the folder go.
+    for name in [".2026-11-20-locky.hot-0000abcd.toml.a1B2c3.tmp", ".other.toml.zzzzzz.tmp"] {
+        std::fs::write(dir.join(name), "[[signoff]]\npart = \"half").expect("plant");
     }
-    // Not the logbook's temporary files: kept.
-    let kept =
-        [".wear-logbook.toml.mine.tmp", ".wear.toml.a1B2c3.tmp", "notes.tmp", ".wear-logbook.toml.a1B2c3"];
+    // Not a sign-off's temporary files: kept.
+    let kept = [".other.toml.mine.tmp", ".notes.md.a1B2c3.tmp", "notes.tmp", ".other.toml.a1B2c3"];
     for name in kept {
-        std::fs::write(root.join(name), "keep").expect("plant");
+        std::fs::write(dir.join(name), "keep").expect("plant");
     }
-    std::fs::create_dir(root.join(".wear-logbook.toml.dir123.tmp")).expect("a folder, kept");
+    std::fs::create_dir(dir.join(".other.toml.dir123.tmp")).expect("a folder, kept");
     let out = inspect(&fx, "first").output().expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(notes(&fx), ["first"]);
     let mut expected: Vec<String> =
         kept.iter().filter(|n| n.ends_with(".tmp")).map(|n| (*n).to_owned()).collect();
-    expected.push(".wear-logbook.toml.dir123.tmp".to_owned());
+    expected.push(".other.toml.dir123.tmp".to_owned());
     expected.sort();
-    assert_eq!(temp_files(root), expected, "only the two orphans went");
-    assert!(root.join(".wear-logbook.toml.a1B2c3").exists());
+    assert_eq!(temp_files(&dir), expected, "only the two orphans went");
+    assert!(dir.join(".other.toml.a1B2c3").exists());
 }
 
 #[test]
 fn a_live_writer_keeps_its_temporary_file_and_its_sign_off() {
     let fx = fixture();
-    let root = fx.root();
+    let dir = fx.path("wear-logbook");
     assert!(inspect(&fx, "first").status().expect("runs").success());
-    // This test is the live writer: it holds the folder's lock, as `inspect` does from reading
-    // the logbook to renaming its temporary file over it, and has a temporary file half written.
-    let folder = std::fs::File::open(root).expect("open the folder");
+    // This test is the live writer: it holds the folder's lock, as `inspect` does from looking
+    // for its file name to renaming its temporary file, and has a temporary file half written.
+    let folder = std::fs::File::open(&dir).expect("open the folder");
     fs4::FileExt::try_lock(&folder).expect("lock the folder");
-    let temp = root.join(".wear-logbook.toml.Live01.tmp");
-    let mut text = std::fs::read_to_string(fx.path("wear-logbook.toml")).expect("logbook");
-    text.push_str(&format!(
-        "\n[[signoff]]\npart = \"{PART}\"\nserial = \"{}\"\ndate = 2026-11-20T00:00:00Z\ncalls = 1\nby = \"Live\"\nnote = \"live\"\n",
-        Logbook::load(&fx.path("wear-logbook.toml")).expect("reads").entries()[0].serial
-    ));
+    let temp = dir.join(".2026-11-20-locky.hot-11111111.toml.Live01.tmp");
+    let serial = load_logbook(fx.root()).expect("reads").entries()[0].serial.clone();
+    let text = format!(
+        "[[signoff]]\npart = \"{PART}\"\nserial = \"{serial}\"\ndate = 2026-11-20T00:00:00Z\ncalls = 1\nby = \"Live\"\nnote = \"live\"\n"
+    );
     std::fs::write(&temp, &text[..text.len() / 2]).expect("half written");
 
     let started = Instant::now();
@@ -108,13 +109,13 @@ fn a_live_writer_keeps_its_temporary_file_and_its_sign_off() {
 
     // The live writer finishes: the rest of its file, the rename, then the lock goes.
     std::fs::write(&temp, &text).expect("written");
-    std::fs::rename(&temp, fx.path("wear-logbook.toml")).expect("renamed");
+    std::fs::rename(&temp, dir.join("2026-11-20-locky.hot-11111111.toml")).expect("renamed");
     drop(folder);
     let out = waiting.wait_with_output().expect("finishes");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     println!("the second inspect waited {:?} for the live writer", started.elapsed());
     assert_eq!(notes(&fx), ["first", "live", "second"], "no sign-off lost");
-    assert_eq!(temp_files(root), Vec::<String>::new());
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
 }
 
 #[test]
@@ -136,5 +137,5 @@ fn inspects_at_once_lose_no_sign_off() {
         (0..2).flat_map(|r| (0..AT_ONCE).map(move |i| format!("round {r} writer {i}"))).collect();
     want.sort();
     assert_eq!(got, want, "every sign-off is in the logbook once");
-    assert_eq!(temp_files(fx.root()), Vec::<String>::new());
+    assert_eq!(temp_files(&fx.path("wear-logbook")), Vec::<String>::new());
 }

@@ -10,6 +10,7 @@ use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use support::edge::{Row, record};
 use support::{Fixture, Reading, snapshot};
 
 const NOW: &str = "2026-11-21";
@@ -24,11 +25,21 @@ fn fixture() -> Fixture {
     fx
 }
 
-/// Runs `report --output OUT` (or the extra arguments given) and returns exit code and stderr.
-fn report(fx: &Fixture, extra: &[&str]) -> (i32, String) {
+/// Runs `report` with the extra arguments given (`--output OUT`).
+fn report_output(fx: &Fixture, extra: &[&str]) -> std::process::Output {
     let args = [&["report", "--now", NOW, "--usage", "usage.json", "--no-ledger"][..], extra].concat();
-    let out = fx.wear(&args).output().expect("runs");
+    fx.wear(&args).output().expect("runs")
+}
+
+/// [`report_output`]'s exit code and stderr.
+fn report(fx: &Fixture, extra: &[&str]) -> (i32, String) {
+    let out = report_output(fx, extra);
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The command line of a row: `report` as [`report_output`] runs it, with `extra`.
+fn command(extra: &str) -> String {
+    format!("report --now {NOW} --usage usage.json --no-ledger {extra}")
 }
 
 fn mkfifo(path: &Path) {
@@ -40,10 +51,17 @@ fn mkfifo(path: &Path) {
 #[test]
 fn dev_null_is_written_into_and_stays_a_device() {
     let fx = fixture();
-    let (code, stderr) = report(&fx, &["--output", "/dev/null"]);
-    assert_eq!(code, 0, "{stderr}");
+    let out = report_output(&fx, &["--output", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let meta = std::fs::metadata("/dev/null").expect("/dev/null");
     assert!(meta.file_type().is_char_device(), "/dev/null is still a character device");
+    record(Row {
+        id: "O1",
+        situation: "`--output /dev/null`, run as root (as in CI containers)",
+        command: &command("--output /dev/null"),
+        output: &out,
+        proof: "`/dev/null` is still a character device, not a regular file",
+    });
 }
 
 #[test]
@@ -55,6 +73,13 @@ fn dev_stdout_is_the_standard_output() {
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("outputs::hot"), "the report went to stdout");
+    record(Row {
+        id: "O2",
+        situation: "`--output /dev/stdout`",
+        command: &command("--output /dev/stdout"),
+        output: &out,
+        proof: "the report is on standard output; no folder permission is asked for",
+    });
 }
 
 #[test]
@@ -74,6 +99,15 @@ fn a_symbolic_link_is_followed_and_stays_a_link() {
     for target in ["reports/due.txt", "reports/new.txt"] {
         assert!(fx.read(target).contains("outputs::hot"), "{target} holds the report");
     }
+    let out = report_output(&fx, &["--output", "due.txt"]);
+    assert!(std::fs::symlink_metadata(fx.path("due.txt")).expect("link").file_type().is_symlink());
+    record(Row {
+        id: "O3",
+        situation: "`--output` names a symbolic link (to a file, or to one not yet made)",
+        command: &command("--output due.txt"),
+        output: &out,
+        proof: "the link stays a link; its target holds the report",
+    });
 }
 
 #[test]
@@ -103,10 +137,23 @@ fn a_pipe_with_a_reader_gets_the_whole_text() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(code, 0, "{stderr}");
+    let out = std::process::Output { status: success(), stdout: Vec::new(), stderr: stderr.into_bytes() };
     let text = reader.join().expect("reader");
     assert!(text.len() > 65_536, "the page is larger than a pipe's buffer: {} bytes", text.len());
     assert!(text.trim_end().ends_with("</html>"), "the whole page came through the pipe");
     assert!(std::fs::metadata(&fifo).expect("fifo").file_type().is_fifo(), "still a pipe");
+    record(Row {
+        id: "O4",
+        situation: "`--output` names a FIFO that a program reads",
+        command: &command("--format html --output pipe"),
+        output: &out,
+        proof: "the reader gets the whole page (over 64 KiB, more than the pipe holds); the FIFO stays a FIFO",
+    });
+}
+
+/// A successful exit status, for a row whose run was retried until it succeeded.
+fn success() -> std::process::ExitStatus {
+    std::process::Command::new("true").status().expect("`true` runs")
 }
 
 #[test]
@@ -114,7 +161,8 @@ fn a_pipe_nobody_reads_is_an_error_not_a_hang() {
     let fx = fixture();
     mkfifo(&fx.path("pipe"));
     let start = Instant::now();
-    let (code, stderr) = report(&fx, &["--output", "pipe"]);
+    let out = report_output(&fx, &["--output", "pipe"]);
+    let (code, stderr) = (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr));
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("pipe: cannot write: it is a pipe that no program is reading"),
@@ -123,16 +171,31 @@ fn a_pipe_nobody_reads_is_an_error_not_a_hang() {
     assert!(stderr.contains("start the program that reads it first"), "says what to do: {stderr}");
     assert!(start.elapsed() < Duration::from_secs(20), "did not wait for a reader");
     assert!(std::fs::metadata(fx.path("pipe")).expect("fifo").file_type().is_fifo(), "still a pipe");
+    record(Row {
+        id: "O5",
+        situation: "`--output` names a FIFO that no program reads",
+        command: &command("--output pipe"),
+        output: &out,
+        proof: "it returns at once instead of waiting for a reader; the FIFO stays a FIFO",
+    });
 }
 
 #[test]
 fn a_folder_is_refused() {
     let fx = fixture();
     std::fs::create_dir(fx.path("out")).expect("mkdir");
-    let (code, stderr) = report(&fx, &["--output", "out"]);
-    assert_eq!(code, 2, "{stderr}");
+    let out = report_output(&fx, &["--output", "out"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("out: cannot write: it is a folder"), "{stderr}");
     assert!(fx.path("out").is_dir(), "the folder is left as it was");
+    record(Row {
+        id: "O6",
+        situation: "`--output` names a folder",
+        command: &command("--output out"),
+        output: &out,
+        proof: "the folder is left as it was",
+    });
 }
 
 #[test]
@@ -167,24 +230,39 @@ fn no_output_replaces_a_file_the_report_is_made_from() {
         outside_target(before) == outside_target(support::tree_bytes(fx.root())),
         "a refused output changed a file"
     );
+    record(Row {
+        id: "O7",
+        situation: "`--output` names a file the report is made from",
+        command: &command("--output usage.json"),
+        output: &report_output(&fx, &["--output", "usage.json"]),
+        proof: "no file changed, for the usage file, `Cargo.toml`, a source file, `wear.toml`, `./src/../usage.json` and a link to the usage file, with `--output` and `--html`",
+    });
 }
 
 #[test]
-fn a_symlinked_logbook_stays_a_link_and_its_target_gets_the_sign_off() {
+fn a_symlinked_logbook_folder_stays_a_link_and_its_target_gets_the_sign_off() {
     let fx = fixture();
-    std::fs::create_dir(fx.path("shared")).expect("mkdir");
-    std::fs::write(fx.path("shared/logbook.toml"), "").expect("write");
-    std::os::unix::fs::symlink("shared/logbook.toml", fx.path("wear-logbook.toml")).expect("symlink");
+    std::fs::create_dir_all(fx.path("shared/logbook")).expect("mkdir");
+    std::os::unix::fs::symlink("shared/logbook", fx.path("wear-logbook")).expect("symlink");
     let out = fx
         .wear(&["inspect", "outputs::hot", "--now", NOW, "--usage", "usage.json", "--no-ledger"])
         .args(["--note", "looked", "--by", "Ada"])
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let meta = std::fs::symlink_metadata(fx.path("wear-logbook.toml")).expect("link");
-    assert!(meta.file_type().is_symlink(), "wear-logbook.toml is still a symbolic link");
-    assert!(
-        fx.read("shared/logbook.toml").contains("part = \"outputs::hot\""),
-        "the target holds the sign-off"
-    );
+    let meta = std::fs::symlink_metadata(fx.path("wear-logbook")).expect("link");
+    assert!(meta.file_type().is_symlink(), "wear-logbook is still a symbolic link");
+    let signed: Vec<_> = std::fs::read_dir(fx.path("shared/logbook")).expect("target").flatten().collect();
+    assert_eq!(signed.len(), 1, "the target holds the sign-off's file");
+    let text = std::fs::read_to_string(signed[0].path()).expect("read");
+    assert!(text.contains("part = \"outputs::hot\""), "{text}");
+    record(Row {
+        id: "O8",
+        situation: "`wear-logbook/` is a symbolic link to a folder shared by checkouts",
+        command: &format!(
+            "inspect outputs::hot --now {NOW} --usage usage.json --no-ledger --note looked --by Ada"
+        ),
+        output: &out,
+        proof: "the link stays a link; the sign-off's file is in its target",
+    });
 }

@@ -4,7 +4,7 @@ use crate::assemble::current_usage;
 use crate::cli::{InspectArgs, now};
 use crate::error::{Error, Result};
 use crate::pipeline;
-use crate::policy::{SignOff, append_signoff, logbook_path};
+use crate::policy::{SignOff, load_logbook, sign_off};
 use crate::safe_text::{self, escape};
 use crate::scan::{CompiledOut, Functions};
 use crate::usage::sources;
@@ -58,8 +58,9 @@ pub(super) fn run(args: &InspectArgs) -> Result<Outcome> {
         by,
         note: args.note.trim().to_owned(),
     };
-    let path = logbook_path(&scan.root);
-    append_signoff(&path, &entry)?;
+    // A malformed logbook is said before a new sign-off joins it.
+    load_logbook(&scan.root)?;
+    let path = sign_off(&scan.root, &entry)?;
     eprintln!("signed off {} (serial {}) in {}", escape(&entry.part), entry.serial, safe_text::path(&path));
     Ok(Outcome::Clean)
 }

@@ -1,10 +1,9 @@
-//! The logbook, `wear-logbook.toml` at the workspace root: inspection sign-offs, committed with
-//! the code so that they are reviewed like code. A sign-off restarts a part's intervals while
-//! the part keeps the serial it was signed off with.
+//! A logbook file: inspection sign-offs, committed with the code so that they are reviewed like
+//! code. A sign-off restarts a part's intervals while the part keeps the serial it was signed
+//! off with. Where the files of a workspace's logbook live is [`super::logbook_folder`]'s.
 //!
 //! Each entry is one `[[signoff]]` block, appended as text after the others: existing bytes are
-//! never rewritten, so two branches that each sign off a part merge like two appended
-//! paragraphs, and a reviewer sees exactly one new block.
+//! never rewritten, and a reviewer sees exactly one new block.
 //!
 //! ```toml
 //! [[signoff]]
@@ -16,7 +15,7 @@
 //! by = "Ada Lovelace"
 //! note = "checked the rounding of discounts"
 //! ```
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -27,14 +26,14 @@ use crate::error::{Error, Result};
 use crate::fs::{Existing, FolderLock, write_atomically};
 use crate::time::{Secs, format_instant, parse_instant};
 
-/// The logbook's file name, at the workspace root.
+/// The single logbook file of earlier versions, at the workspace root: still read, no longer
+/// written.
 pub const LOGBOOK_FILE: &str = "wear-logbook.toml";
 
 /// The first lines of a new logbook.
 const HEADER: &str = "\
-# wear logbook: inspection sign-offs, one [[signoff]] block per entry, oldest first.
-# `cargo wear inspect PART --note \"...\"` appends here. A sign-off restarts the part's
-# limits until its serial changes. Commit this file with the code.
+# wear logbook: an inspection sign-off, written by `cargo wear inspect`. It restarts the
+# part's limits until its serial changes. Commit it with the code.
 ";
 
 /// One inspection sign-off.
@@ -147,6 +146,16 @@ impl Logbook {
     pub fn entries(&self) -> &[SignOff] {
         &self.entries
     }
+
+    /// Adds the entries of `other` after these, as the next file of the logbook.
+    pub(crate) fn extend(&mut self, other: Logbook) {
+        self.entries.extend(other.entries);
+    }
+
+    /// Puts the entries oldest first; entries of one instant keep their order.
+    pub(crate) fn sort_by_date(&mut self) {
+        self.entries.sort_by_key(|e| e.date);
+    }
 }
 
 fn latest<'a>(entries: impl Iterator<Item = &'a SignOff>) -> Option<&'a SignOff> {
@@ -208,6 +217,11 @@ fn parse_date(text: &str) -> Option<Secs> {
 pub fn append_signoff(path: &Path, entry: &SignOff) -> Result<()> {
     // Held from the read to the rename, so a concurrent sign-off is never lost.
     let lock = FolderLock::acquire(path)?;
+    append_locked(path, entry, &lock)
+}
+
+/// [`append_signoff`] with the folder's `lock` already held by the caller.
+pub(super) fn append_locked(path: &Path, entry: &SignOff, lock: &FolderLock) -> Result<()> {
     let existing = read_optional(path)?;
     let before = match &existing {
         Some(text) => Logbook::parse(path, text)?.entries.len(),
@@ -246,7 +260,7 @@ pub fn append_signoff(path: &Path, entry: &SignOff) -> Result<()> {
         .help("please report this as a bug in cargo wear"));
     }
     // Through a symbolic link (a logbook shared between checkouts): the link stays.
-    write_atomically(&crate::fs::link_target(path), text.as_bytes(), Existing::Replace, &lock)
+    write_atomically(&crate::fs::link_target(path), text.as_bytes(), Existing::Replace, lock)
 }
 
 /// `existing` followed by a blank line and the new block, in the file's own line endings.
@@ -259,6 +273,12 @@ fn appended(existing: &str, entry: &SignOff) -> String {
     if !text.is_empty() {
         text.push_str(newline);
     }
+    text.push_str(&block(entry, newline));
+    text
+}
+
+/// One `[[signoff]]` block, each line ended by `newline`.
+pub(super) fn block(entry: &SignOff, newline: &str) -> String {
     let mut lines = vec![
         "[[signoff]]".to_owned(),
         format!("part = {}", quote(&entry.part)),
@@ -271,11 +291,7 @@ fn appended(existing: &str, entry: &SignOff) -> String {
     }
     lines.push(format!("by = {}", quote(&entry.by)));
     lines.push(format!("note = {}", quote(&entry.note)));
-    for line in lines {
-        text.push_str(&line);
-        text.push_str(newline);
-    }
-    text
+    lines.iter().map(|line| format!("{line}{newline}")).collect()
 }
 
 /// A TOML basic string on one line: quotes, backslashes, control characters and bidi overrides
@@ -296,9 +312,4 @@ fn quote(value: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// The logbook's path for a workspace.
-pub fn logbook_path(workspace_root: &Path) -> PathBuf {
-    workspace_root.join(LOGBOOK_FILE)
 }

@@ -18,7 +18,7 @@ pub const CHAPTER: &str = "docs/src/edge-cases.md";
 /// and clones, `T` clocks and dates, `I` inputs that never end, `N` names, `L` logbooks.
 pub const IDS: &[&str] = &[
     // output paths
-    //
+    "O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8",
     // checkouts and clones
     //
     // clocks and dates
@@ -28,7 +28,7 @@ pub const IDS: &[&str] = &[
     // names
     //
     // logbooks
-    //
+    "L1", "L2",
 ];
 
 /// What one edge case showed.
@@ -54,7 +54,7 @@ pub fn record(row: Row<'_>) {
         // Tests of one binary run on threads, binaries one after another: the lock keeps two
         // threads from writing the chapter at once.
         let lock = fs::File::options().read(true).write(true).open(&path).expect(CHAPTER);
-        lock.lock().expect("lock the chapter");
+        fs4::FileExt::lock(&lock).expect("lock the chapter");
         let text = fs::read_to_string(&path).expect(CHAPTER);
         fs::write(&path, with_row(&text, row.id, &line)).expect(CHAPTER);
         return;
@@ -106,11 +106,10 @@ fn with_row(text: &str, id: &str, line: &str) -> String {
 fn render(row: &Row<'_>) -> String {
     let stderr = String::from_utf8_lossy(&row.output.stderr);
     let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or("(nothing)").to_owned();
+    let first = lines.next().map_or("(no warning)".to_owned(), without_temp_dirs);
     let todo = lines
         .find_map(|l| l.strip_prefix("help: ").or_else(|| l.strip_prefix("= help: ")))
-        .unwrap_or("")
-        .to_owned();
+        .map_or(String::new(), without_temp_dirs);
     let exit = row.output.status.code().map_or("signal".to_owned(), |c| c.to_string());
     format!(
         "| {} | {} | `cargo wear {}` | {} | {} | {} | {} |",
@@ -122,6 +121,21 @@ fn render(row: &Row<'_>) -> String {
         cell(&todo),
         cell(row.proof)
     )
+}
+
+/// `line` without the temporary folders the fixtures live in (`/tmp/.tmpAbC123/`), so that a
+/// path reads as it would from the workspace root and the row is the same on every run.
+fn without_temp_dirs(line: &str) -> String {
+    let prefix = format!("{}/.tmp", std::env::temp_dir().display()).replace("//", "/");
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find(&prefix) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + prefix.len()..];
+        rest = after.find('/').map_or("", |slash| &after[slash + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A table cell of the guide: `|` escaped, and `<` outside code spans written `&lt;`, so that

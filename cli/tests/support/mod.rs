@@ -51,6 +51,15 @@ impl Fixture {
         fs::read_to_string(self.path(rel)).expect("read")
     }
 
+    /// The text of every file in the logbook's folder (`wear-logbook/`, one per sign-off),
+    /// oldest day first; empty when there is none.
+    pub fn logbook_text(&self) -> String {
+        let Ok(entries) = fs::read_dir(self.path("wear-logbook")) else { return String::new() };
+        let mut files: Vec<PathBuf> = entries.map(|e| e.expect("entry").path()).collect();
+        files.sort();
+        files.iter().map(|f| fs::read_to_string(f).expect("read a sign-off")).collect()
+    }
+
     /// Commits the whole work tree (additions, edits, deletions) as `author` at `date`
     /// (`YYYY-MM-DD`, noon UTC).
     pub fn commit(&self, message: &str, author: &str, date: &str) -> git2::Oid {

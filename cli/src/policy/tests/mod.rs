@@ -1,6 +1,7 @@
 //! Tests of the policy and logbook on real files in temporary workspaces.
 mod assess;
 mod logbook;
+mod logbook_folder;
 mod policy_file;
 mod starter;
 
