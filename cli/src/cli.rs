@@ -229,7 +229,8 @@ pub(crate) struct DueArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
-    /// Write the report to this file (atomically) instead of standard output.
+    /// Write the report to this file (atomically) instead of standard output; `-` is standard
+    /// output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 }
@@ -309,7 +310,8 @@ pub(crate) struct HeatmapArgs {
     /// anything is instrumented.
     #[arg(long)]
     pub(crate) all: bool,
-    /// Also write the HTML report (treemap, wear map, due list) to this file, atomically.
+    /// Also write the HTML report (treemap, wear map, due list) to this file, atomically; `-`
+    /// puts the page on standard output instead of the heatmap.
     #[arg(long, value_name = "FILE")]
     pub(crate) html: Option<PathBuf>,
 }

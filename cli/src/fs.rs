@@ -132,25 +132,33 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
         Ok(meta) if meta.is_dir() => Err(Error::in_file(path, "cannot write: it is a folder")
             .help("give the path of a file to write, e.g. wear-report.html")),
         Ok(meta) if !meta.is_file() => write_into(path, bytes).map_err(|e| {
-            Error::in_file(path, format!("cannot write: {e}"))
-                .help("start the program that reads it first, or give the path of a file")
+            let help = if e.kind() == std::io::ErrorKind::StorageFull {
+                "the device is full: free some space, or give the path of a file elsewhere"
+            } else {
+                "start the program that reads it first, or give the path of a file"
+            };
+            Error::in_file(path, format!("cannot write: {e}")).help(help)
         }),
-        _ => write_file(&link_target(path), bytes),
+        _ => match link_target(path) {
+            Some(target) => write_file(&target, bytes),
+            None => Err(Error::in_file(path, "cannot write: it is a loop of symbolic links")
+                .help("point the link at a file, or remove it; nothing was written")),
+        },
     }
 }
 
 /// Where writing `path` lands: the file its chain of symbolic links ends at (which need not
-/// exist yet), else `path` itself.
-pub(crate) fn link_target(path: &Path) -> std::path::PathBuf {
+/// exist yet), else `path` itself; `None` for a loop of links, which has no end to write.
+pub(crate) fn link_target(path: &Path) -> Option<std::path::PathBuf> {
     let mut target = path.to_owned();
-    // A bound, as the kernel has: a loop of links is written as the path given.
+    // A bound, as the kernel has (`ELOOP` after 40 links).
     for _ in 0..40 {
         match std::fs::read_link(&target) {
             Ok(next) => target = folder_of(&target).join(next),
-            Err(_) => return target,
+            Err(_) => return Some(target),
         }
     }
-    path.to_owned()
+    None
 }
 
 /// Writes `bytes` into an existing device or pipe. Opened non-blocking, so a pipe that no one
@@ -198,8 +206,20 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         // name the user never gave, and never the same twice.
         let why = e.to_string();
         let why = why.split(" at path \"").next().unwrap_or(&why).to_owned();
-        Error::in_file(path, format!("cannot write: {why}"))
-            .help("check that the folder exists and is writable")
+        let folder = folder_of(path);
+        match std::fs::metadata(folder) {
+            Err(_) => Error::in_file(
+                path,
+                format!("cannot write: the folder `{}` does not exist", folder.display()),
+            )
+            .help("create the folder first, or give another path; nothing was written"),
+            Ok(meta) if !meta.is_dir() => {
+                Error::in_file(path, format!("cannot write: `{}` is a file, not a folder", folder.display()))
+                    .help("give the path of a file in a folder; nothing was written")
+            }
+            Ok(_) => Error::in_file(path, format!("cannot write: {why}"))
+                .help("check that the folder is writable and has free space; nothing was written"),
+        }
     })
 }
 

@@ -33,7 +33,11 @@ pub(crate) fn emit(text: &str) -> Result<()> {
 
 /// Writes an output file the user named (`--output`, `--html`) with [`crate::fs::write_output`],
 /// unless it is one of `inputs` (the files the output was made from), which it would replace.
+/// `-` is standard output, as for most command-line tools.
 pub(crate) fn write_named(path: &Path, text: &str, inputs: &[PathBuf]) -> Result<()> {
+    if path == Path::new("-") {
+        return emit(text);
+    }
     if let Ok(target) = std::fs::canonicalize(path)
         && inputs.iter().any(|input| std::fs::canonicalize(input).is_ok_and(|input| input == target))
     {

@@ -162,3 +162,37 @@ fn the_conflict_markers_of_a_merge_of_the_old_single_file_are_named() {
         proof: "no report on stdout and no file changed; the line is the first marker's",
     });
 }
+
+#[test]
+fn one_sign_off_cherry_picked_onto_two_branches_merges_as_one_file() {
+    let fx = Fixture::new("merging");
+    fx.write("src/lib.rs", LIB);
+    fx.write("usage.json", &snapshot("i1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", &[]));
+    fx.commit("start", "Ada", "2026-01-10");
+    assert!(git(&fx, &["branch", "-M", "main"]).status.success());
+    assert!(git(&fx, &["checkout", "-q", "-b", "hotfix", "main"]).status.success());
+    sign(&fx, "merging::left", "checked before the release");
+    assert!(git(&fx, &["add", "-A"]).status.success());
+    assert!(git(&fx, &["commit", "-q", "-m", "sign-off"]).status.success());
+    assert!(git(&fx, &["checkout", "-q", "main"]).status.success());
+    assert!(git(&fx, &["cherry-pick", "hotfix"]).status.success(), "the sign-off is picked onto main");
+    let merged = git(&fx, &["merge", "--no-edit", "hotfix"]);
+    assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stdout));
+    let files = std::fs::read_dir(fx.path("wear-logbook")).expect("the folder").count();
+    assert_eq!(files, 1, "one sign-off, one file");
+    let out = fx
+        .wear(&["report", "--now", NOW, "--usage", "usage.json", "--no-ledger", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let left = report["parts"].as_array().expect("parts").iter().find(|p| p["path"] == "merging::left");
+    assert_eq!(left.expect("left")["signoff_note"], "checked before the release");
+    record(Row {
+        id: "L7",
+        situation: "one sign-off cherry-picked onto a second branch, then the branches merged",
+        command: "report --now 2026-11-21 --usage usage.json --no-ledger --format json",
+        output: &out,
+        proof: "`git merge` exits 0; the folder holds one file, counted once",
+    });
+}

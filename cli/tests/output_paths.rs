@@ -266,3 +266,119 @@ fn a_symlinked_logbook_folder_stays_a_link_and_its_target_gets_the_sign_off() {
         proof: "the link stays a link; the sign-off's file is in its target",
     });
 }
+
+#[test]
+fn a_dash_is_the_standard_output_and_no_file_named_dash_is_made() {
+    let fx = fixture();
+    let out = report_output(&fx, &["--output", "-"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("outputs::hot"), "the report is on stdout");
+    assert!(!fx.path("-").exists(), "no file named `-`");
+    let html = fx
+        .wear(&["heatmap", "--now", NOW, "--usage", "usage.json", "--no-ledger", "--html", "-"])
+        .output()
+        .expect("runs");
+    assert!(html.status.success(), "{}", String::from_utf8_lossy(&html.stderr));
+    let page = String::from_utf8_lossy(&html.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"), "the page alone");
+    assert!(!fx.path("-").exists(), "no file named `-`");
+    record(Row {
+        id: "O9",
+        situation: "`--output -` (and `heatmap --html -`)",
+        command: &command("--output -"),
+        output: &out,
+        proof: "the report is on standard output (the HTML page alone, for `--html -`); no file named `-` is made",
+    });
+}
+
+#[test]
+fn a_full_device_is_a_clear_error() {
+    let fx = fixture();
+    let out = report_output(&fx, &["--output", "/dev/full"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("/dev/full: cannot write: No space left on device"), "{stderr}");
+    assert!(stderr.contains("the device is full"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    let meta = std::fs::metadata("/dev/full").expect("/dev/full");
+    assert!(meta.file_type().is_char_device(), "/dev/full is still a character device");
+    record(Row {
+        id: "O10",
+        situation: "`--output` a device that is full (`/dev/full`, a full disk)",
+        command: &command("--output /dev/full"),
+        output: &out,
+        proof: "`/dev/full` is still a character device; nothing on stdout",
+    });
+}
+
+#[test]
+fn a_missing_folder_or_a_file_as_folder_is_named_and_nothing_is_made() {
+    let fx = fixture();
+    let before = support::tree_bytes(fx.root());
+    let missing = report_output(&fx, &["--output", "reports/2026/due.txt"]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the folder `reports/2026` does not exist"), "{stderr}");
+    assert!(!fx.path("reports").exists(), "no folder was made");
+    let file = report_output(&fx, &["--output", "src/lib.rs/due.txt"]);
+    let stderr = String::from_utf8_lossy(&file.stderr);
+    assert_eq!(file.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`src/lib.rs` is a file, not a folder"), "{stderr}");
+    let outside_target = |files: Vec<(std::path::PathBuf, Vec<u8>)>| {
+        files.into_iter().filter(|(path, _)| !path.starts_with(fx.path("target"))).collect::<Vec<_>>()
+    };
+    assert!(outside_target(before) == outside_target(support::tree_bytes(fx.root())), "nothing changed");
+    record(Row {
+        id: "O11",
+        situation: "`--output` in a folder that does not exist",
+        command: &command("--output reports/2026/due.txt"),
+        output: &missing,
+        proof: "no folder is made and no file changes",
+    });
+    record(Row {
+        id: "O12",
+        situation: "`--output` below a file, as if it were a folder",
+        command: &command("--output src/lib.rs/due.txt"),
+        output: &file,
+        proof: "`src/lib.rs` keeps its bytes",
+    });
+}
+
+#[test]
+fn a_loop_of_symbolic_links_is_refused_and_stays_as_it_was() {
+    let fx = fixture();
+    std::os::unix::fs::symlink("b.txt", fx.path("a.txt")).expect("symlink");
+    std::os::unix::fs::symlink("a.txt", fx.path("b.txt")).expect("symlink");
+    let out = report_output(&fx, &["--output", "a.txt"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("a.txt: cannot write: it is a loop of symbolic links"), "{stderr}");
+    for (link, to) in [("a.txt", "b.txt"), ("b.txt", "a.txt")] {
+        assert_eq!(std::fs::read_link(fx.path(link)).expect("still a link"), Path::new(to));
+    }
+    record(Row {
+        id: "O13",
+        situation: "`--output` names a loop of symbolic links",
+        command: &command("--output a.txt"),
+        output: &out,
+        proof: "both links still point where they did; no file is made",
+    });
+}
+
+#[test]
+fn a_hard_link_to_an_input_gets_the_report_and_the_input_keeps_its_bytes() {
+    let fx = fixture();
+    std::fs::hard_link(fx.path("usage.json"), fx.path("copy.json")).expect("hard link");
+    let usage = std::fs::read(fx.path("usage.json")).expect("usage");
+    let out = report_output(&fx, &["--output", "copy.json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read(fx.path("usage.json")).expect("usage"), usage, "the input keeps its bytes");
+    assert!(fx.read("copy.json").contains("outputs::hot"), "the named file holds the report");
+    record(Row {
+        id: "O14",
+        situation: "`--output` names a hard link to the usage file",
+        command: &command("--output copy.json"),
+        output: &out,
+        proof: "`usage.json` keeps its bytes: the new file replaces the name `copy.json`, not the shared content",
+    });
+}

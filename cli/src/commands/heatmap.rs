@@ -40,8 +40,12 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
         let inputs = pipeline::inputs(&scan, &request);
         write_named(path, &report::render(&list, Format::Html, &page), &inputs)?;
     }
-    emit(&render(&list, &opts))?;
-    if let Some(path) = &args.html {
+    // `--html -` puts the page on standard output, alone: a heatmap around it would break it.
+    let html_to_stdout = args.html.as_deref() == Some(std::path::Path::new("-"));
+    if !html_to_stdout {
+        emit(&render(&list, &opts))?;
+    }
+    if let Some(path) = args.html.as_ref().filter(|_| !html_to_stdout) {
         eprintln!("the HTML report is in {}", crate::safe_text::path(path));
     }
     Ok(Outcome::Clean)

@@ -104,7 +104,7 @@ impl Logbook {
             } else if e.message().contains("missing field") {
                 "every `[[signoff]]` needs `part`, `serial`, `date`, `calls` and `by`"
             } else {
-                "fix this line (see https://toml.io); `cargo wear inspect` appends entries in the right form"
+                "fix this line (see https://toml.io); `cargo wear inspect` writes entries in the right form"
             };
             let mut error = Error::in_file(path, e.message().trim().to_owned()).help(help);
             if let Some(span) = e.span() {
@@ -260,7 +260,11 @@ pub(super) fn append_locked(path: &Path, entry: &SignOff, lock: &FolderLock) -> 
         .help("please report this as a bug in cargo wear"));
     }
     // Through a symbolic link (a logbook shared between checkouts): the link stays.
-    write_atomically(&crate::fs::link_target(path), text.as_bytes(), Existing::Replace, lock)
+    let target = crate::fs::link_target(path).ok_or_else(|| {
+        Error::in_file(path, "is a loop of symbolic links")
+            .help("point the link at a file, or remove it; nothing was written")
+    })?;
+    write_atomically(&target, text.as_bytes(), Existing::Replace, lock)
 }
 
 /// `existing` followed by a blank line and the new block, in the file's own line endings.

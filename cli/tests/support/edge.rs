@@ -18,7 +18,7 @@ pub const CHAPTER: &str = "docs/src/edge-cases.md";
 /// and clones, `T` clocks and dates, `I` inputs that never end, `N` names, `L` logbooks.
 pub const IDS: &[&str] = &[
     // output paths
-    "O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8",
+    "O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O9", "O10", "O11", "O12", "O13", "O14",
     // checkouts and clones
     //
     // clocks and dates
@@ -28,7 +28,7 @@ pub const IDS: &[&str] = &[
     // names
     //
     // logbooks
-    "L1", "L2",
+    "L1", "L2", "L3", "L4", "L5", "L6", "L7",
 ];
 
 /// What one edge case showed.
