@@ -13,6 +13,8 @@
 //! Times are author times, as `git blame --porcelain` reports them (`author-time`), and
 //! author names go through the repository's `.mailmap`, as `git blame` does.
 mod cache;
+mod convert;
+mod git_cli;
 mod hunks;
 mod progress;
 mod repository;
