@@ -17,6 +17,7 @@ mod convert;
 mod git_cli;
 mod hunks;
 mod progress;
+mod promisor;
 mod repos;
 mod repository;
 mod trees;
@@ -175,10 +176,22 @@ fn in_repository(
     for file in files {
         requested.push(repository::relative_path(repo, file)?);
     }
+    let promisor = repo.head.and_then(|_| promisor::remote(&repo.repo));
+    if let Some(remote) = &promisor {
+        promisor::fetch_missing(repo, remote, Some(&requested))?;
+    }
     let work = worktree::read(repo, files, &requested)?;
-    let mut walk = walk::Walk::new(&repo.repo, repo.shallow.clone(), opts);
-    let blamed = walk.run(repo.head.as_ref(), &work.at_head).map_err(|e| worktree::git_error(repo, e))?;
-    drop(walk);
+    let walk =
+        || walk::Walk::new(&repo.repo, repo.shallow.clone(), opts).run(repo.head.as_ref(), &work.at_head);
+    let blamed = match (walk(), &promisor) {
+        (Ok(blamed), _) => blamed,
+        (Err(e), Some(remote)) if e.code() == git2::ErrorCode::NotFound => {
+            // A path renamed from outside the requested ones: fetch what the history lacks.
+            promisor::fetch_missing(repo, remote, None)?;
+            walk().map_err(|e| promisor::still_missing(repo, remote, &e))?
+        }
+        (Err(e), _) => return Err(worktree::git_error(repo, e)),
+    };
     let origins = work
         .lines
         .iter()
