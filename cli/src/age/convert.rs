@@ -21,7 +21,9 @@ use crate::error::{Error, Result};
 /// missing from the answer is, once converted, the same as at HEAD.
 pub(super) fn changes(repo: &Opened, tree: &Tree<'_>, paths: &[&str]) -> Result<HashMap<String, Vec<Hunk>>> {
     let mut out = HashMap::new();
-    let (driven, builtin): (Vec<&str>, Vec<&str>) = paths.iter().partition(|p| driver(repo, p).is_some());
+    let config = repo.repo.config().ok();
+    let (driven, builtin): (Vec<&str>, Vec<&str>) =
+        paths.iter().partition(|p| config.as_ref().is_some_and(|c| driver(repo, c, p).is_some()));
     if !builtin.is_empty() {
         let mut opts = hunks::blame_diff_options();
         opts.disable_pathspec_match(true);
@@ -54,10 +56,9 @@ pub(super) fn changes(repo: &Opened, tree: &Tree<'_>, paths: &[&str]) -> Result<
 
 /// The filter driver `path`'s `filter` attribute names, when the configuration gives it a
 /// `clean` or `process` command (a driver without one changes nothing, for git as for us).
-fn driver(repo: &Opened, path: &str) -> Option<String> {
+fn driver(repo: &Opened, config: &git2::Config, path: &str) -> Option<String> {
     let name = repo.repo.get_attr(Path::new(path), "filter", AttrCheckFlags::FILE_THEN_INDEX).ok()??;
     if matches!(git2::AttrValue::from_string(Some(name)), git2::AttrValue::String(_)) {
-        let config = repo.repo.config().ok()?;
         let has = |key: &str| config.get_string(&format!("filter.{name}.{key}")).is_ok();
         if has("clean") || has("process") {
             return Some(name.to_owned());

@@ -172,6 +172,11 @@ fn in_repository(
     files: &[PathBuf],
     opts: &AgeOptions,
 ) -> Result<(Vec<LineCommit>, Vec<Vec<LineOrigin>>)> {
+    if files.is_empty() {
+        // The workspace's own repository when every file is in a submodule: nothing to walk,
+        // and in a partial clone nothing to fetch.
+        return Ok((Vec::new(), Vec::new()));
+    }
     let mut requested = Vec::with_capacity(files.len());
     for file in files {
         requested.push(repository::relative_path(repo, file)?);
