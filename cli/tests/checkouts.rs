@@ -217,9 +217,14 @@ fn origin() -> Fixture {
 
 /// A blobless clone of `origin` in a new folder, with blobs of history missing.
 fn blobless(origin: &Fixture) -> tempfile::TempDir {
+    partial_clone(origin, "blob:none")
+}
+
+/// A clone of `origin` with `--filter=FILTER` in a new folder, with objects of history missing.
+fn partial_clone(origin: &Fixture, filter: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("file://{}", origin.root().display());
-    git(dir.path(), &["clone", "-q", "--filter=blob:none", &url, "clone"]);
+    git(dir.path(), &["clone", "-q", &format!("--filter={filter}"), &url, "clone"]);
     let clone = dir.path().join("clone");
     assert!(missing_blobs(&clone) > 0, "the clone lacks blobs of history");
     dir
@@ -258,6 +263,30 @@ fn a_blobless_partial_clone_fetches_what_it_needs_and_gives_true_ages() {
 }
 
 #[test]
+fn a_treeless_partial_clone_fetches_trees_then_blobs_and_gives_true_ages() {
+    let origin = origin();
+    let dir = partial_clone(&origin, "tree:0");
+    let clone = dir.path().join("clone");
+    let out = report(&clone);
+    let dates = assert_ages_as_blame(&out, &clone, "");
+    assert_eq!(
+        dates,
+        [
+            ("partial::engine::cold".into(), "2026-04-20".into()),
+            ("partial::engine::hot".into(), "2026-01-10".into()),
+            ("partial::engine::warm".into(), "2026-03-05".into()),
+        ]
+    );
+    record(Row {
+        id: "K5",
+        situation: "a treeless partial clone (`git clone --filter=tree:0`): old trees and blobs are on the remote only",
+        command: REPORT,
+        output: &out,
+        proof: "trees are fetched first, then the blobs they name; ages equal `git blame`'s (2026-01-10, 2026-03-05, 2026-04-20)",
+    });
+}
+
+#[test]
 fn a_blobless_clone_whose_remote_is_gone_stops_with_a_clear_error() {
     let origin = origin();
     let dir = blobless(&origin);
@@ -269,7 +298,7 @@ fn a_blobless_clone_whose_remote_is_gone_stops_with_a_clear_error() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stdout.is_empty(), "no report with wrong ages");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("this partial clone lacks"), "{stderr}");
+    assert!(stderr.contains("this partial clone lacks 1 object of the history"), "{stderr}");
     assert!(stderr.contains("the fetch from its remote `origin` failed"), "{stderr}");
     assert!(stderr.contains("help: make the remote `origin` reachable"), "{stderr}");
     assert_eq!(missing_blobs(&clone), missing, "nothing was fetched");
@@ -279,7 +308,7 @@ fn a_blobless_clone_whose_remote_is_gone_stops_with_a_clear_error() {
         String::from_utf8_lossy(&out.stderr).replace(&clone_path, "clone").replace(&origin_path, "origin");
     let shown = Output { stderr: stderr.into_bytes(), ..out.clone() };
     record(Row {
-        id: "K5",
+        id: "K6",
         situation: "a blobless partial clone whose remote is gone (deleted, offline runner)",
         command: REPORT,
         output: &shown,
@@ -340,7 +369,7 @@ fn a_submodule_member_takes_its_ages_from_its_own_repository() {
         report_json["parts"].as_array().expect("parts").iter().find(|p| p["path"] == "app::hot").cloned();
     assert_eq!(app.expect("app::hot")["overhauled_at"], "2026-06-01T12:00:00Z", "the workspace's own files");
     record(Row {
-        id: "K6",
+        id: "K7",
         situation: "a workspace member that is a git submodule (its own repository inside the workspace's)",
         command: REPORT,
         output: &out,

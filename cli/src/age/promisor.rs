@@ -30,40 +30,62 @@ pub(super) fn remote(repo: &Repository) -> Option<String> {
     found
 }
 
-/// Fetches from `remote` the blobs of history reachable from HEAD that the clone lacks: of
+/// How many rounds of listing and fetching: a treeless clone (`--filter=tree:0`) lacks trees
+/// too, so the first round brings them (a tree comes with its subtrees) and the next the
+/// blobs they name.
+const ROUNDS: usize = 3;
+
+/// Fetches from `remote` the objects of history reachable from HEAD that the clone lacks: for
 /// `paths` only, or all of them with `None`. Nothing missing asks nothing of the remote.
 pub(super) fn fetch_missing(repo: &Opened, remote: &str, paths: Option<&[String]>) -> Result<()> {
-    let mut args = vec!["rev-list", "--objects", "--missing=print", "HEAD"];
-    if let Some(paths) = paths {
+    for _ in 0..ROUNDS {
+        let missing = list_missing(repo, paths)?;
+        if missing.is_empty() {
+            break;
+        }
+        let fetch = [
+            "-c",
+            "fetch.negotiationAlgorithm=noop",
+            "fetch",
+            remote,
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--recurse-submodules=no",
+            "--filter=blob:none",
+            "--stdin",
+        ];
+        let count = missing.len();
+        git_cli::run(&repo.workdir, &fetch, &missing.join(&b'\n'))
+            .map_err(|why| failed(repo, remote, count, &why))?;
+    }
+    Ok(())
+}
+
+/// The ids of the objects the clone lacks, as `git rev-list --missing=print` lists them
+/// (without fetching). Limiting to paths compares trees, which fails where trees are missing:
+/// then everything missing is listed.
+fn list_missing(repo: &Opened, paths: Option<&[String]>) -> Result<Vec<Vec<u8>>> {
+    let all = ["rev-list", "--objects", "--missing=print", "HEAD"];
+    let limited = paths.map(|paths| {
+        let mut args = all.to_vec();
         args.push("--");
         args.extend(paths.iter().map(String::as_str));
-    }
-    let listed = git_cli::run(&repo.workdir, &args, b"").map_err(|why| failed(repo, remote, 0, &why))?;
-    let missing: Vec<&[u8]> = listed.split(|&b| b == b'\n').filter_map(|l| l.strip_prefix(b"?")).collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let ids = missing.join(&b'\n');
-    let fetch = [
-        "-c",
-        "fetch.negotiationAlgorithm=noop",
-        "fetch",
-        remote,
-        "--no-tags",
-        "--no-write-fetch-head",
-        "--recurse-submodules=no",
-        "--filter=blob:none",
-        "--stdin",
-    ];
-    git_cli::run(&repo.workdir, &fetch, &ids).map_err(|why| failed(repo, remote, missing.len(), &why))?;
-    Ok(())
+        git_cli::run(&repo.workdir, &args, b"")
+    });
+    let listed = match limited {
+        Some(Ok(listed)) => listed,
+        _ => git_cli::run(&repo.workdir, &all, b"").map_err(|why| {
+            Error::in_file(&repo.workdir, format!("cannot list what this partial clone lacks: {why}"))
+                .help("check that `git rev-list --objects --missing=print HEAD` works here, or clone without `--filter`")
+        })?,
+    };
+    Ok(listed.split(|&b| b == b'\n').filter_map(|l| l.strip_prefix(b"?")).map(<[u8]>::to_vec).collect())
 }
 
 fn failed(repo: &Opened, remote: &str, count: usize, why: &str) -> Error {
     let what = match count {
-        0 => "the blobs".to_owned(),
-        1 => "1 blob".to_owned(),
-        n => format!("{n} blobs"),
+        1 => "1 object".to_owned(),
+        n => format!("{n} objects"),
     };
     Error::in_file(
         &repo.workdir,
@@ -73,7 +95,7 @@ fn failed(repo: &Opened, remote: &str, count: usize, why: &str) -> Error {
         ),
     )
     .help(format!(
-        "make the remote `{remote}` reachable (git fetches these blobs for `git blame` too), or clone without \
+        "make the remote `{remote}` reachable (git fetches these objects for `git blame` too), or clone without \
          `--filter` (with `actions/checkout`: no `filter`, `fetch-depth: 0`)"
     ))
 }

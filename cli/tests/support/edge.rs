@@ -20,8 +20,8 @@ pub const IDS: &[&str] = &[
     // output paths
     //
     // checkouts and clones
-    "K1", "K2", "K3", "K4", "K5",
-    "K6",
+    "K1", "K2", "K3", "K4", "K5", "K6",
+    "K7",
     // clocks and dates
     //
     // inputs that never end
