@@ -52,3 +52,23 @@ fn subcommand<'a>(args: &[&'a str]) -> &'a str {
     }
     ""
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_subcommand_past_config_options() {
+        assert_eq!(subcommand(&["-c", "fetch.negotiationAlgorithm=noop", "fetch", "origin"]), "fetch");
+        assert_eq!(subcommand(&["rev-list", "--objects"]), "rev-list");
+        assert_eq!(subcommand(&["--version"]), "");
+    }
+
+    #[test]
+    fn a_failing_git_says_what_failed_in_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let why = run(dir.path(), &["rev-list", "HEAD"], b"").unwrap_err();
+        assert!(why.starts_with("`git rev-list` failed: "), "{why}");
+        assert!(!why.contains('\n'), "{why}");
+    }
+}
