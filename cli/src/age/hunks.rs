@@ -2,7 +2,7 @@
 //! every changed hunk existed in the older version (at a shifted number), a line inside one was
 //! written by the newer. The diff is libgit2's xdiff, the Myers diff `git blame` uses, with no
 //! context and git's indent heuristic so hunks land where git puts them.
-use git2::{Blob, DiffOptions, Oid, Patch, Repository};
+use git2::{DiffOptions, Oid, Repository};
 
 /// One changed region, 0-based: `old_len` lines at `old_start` became `new_len` lines at
 /// `new_start`. With a length of 0, the start is the number of lines before the change.
@@ -15,7 +15,7 @@ pub(super) struct Hunk {
 }
 
 impl Hunk {
-    fn from_git(old_start: u32, old_len: u32, new_start: u32, new_len: u32) -> Hunk {
+    pub(super) fn from_git(old_start: u32, old_len: u32, new_start: u32, new_len: u32) -> Hunk {
         // Unified-diff starts are 1-based, except that an empty side names the line before.
         let start = |start: u32, len: u32| if len == 0 { start } else { start.saturating_sub(1) };
         Hunk { old_start: start(old_start, old_len), old_len, new_start: start(new_start, new_len), new_len }
@@ -44,18 +44,6 @@ pub(super) fn between_blobs(
         true
     };
     repo.diff_blobs(Some(&old), None, Some(&new), None, Some(opts), None, None, Some(&mut on_hunk), None)?;
-    Ok(hunks)
-}
-
-/// The hunks that turn blob `old` into the bytes `new`.
-pub(super) fn blob_to_buffer(old: &Blob<'_>, new: &[u8]) -> Result<Vec<Hunk>, git2::Error> {
-    let mut opts = blame_diff_options();
-    let patch = Patch::from_blob_and_buffer(old, None, new, None, Some(&mut opts))?;
-    let mut hunks = Vec::with_capacity(patch.num_hunks());
-    for index in 0..patch.num_hunks() {
-        let (h, _) = patch.hunk(index)?;
-        hunks.push(Hunk::from_git(h.old_start(), h.old_lines(), h.new_start(), h.new_lines()));
-    }
     Ok(hunks)
 }
 
@@ -99,6 +87,8 @@ pub(super) fn count_lines(bytes: &[u8]) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use git2::Patch;
+
     use super::*;
 
     fn map_all(old: &str, new: &str) -> Vec<Option<u32>> {

@@ -13,8 +13,12 @@
 //! Times are author times, as `git blame --porcelain` reports them (`author-time`), and
 //! author names go through the repository's `.mailmap`, as `git blame` does.
 mod cache;
+mod convert;
+mod git_cli;
 mod hunks;
 mod progress;
+mod promisor;
+mod repos;
 mod repository;
 mod trees;
 mod walk;
@@ -124,45 +128,96 @@ pub struct LineOrigins {
 }
 
 /// Attributes every line of `files` (absolute paths, as they are in the work tree) to the
-/// commit that last changed it, as `git blame` would at HEAD, in one walk over history.
+/// commit that last changed it, as `git blame` would at HEAD, in one walk over history per
+/// repository (the workspace's, and any nested one such as a submodule member's).
 ///
 /// The repository is found upward from `workspace_root`; there being none is an error that
 /// names the folder.
 pub fn line_origins(workspace_root: &Path, files: &[PathBuf], opts: &AgeOptions) -> Result<LineOrigins> {
-    let repo = repository::open(workspace_root)?;
+    let main = repository::open(workspace_root)?;
+    let head = main.head.map(|id| id.to_string());
+    let grouped = repos::group(main, files)?;
+    let mut commits = Vec::new();
+    let mut out = HashMap::with_capacity(files.len());
+    let mut shallow = false;
+    for (index, repo) in grouped.repos.iter().enumerate() {
+        let mine: Vec<PathBuf> = files
+            .iter()
+            .zip(&grouped.of_file)
+            .filter(|&(_, &of)| of == index)
+            .map(|(file, _)| file.clone())
+            .collect();
+        let (found, origins) = in_repository(repo, &mine, opts)?;
+        let offset = u32::try_from(commits.len()).unwrap_or(u32::MAX);
+        commits.extend(found);
+        for (file, lines) in mine.into_iter().zip(origins) {
+            let lines = lines
+                .into_iter()
+                .map(|origin| match origin {
+                    LineOrigin::Commit(i) => LineOrigin::Commit(i.saturating_add(offset)),
+                    LineOrigin::Uncommitted => LineOrigin::Uncommitted,
+                })
+                .collect();
+            out.insert(file, lines);
+        }
+        shallow |= !repo.shallow.is_empty();
+    }
+    let repo_root = grouped.repos.into_iter().next().map(|r| r.workdir).unwrap_or_default();
+    Ok(LineOrigins { head, shallow, repo_root, commits, files: out })
+}
+
+/// The commits of `repo` and the origin of every line of `files` (which it holds), in order.
+fn in_repository(
+    repo: &repository::Opened,
+    files: &[PathBuf],
+    opts: &AgeOptions,
+) -> Result<(Vec<LineCommit>, Vec<Vec<LineOrigin>>)> {
+    if files.is_empty() {
+        // The workspace's own repository when every file is in a submodule: nothing to walk,
+        // and in a partial clone nothing to fetch.
+        return Ok((Vec::new(), Vec::new()));
+    }
     let mut requested = Vec::with_capacity(files.len());
     for file in files {
-        requested.push(repository::relative_path(&repo, file)?);
+        requested.push(repository::relative_path(repo, file)?);
     }
-    let work = worktree::read(&repo, files, &requested)?;
-    let mut walk = walk::Walk::new(&repo.repo, repo.shallow.clone(), opts);
-    let blamed = walk.run(repo.head.as_ref(), &work.at_head).map_err(|e| worktree::git_error(&repo, e))?;
-    drop(walk);
-    let mut out = HashMap::with_capacity(files.len());
-    for (file, lines) in files.iter().zip(work.lines) {
-        let origins = lines
-            .iter()
-            .map(|line| match line {
-                worktree::WorkLine::Head { file, line } => {
-                    match blamed.origins.get(*file).and_then(|f| f.get(*line as usize)) {
-                        Some(&commit) if (commit as usize) < blamed.commits.len() => {
-                            LineOrigin::Commit(commit)
+    let promisor = repo.head.and_then(|_| promisor::remote(&repo.repo));
+    if let Some(remote) = &promisor {
+        promisor::fetch_missing(repo, remote, Some(&requested))?;
+    }
+    let work = worktree::read(repo, files, &requested)?;
+    let walk =
+        || walk::Walk::new(&repo.repo, repo.shallow.clone(), opts).run(repo.head.as_ref(), &work.at_head);
+    let blamed = match (walk(), &promisor) {
+        (Ok(blamed), _) => blamed,
+        (Err(e), Some(remote)) if e.code() == git2::ErrorCode::NotFound => {
+            // A path renamed from outside the requested ones: fetch what the history lacks.
+            promisor::fetch_missing(repo, remote, None)?;
+            walk().map_err(|e| promisor::still_missing(repo, remote, &e))?
+        }
+        (Err(e), _) => return Err(worktree::git_error(repo, e)),
+    };
+    let origins = work
+        .lines
+        .iter()
+        .map(|lines| {
+            lines
+                .iter()
+                .map(|line| match line {
+                    worktree::WorkLine::Head { file, line } => {
+                        match blamed.origins.get(*file).and_then(|f| f.get(*line as usize)) {
+                            Some(&commit) if (commit as usize) < blamed.commits.len() => {
+                                LineOrigin::Commit(commit)
+                            }
+                            _ => LineOrigin::Uncommitted,
                         }
-                        _ => LineOrigin::Uncommitted,
                     }
-                }
-                worktree::WorkLine::Uncommitted => LineOrigin::Uncommitted,
-            })
-            .collect();
-        out.insert(file.clone(), origins);
-    }
-    Ok(LineOrigins {
-        head: repo.head.map(|id| id.to_string()),
-        shallow: !repo.shallow.is_empty(),
-        repo_root: repo.workdir,
-        commits: blamed.commits,
-        files: out,
-    })
+                    worktree::WorkLine::Uncommitted => LineOrigin::Uncommitted,
+                })
+                .collect()
+        })
+        .collect();
+    Ok((blamed.commits, origins))
 }
 
 /// The age of every range of `files`, as `git blame` attributes their lines at HEAD, with

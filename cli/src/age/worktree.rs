@@ -1,11 +1,13 @@
 //! The files as they are in the work tree against HEAD: which of their lines are HEAD's lines
 //! (to be blamed in history) and which are not committed (changed now). A file that HEAD does
-//! not have is not committed at all.
+//! not have is not committed at all. Files are compared as git stores them ([`convert`]): a
+//! checkout's line endings or clean/smudge filter do not make a line "not committed".
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid};
 
+use super::convert;
 use super::hunks::{self, LineMap};
 use super::repository::Opened;
 use crate::error::{Error, Result};
@@ -47,8 +49,8 @@ pub(super) fn read(repo: &Opened, files: &[PathBuf], relative: &[String]) -> Res
         }
         None => None,
     };
-    let mut work = Work::default();
-    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    let mut read = Vec::with_capacity(files.len());
+    let mut differ = Vec::new();
     for (file, path) in files.iter().zip(relative) {
         let bytes = crate::bounded::read(file, crate::bounded::SOURCE).map_err(|why| match why {
             crate::bounded::Unreadable::Io(e) => {
@@ -57,27 +59,42 @@ pub(super) fn read(repo: &Opened, files: &[PathBuf], relative: &[String]) -> Res
             why => why.into_error(file, crate::bounded::SOURCE),
         })?;
         let entry = head_tree.as_ref().and_then(|tree| tree.get_path(Path::new(path)).ok());
-        let Some(entry) = entry.filter(|e| e.kind() == Some(ObjectType::Blob)) else {
+        let blob = entry.filter(|e| e.kind() == Some(ObjectType::Blob)).map(|e| e.id());
+        let same = blob.is_some_and(|id| Oid::hash_object(ObjectType::Blob, &bytes).is_ok_and(|h| h == id));
+        if blob.is_some() && !same {
+            differ.push(path.as_str());
+        }
+        read.push((bytes, blob, same));
+    }
+    // Raw bytes that differ may still be HEAD's once converted (line endings, filters).
+    let changed = match &head_tree {
+        Some(tree) if !differ.is_empty() => convert::changes(repo, tree, &differ)?,
+        _ => HashMap::new(),
+    };
+    let mut work = Work::default();
+    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    for ((bytes, blob, same), path) in read.into_iter().zip(relative) {
+        let Some(blob) = blob else {
             work.lines.push(vec![WorkLine::Uncommitted; hunks::count_lines(&bytes) as usize]);
             continue;
         };
-        let same = Oid::hash_object(ObjectType::Blob, &bytes).is_ok_and(|id| id == entry.id());
-        let (head_lines, hunks) = if same {
-            (hunks::count_lines(&bytes), Vec::new())
+        let no_hunks = Vec::new();
+        let hunks = changed.get(path).unwrap_or(&no_hunks);
+        let head_lines = if !same {
+            let content = repo.repo.find_blob(blob).map_err(|e| git_error(repo, e))?;
+            hunks::count_lines(content.content())
         } else {
-            let blob = repo.repo.find_blob(entry.id()).map_err(|e| git_error(repo, e))?;
-            let hunks = hunks::blob_to_buffer(&blob, &bytes).map_err(|e| git_error(repo, e))?;
-            (hunks::count_lines(blob.content()), hunks)
+            hunks::count_lines(&bytes)
         };
         let index = *by_path.entry(path.as_str()).or_insert_with(|| {
-            work.at_head.push(HeadFile { path: path.clone(), blob: entry.id(), lines: head_lines });
+            work.at_head.push(HeadFile { path: path.clone(), blob, lines: head_lines });
             work.at_head.len() - 1
         });
-        let mut map = LineMap::new(&hunks);
+        let mut map = LineMap::new(hunks);
         let lines = (0..hunks::count_lines(&bytes))
             .map(|line| match map.old_line(line) {
-                Some(line) => WorkLine::Head { file: index, line },
-                None => WorkLine::Uncommitted,
+                Some(line) if line < head_lines => WorkLine::Head { file: index, line },
+                _ => WorkLine::Uncommitted,
             })
             .collect();
         work.lines.push(lines);
