@@ -20,8 +20,7 @@ pub const IDS: &[&str] = &[
     // output paths
     "O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O9", "O10", "O11", "O12", "O13", "O14",
     // checkouts and clones
-    "K1", "K2", "K3", "K4", "K5", "K6",
-    "K7",
+    "K1", "K2", "K3", "K4", "K5", "K6", "K7",
     // clocks and dates
     //
     // inputs that never end
