@@ -22,7 +22,7 @@ pub const IDS: &[&str] = &[
     // checkouts and clones
     //
     // clocks and dates
-    //
+    "T1", "T2", "T3", "T4", "T5", "T6", "T7",
     // inputs that never end
     //
     // names
