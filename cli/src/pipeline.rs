@@ -113,7 +113,7 @@ pub(crate) fn inputs(scan: &Scan, request: &Request) -> Vec<PathBuf> {
     files.push(logbook_path(&scan.root));
     // The patterns were expanded once already to read them; a pattern that fails now names
     // nothing that could be replaced.
-    files.extend(crate::usage::files::expand(&request.usage.files).unwrap_or_default());
+    files.extend(crate::usage::files::matched(&request.usage.files).unwrap_or_default());
     match &request.usage.ledger {
         sources::LedgerChoice::At(path) => files.push(path.clone()),
         sources::LedgerChoice::Default => files.push(sources::default_ledger(&scan.target_dir)),

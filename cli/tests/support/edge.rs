@@ -24,7 +24,7 @@ pub const IDS: &[&str] = &[
     // clocks and dates
     "T1", "T2", "T3", "T4", "T5", "T6", "T7",
     // inputs that never end
-    //
+    "I1",
     // names
     //
     // logbooks
