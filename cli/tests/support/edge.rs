@@ -26,7 +26,7 @@ pub const IDS: &[&str] = &[
     // inputs that never end
     "I1",
     // names
-    //
+    "N1", "N2",
     // logbooks
     //
 ];
