@@ -22,11 +22,9 @@ pub const IDS: &[&str] = &[
     // checkouts and clones
     //
     // clocks and dates
-    "T1", "T2", "T3", "T4", "T5", "T6", "T7",
-    // inputs that never end
-    "I1",
-    // names
-    "N1", "N2",
+    "T1", "T2", "T3", "T4", "T5", "T6", "T7", // inputs that never end
+    "I1", "U1", "U2", // names
+    "N1", "N2", "N3", "N4",
     // logbooks
     //
 ];
