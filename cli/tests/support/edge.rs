@@ -16,14 +16,17 @@ pub const CHAPTER: &str = "docs/src/edge-cases.md";
 
 /// Every row of the table, in the order the guide shows them: `O` output paths, `K` checkouts
 /// and clones, `T` clocks and dates, `I` inputs that never end, `N` names, `L` logbooks.
+#[rustfmt::skip] // one line of ids per group, under its comment: rustfmt would join them
 pub const IDS: &[&str] = &[
     // output paths
     //
     // checkouts and clones
     //
     // clocks and dates
-    "T1", "T2", "T3", "T4", "T5", "T6", "T7", // inputs that never end
-    "I1", "U1", "U2", // names
+    "T1", "T2", "T3", "T4", "T5", "T6", "T7",
+    // inputs that never end
+    "I1", "U1", "U2", "U3",
+    // names
     "N1", "N2", "N3", "N4",
     // logbooks
     //
