@@ -6,7 +6,7 @@ use crate::age::{Ages, RangeAge};
 use crate::due::{DueItem, DueList, SCHEMA};
 use crate::policy::{Facts, Logbook, Policy, assess};
 use crate::scan::{Part, Scan, relative};
-use crate::time::{Secs, format_date};
+use crate::time::{Secs, format_date, format_instant};
 use crate::usage::{SerialUsage, Usage};
 
 /// Everything a due list is made from.
@@ -164,8 +164,8 @@ pub(crate) fn future_commit(commit: &str, time: Secs, now: Secs) -> String {
         "commit {} is dated {}, after the report's instant ({}): its lines count as changed at that \
          instant (age 0)",
         commit.get(..12).unwrap_or(commit),
-        format_date(time),
-        format_date(now)
+        format_instant(time),
+        format_instant(now)
     )
 }
 

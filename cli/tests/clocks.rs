@@ -278,8 +278,8 @@ fn a_commit_dated_after_now_counts_as_made_at_now_and_is_said() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let said = format!(
-        "warning: clocks::hot: commit {} is dated 2027-03-01, after the report's instant (2026-11-21): its \
-         lines count as changed at that instant (age 0)",
+        "warning: clocks::hot: commit {} is dated 2027-03-01T12:00:00Z, after the report's instant \
+         (2026-11-21T00:00:00Z): its lines count as changed at that instant (age 0)",
         &commit[..12]
     );
     assert!(stderr.contains(&said), "{stderr}");

@@ -99,7 +99,8 @@ impl UsageSet {
     /// An empty set that leaves out readings taken, or of processes started, after `now`
     /// (seconds): they are listed by [`UsageSet::future`] instead.
     pub fn until(now: crate::time::Secs) -> Self {
-        UsageSet { until_ms: Some(now.saturating_mul(1000)), ..UsageSet::default() }
+        // Instants are whole seconds: a reading within the second of `now` is not after it.
+        UsageSet { until_ms: Some(now.saturating_mul(1000).saturating_add(999)), ..UsageSet::default() }
     }
 
     /// The readings left out for being after the set's instant: the file (or ledger) each
@@ -256,8 +257,10 @@ mod tests {
     fn a_reading_after_the_instant_is_set_aside_and_the_earlier_one_stays() {
         let mut set = UsageSet::until(5);
         set.add_reading(reading(4_000, 10));
+        set.add_reading(reading(5_999, 11));
+        assert_eq!(kept_calls(&set), [11], "within the second of the instant is not after it");
         set.add_reading(reading(6_000, 99));
-        assert_eq!(kept_calls(&set), [10], "the reading from the future replaces nothing");
+        assert_eq!(kept_calls(&set), [11], "the reading from the future replaces nothing");
         assert_eq!(set.future(), [(PathBuf::from("99.json"), "a1".to_owned(), 6_000)]);
     }
 
