@@ -6,7 +6,7 @@ use crate::age::{Ages, RangeAge};
 use crate::due::{DueItem, DueList, SCHEMA};
 use crate::policy::{Facts, Logbook, Policy, assess};
 use crate::scan::{Part, Scan, relative};
-use crate::time::{Secs, format_date};
+use crate::time::{Secs, format_date, format_instant};
 use crate::usage::{SerialUsage, Usage};
 
 /// Everything a due list is made from.
@@ -98,7 +98,7 @@ fn due_item(inputs: &Inputs<'_>, part: &Part) -> DueItem {
         ));
     }
     if let Some(age) = age {
-        remarks.extend(age_remarks(age, inputs.ages.shallow));
+        remarks.extend(age_remarks(age, inputs.ages.shallow, inputs.now));
     }
 
     let facts = Facts {
@@ -141,8 +141,11 @@ fn rate(usage: &SerialUsage, amount: u64) -> Option<f64> {
     (span > 0).then(|| amount as f64 / span as f64)
 }
 
-fn age_remarks(age: &RangeAge, shallow: bool) -> Vec<String> {
+fn age_remarks(age: &RangeAge, shallow: bool, now: Secs) -> Vec<String> {
     let mut remarks = Vec::new();
+    if let Some((commit, time)) = &age.future_commit {
+        remarks.push(future_commit(commit, *time, now));
+    }
     if age.uncommitted_lines > 0 {
         remarks.push(format!("{} lines not committed: counted as changed now", age.uncommitted_lines));
     }
@@ -153,6 +156,17 @@ fn age_remarks(age: &RangeAge, shallow: bool) -> Vec<String> {
         ));
     }
     remarks
+}
+
+/// What a commit dated after the report's instant means for a part's age.
+pub(crate) fn future_commit(commit: &str, time: Secs, now: Secs) -> String {
+    format!(
+        "commit {} is dated {}, after the report's instant ({}): its lines count as changed at that \
+         instant (age 0)",
+        commit.get(..12).unwrap_or(commit),
+        format_instant(time),
+        format_instant(now)
+    )
 }
 
 /// The usage of a part's current serial. Usage recorded under the old serial (`wear-serial/1`) of

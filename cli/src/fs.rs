@@ -128,6 +128,12 @@ fn open_folder(_folder: &Path) -> Option<File> {
 /// written into, never replaced; a folder is refused. The error names the file and says what
 /// to do.
 pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(stream) = Stream::named(path) {
+        return stream.write(bytes).map_err(|e| {
+            Error::in_file(path, format!("cannot write: {e}"))
+                .help("check that the program reading wear's output is still running")
+        });
+    }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(Error::in_file(path, "cannot write: it is a folder")
             .help("give the path of a file to write, e.g. wear-report.html")),
@@ -144,6 +150,38 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
             None => Err(Error::in_file(path, "cannot write: it is a loop of symbolic links")
                 .help("point the link at a file, or remove it; nothing was written")),
         },
+    }
+}
+
+/// The process's own standard output or error, named as a path. Written through the stream
+/// wear already has, not opened again: reopening `/proc/self/fd/1` checks the permissions of
+/// what it points at, so a user running wear with a pipe another user made (`sudo -u`, a CI
+/// step that drops privileges) was refused its own output, and reopening a redirected file
+/// would write from its start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+impl Stream {
+    fn named(path: &Path) -> Option<Stream> {
+        match path.to_str()? {
+            "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => Some(Stream::Out),
+            "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => Some(Stream::Err),
+            _ => None,
+        }
+    }
+
+    fn write(self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Stream::Out => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes)?;
+                out.flush()
+            }
+            Stream::Err => std::io::stderr().lock().write_all(bytes),
+        }
     }
 }
 

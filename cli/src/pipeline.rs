@@ -89,6 +89,12 @@ pub(crate) fn due_list_of(scan: &Scan, request: &Request) -> Result<DueList> {
         }
         History::None => Ages::without_history(&scan.root),
     };
+    for warning in future_commits(scan, &ages, request.now) {
+        eprintln!("warning: {}", crate::safe_text::escape(&warning));
+        eprintln!(
+            "  help: pass a later --now, or fix the commit's author date (its machine's clock was wrong)"
+        );
+    }
     Ok(join(&Inputs {
         scan,
         ages: &ages,
@@ -107,7 +113,7 @@ pub(crate) fn inputs(scan: &Scan, request: &Request) -> Vec<PathBuf> {
     files.extend(logbook_files(&scan.root).unwrap_or_default());
     // The patterns were expanded once already to read them; a pattern that fails now names
     // nothing that could be replaced.
-    files.extend(crate::usage::files::expand(&request.usage.files).unwrap_or_default());
+    files.extend(crate::usage::files::matched(&request.usage.files).unwrap_or_default());
     match &request.usage.ledger {
         sources::LedgerChoice::At(path) => files.push(path.clone()),
         sources::LedgerChoice::Default => files.push(sources::default_ledger(&scan.target_dir)),
@@ -143,6 +149,27 @@ fn unmatched(scan: &Scan, policy: &Policy, usage: &Usage) -> Vec<String> {
         ));
     }
     warnings
+}
+
+/// One sentence per commit dated after `now`, naming the first part it changed: such lines
+/// count as changed at `now` (age 0), and a gate says so rather than trust the date.
+fn future_commits(scan: &Scan, ages: &Ages, now: Secs) -> Vec<String> {
+    let mut commits: Vec<(&str, Secs, &str, usize)> = Vec::new();
+    for part in &scan.parts {
+        let age = ages.by_range.get(&(part.file.clone(), part.lines));
+        let Some((id, time)) = age.and_then(|a| a.future_commit.as_ref()) else { continue };
+        match commits.iter_mut().find(|c| c.0 == id.as_str()) {
+            Some(entry) => entry.3 += 1,
+            None => commits.push((id, *time, &part.path, 1)),
+        }
+    }
+    commits
+        .into_iter()
+        .map(|(id, time, part, n)| {
+            let more = if n > 1 { format!(" (and {} more parts)", n - 1) } else { String::new() };
+            format!("{part}{more}: {}", crate::assemble::future_commit(id, time, now))
+        })
+        .collect()
 }
 
 /// The line ranges of the parts, file by file.

@@ -81,7 +81,7 @@ fn hostile_names_in_the_tree_history_and_logbook_reach_no_output_raw() {
             "--note",
             PAYLOAD,
             "--now",
-            "2026-11-10",
+            "2026-11-20",
             "--usage",
             "usage/a.json",
         ],

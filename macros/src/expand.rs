@@ -311,6 +311,8 @@ fn instrument(
     sig: Option<&syn::Signature>,
 ) -> TokenStream {
     let (before, after) = around_module(&about.within, &about.owner, &about.name.to_string());
+    // Owners and outer functions come from the file as written: NFC, as rustc gives names.
+    let (before, after) = (crate::nfc::nfc_words(&before), crate::nfc::nfc_words(&after));
     let (start, end) = about.lines;
     let serial = about.serial;
     let limit_calls = args.limits.calls.unwrap_or(0);

@@ -11,6 +11,7 @@ mod direct;
 mod expand;
 mod item;
 mod locate;
+mod nfc;
 mod valid;
 
 /// Tracks a function, or every function of an `impl`, `trait` or inline `mod`, as a part.

@@ -44,7 +44,12 @@ pub(crate) fn written(ident: &proc_macro2::Ident) -> Option<Written> {
     }
     let file = outline_of(path)?;
     let (source, outline) = &*file;
-    let function = outline.find(&ident.to_string(), at.line, at.column)?;
+    // The name as written may be NFD where rustc gave the macro NFC: compared as rustc lexes it.
+    let name = ident.to_string();
+    let name = wear_identity::render::unraw(&name);
+    let function = outline.find(name, at.line, at.column).or_else(|| {
+        outline.functions().iter().find(|f| f.at == (at.line, at.column) && crate::nfc::nfc(&f.name) == name)
+    })?;
     Some(Written {
         owner: function.owner.clone(),
         within: function.within.clone(),

@@ -88,6 +88,9 @@ pub struct RangeAge {
     pub uncommitted_lines: u32,
     /// Lines attributed to a shallow clone's boundary commit: they may be older.
     pub boundary_lines: u32,
+    /// The newest commit of these lines dated after `now` (a wrong clock, or `--now` in the
+    /// past), and its author time: its lines count as changed at `now`, age 0.
+    pub future_commit: Option<(String, Secs)>,
 }
 
 /// A commit that lines are attributed to.
@@ -254,6 +257,7 @@ pub(crate) fn range_age(
         last_commit: None,
         uncommitted_lines: 0,
         boundary_lines: 0,
+        future_commit: None,
     };
     let mut newest_commit: Option<&LineCommit> = None;
     let mut distinct: Vec<u32> = Vec::new();
@@ -272,11 +276,15 @@ pub(crate) fn range_age(
         if let LineOrigin::Commit(index) = origin {
             distinct.push(*index);
         }
-        age.oldest = age.oldest.min(commit.time);
-        if commit.time > age.newest
-            || (commit.time == age.newest && newest_commit.is_some_and(|n| commit.id > n.id))
-        {
-            age.newest = commit.time;
+        // A line from after `now` did not exist then: it counts as changed at `now`, as an
+        // uncommitted line does, and never as older or newer than the report's instant.
+        if commit.time > now && age.future_commit.as_ref().is_none_or(|(_, t)| commit.time > *t) {
+            age.future_commit = Some((commit.id.clone(), commit.time));
+        }
+        let time = commit.time.min(now);
+        age.oldest = age.oldest.min(time);
+        if time > age.newest || (time == age.newest && newest_commit.is_some_and(|n| commit.id > n.id)) {
+            age.newest = time;
             newest_commit = Some(commit);
         }
         *authors.entry(commit.author.as_str()).or_default() += 1;

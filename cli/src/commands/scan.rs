@@ -6,6 +6,7 @@ use crate::cli::{ScanArgs, ScanFormat};
 use crate::error::Result;
 use crate::output::{color, emit};
 use crate::pipeline;
+use crate::present::text;
 use crate::report::PartId;
 use crate::safe_text::{self, escape};
 use crate::scan::{CompiledOut, Functions};
@@ -17,7 +18,7 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome> {
     let mut out = String::new();
     match args.format {
         ScanFormat::Table => {
-            let width = scan.parts.iter().map(|p| escape(&p.path).chars().count()).max().unwrap_or(4).max(4);
+            let width = scan.parts.iter().map(|p| text::width(&escape(&p.path))).max().unwrap_or(4).max(4);
             // With --compiled-out, a column says which parts the build compiles.
             let built = |compiled_out: bool| match (args.compiled_out, compiled_out) {
                 (false, _) => "",
@@ -38,9 +39,12 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome> {
                 false => out.push_str(&format!("{header}\n")),
             }
             for p in &scan.parts {
+                // Padded by terminal columns, not characters: `{:<width$}` counts a CJK
+                // character as one column where a terminal shows two.
+                let path = escape(&p.path);
                 out.push_str(&format!(
-                    "{:<width$}  {}  {}{}:{}-{}\n",
-                    escape(&p.path),
+                    "{path}{}  {}  {}{}:{}-{}\n",
+                    text::pad_to(&path, width),
                     p.serial,
                     built(p.compiled_out),
                     escape(&p.rel_file),

@@ -10,7 +10,7 @@ use super::scale::{SHADES, Scale, color, shade_level};
 use super::{HeatmapOptions, LABELLED_MAX, MIN_WIDTH};
 use crate::due::{DueItem, DueList};
 use crate::present::paint::{GREY, Palette, push_styled};
-use crate::present::text::{fit, fit_left, flow, one_line, wrap_words};
+use crate::present::text::{fit, fit_left, flow, one_line, width as width_of, wrap_words};
 use crate::present::words::count;
 use crate::time::{DAY, format_date};
 
@@ -92,11 +92,7 @@ fn labelled_grid(out: &mut String, groups: &[Group<'_>], width: usize, paint: &P
         .iter()
         .map(|g| g.cells.iter().map(|c| (c.label.clone(), value_text(by, c))).collect())
         .collect();
-    let widest = texts
-        .iter()
-        .flatten()
-        .map(|(l, v)| swatch_width + 1 + l.chars().count() + 1 + v.chars().count())
-        .max();
+    let widest = texts.iter().flatten().map(|(l, v)| swatch_width + 1 + width_of(l) + 1 + width_of(v)).max();
     let cell_width = widest.unwrap_or(swatch_width).min(avail);
     let columns = per_row(avail, cell_width, GAP);
     for (i, (group, texts)) in groups.iter().zip(&texts).enumerate() {
@@ -116,9 +112,9 @@ fn labelled_grid(out: &mut String, groups: &[Group<'_>], width: usize, paint: &P
                 } else {
                     line.push_str(&format!("[{swatch}]"));
                 }
-                let room = cell_width.saturating_sub(swatch_width + 2 + value.chars().count());
+                let room = cell_width.saturating_sub(swatch_width + 2 + width_of(value));
                 let text = format!(" {} {value}", fit(label, room.max(1)));
-                let pad = cell_width.saturating_sub(swatch_width + text.chars().count());
+                let pad = cell_width.saturating_sub(swatch_width + width_of(&text));
                 line.push_str(&text);
                 if j + 1 < row_cells.len() {
                     line.push_str(&" ".repeat(pad));
@@ -137,7 +133,7 @@ fn value_text(by: Measure, cell: &Cell<'_>) -> String {
 
 fn group_header(out: &mut String, group: &Group<'_>, width: usize, palette: Palette) {
     let suffix = format!(" · {}", parts_text(group.cells.len()));
-    let name = fit_left(&group.name, width.saturating_sub(suffix.chars().count()).max(1));
+    let name = fit_left(&group.name, width.saturating_sub(width_of(&suffix)).max(1));
     push_styled(out, &name, palette.style(Style::new().bold()));
     out.push_str(&suffix);
     out.push('\n');
@@ -146,7 +142,7 @@ fn group_header(out: &mut String, group: &Group<'_>, width: usize, palette: Pale
 /// `name │████▓▓░░│`: the group's name in a column, two characters a part behind it, wrapped
 /// under the name when the row is full.
 fn compact_grid(out: &mut String, groups: &[Group<'_>], width: usize, paint: &Painter) {
-    let longest = groups.iter().map(|g| g.name.chars().count()).max().unwrap_or(0);
+    let longest = groups.iter().map(|g| width_of(&g.name)).max().unwrap_or(0);
     let name_width = longest.min(width / 3).max(1);
     let columns = ((width - name_width - 3) / 2).max(1);
     for group in groups {
@@ -155,7 +151,7 @@ fn compact_grid(out: &mut String, groups: &[Group<'_>], width: usize, paint: &Pa
             let mut line = String::new();
             if row == 0 {
                 push_styled(&mut line, &name, paint.palette.style(Style::new().bold()));
-                line.push_str(&" ".repeat(name_width - name.chars().count()));
+                line.push_str(&" ".repeat(name_width.saturating_sub(width_of(&name))));
             } else {
                 line.push_str(&" ".repeat(name_width));
             }

@@ -14,6 +14,9 @@ pub(crate) enum Mark {
     Point(Vec<usize>, Quadrant),
     /// A character of a label, and the quadrant of its point.
     Label(char, Quadrant),
+    /// The second column of a wide label character (CJK, most emoji): the character before
+    /// already covers it, so it prints nothing and the row keeps its width.
+    Covered,
 }
 
 /// The plot area: `rows` rows of used parts (the top row has the most calls) and one row of
@@ -78,7 +81,7 @@ impl Canvas {
     /// Writes ` label` right of the point at (c, r), else `label ` left of it, when every
     /// character it covers, and one beyond to keep labels apart, holds nothing or a rule.
     fn place_label(&mut self, label: &str, c: usize, r: usize, quadrant: Quadrant) -> bool {
-        let n = label.chars().count();
+        let n = crate::present::text::width(label);
         let row = &self.cells[r];
         let columns = row.len();
         let free = |from: usize, to: usize| {
@@ -91,8 +94,19 @@ impl Canvas {
         } else {
             return false;
         };
-        for (k, ch) in label.chars().enumerate() {
-            self.cells[r][start + k] = Mark::Label(ch, quadrant);
+        // One cell a terminal column; a character of no width (a combining mark left after
+        // NFC) has no cell of its own and is left out.
+        let mut k = start;
+        for ch in label.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+            if w == 0 {
+                continue;
+            }
+            self.cells[r][k] = Mark::Label(ch, quadrant);
+            if w == 2 {
+                self.cells[r][k + 1] = Mark::Covered;
+            }
+            k += w;
         }
         true
     }
@@ -110,8 +124,9 @@ mod tests {
             .iter()
             .map(|row| {
                 row.iter()
+                    .filter(|m| !matches!(m, Mark::Covered))
                     .map(|m| match m {
-                        Mark::Empty => ' ',
+                        Mark::Empty | Mark::Covered => ' ',
                         Mark::Rule(c) | Mark::Label(c, _) => *c,
                         Mark::Point(p, _) if p.len() == 1 => '●',
                         Mark::Point(p, _) => char::from_digit(p.len() as u32, 10).unwrap_or('+'),
@@ -142,5 +157,18 @@ mod tests {
         let canvas = Canvas::draw(&points, &spots, &labels, (5, 1), (12, 3));
         assert_eq!(text(&canvas), [" ● bb│  ● a", "─────┼──────", "     │", "     │  2"]);
         assert_eq!(canvas.unlabelled, [2, 3], "parts sharing a spot are listed, not labelled");
+    }
+
+    #[test]
+    fn a_wide_label_takes_two_columns_a_character() {
+        let mut canvas = Canvas { cells: vec![vec![Mark::Empty; 12]], unlabelled: Vec::new() };
+        assert!(canvas.place_label("計算", 0, 0, Quadrant::Watch));
+        let row = &canvas.cells[0];
+        assert!(matches!(row[2], Mark::Label('計', _)) && matches!(row[3], Mark::Covered), "{row:?}");
+        assert!(matches!(row[4], Mark::Label('算', _)) && matches!(row[5], Mark::Covered), "{row:?}");
+        let shown = text(&canvas);
+        assert_eq!(crate::present::text::width(&shown[0]), 6, "{shown:?}");
+        // Too wide for what is left of the row: not placed.
+        assert!(!canvas.place_label("計算計算計算", 0, 0, Quadrant::Watch));
     }
 }

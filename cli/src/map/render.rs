@@ -126,6 +126,7 @@ fn push_row(line: &mut String, row: &[Mark], palette: Palette) {
             Mark::Empty => line.push(' '),
             Mark::Rule(c) => push_styled(line, &c.to_string(), palette.rgb_style(GREY)),
             Mark::Label(c, _) => line.push(*c),
+            Mark::Covered => {}
             Mark::Point(parts, quadrant) => {
                 let glyph = match parts.len() {
                     1 => '●',

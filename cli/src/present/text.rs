@@ -1,5 +1,29 @@
 //! Text for a terminal or a log: one line with nothing a terminal would act on, and text cut
-//! or wrapped to a number of columns, counted in characters.
+//! or wrapped to a number of columns, counted as a terminal shows them ([`width`]): a CJK
+//! character or an emoji takes two columns, a combining mark none.
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The columns `text` takes in a terminal, so that columns line up whatever the script.
+pub(crate) fn width(text: &str) -> usize {
+    text.width()
+}
+
+/// Spaces that fill `text` out to `columns` terminal columns.
+pub(crate) fn pad_to(text: &str, columns: usize) -> String {
+    " ".repeat(columns.saturating_sub(width(text)))
+}
+
+/// The longest start of `text` that takes at most `columns` columns.
+fn take_columns(text: &str, columns: usize) -> &str {
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > columns {
+            return &text[..at];
+        }
+    }
+    text
+}
 
 /// `s` on one line with nothing a terminal, a log viewer or a CI runner would act on: line
 /// breaks, escape codes, other control characters and bidi overrides become visible escapes
@@ -8,34 +32,39 @@ pub(crate) fn one_line(s: &str) -> String {
     crate::safe_text::escape(s).into_owned()
 }
 
-/// `text` cut to `width` characters, ending in `…` when cut.
-pub(crate) fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+/// `text` cut to `columns` columns, ending in `…` when cut.
+pub(crate) fn fit(text: &str, columns: usize) -> String {
+    if width(text) <= columns {
         return text.to_owned();
     }
-    if width == 0 {
+    if columns == 0 {
         return String::new();
     }
-    let mut out: String = text.chars().take(width - 1).collect();
-    out.push('…');
-    out
+    format!("{}…", take_columns(text, columns - 1))
 }
 
-/// `text` cut to `width` characters from the left, starting with `…` when cut, so the end of a
+/// `text` cut to `columns` columns from the left, starting with `…` when cut, so the end of a
 /// long module path or file stays.
-pub(crate) fn fit_left(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n <= width {
+pub(crate) fn fit_left(text: &str, columns: usize) -> String {
+    if width(text) <= columns {
         return text.to_owned();
     }
-    if width == 0 {
+    if columns == 0 {
         return String::new();
     }
-    let tail: String = text.chars().skip(n - (width - 1)).collect();
-    format!("…{tail}")
+    let mut start = text.len();
+    let mut used = 0;
+    for (at, c) in text.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > columns - 1 {
+            break;
+        }
+        start = at;
+    }
+    format!("…{}", &text[start..])
 }
 
-/// `items` in order, `gap` spaces apart, flowed onto lines of at most `width` characters after
+/// `items` in order, `gap` spaces apart, flowed onto lines of at most `width` columns after
 /// an `indent`; an item longer than a line is cut.
 pub(crate) fn flow(items: &[String], width: usize, indent: usize, gap: usize) -> Vec<String> {
     let avail = width.saturating_sub(indent).max(1);
@@ -44,7 +73,7 @@ pub(crate) fn flow(items: &[String], width: usize, indent: usize, gap: usize) ->
     let mut used = 0;
     for item in items {
         let item = fit(item, avail);
-        let n = item.chars().count();
+        let n = self::width(&item);
         if used > 0 && used + gap + n > avail {
             lines.push(format!("{}{}", " ".repeat(indent), line.trim_end()));
             line.clear();
@@ -63,14 +92,14 @@ pub(crate) fn flow(items: &[String], width: usize, indent: usize, gap: usize) ->
     lines
 }
 
-/// The words of `text` flowed onto lines of at most `width` characters; lines after the first
+/// The words of `text` flowed onto lines of at most `width` columns; lines after the first
 /// start with `indent` spaces.
 pub(crate) fn wrap_words(text: &str, width: usize, indent: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let limit = if lines.is_empty() { width } else { width.saturating_sub(indent) };
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
+        if !line.is_empty() && self::width(&line) + 1 + self::width(word) > limit {
             lines.push(line);
             line = String::new();
         }
@@ -104,6 +133,16 @@ mod tests {
         let lines = wrap_words("hottest: shop::cart::Cart::add, 1.2M calls (src/cart.rs:10)", 24, 2);
         assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
         assert_eq!(lines.join(" ").split_whitespace().count(), 5, "no word is lost");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(width("計算"), 4);
+        assert_eq!(width("cafe\u{301}"), 4, "a combining mark takes no column");
+        assert_eq!(fit("a::計算::b", 6), "a::計…");
+        assert_eq!(width(&fit("a::計算::b", 6)), 6);
+        assert_eq!(fit_left("計算::b", 5), "…::b");
+        assert_eq!(pad_to("計", 4), "  ");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use anstyle::{AnsiColor, Style};
 use super::{RenderOptions, SHALLOW_NOTE, counts_text, due_date, location, nearest, remarks, window_text};
 use crate::due::{DueItem, DueList, Status};
 use crate::present::paint::push_styled;
-use crate::present::text::one_line;
+use crate::present::text::{one_line, width};
 use crate::present::words::{age, busy, opt_count, parts_text};
 use crate::time::format_instant;
 
@@ -33,10 +33,10 @@ pub(super) fn render(list: &DueList, opts: &RenderOptions) -> String {
         out.push_str("no tracked parts found\n");
     } else {
         let rows: Vec<[String; 8]> = list.parts.iter().map(|item| cells(item, list.now)).collect();
-        let mut widths = COLUMNS.map(|(title, _)| title.chars().count());
+        let mut widths = COLUMNS.map(|(title, _)| width(title));
         for row in &rows {
             for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
+                *width = (*width).max(crate::present::text::width(cell));
             }
         }
         let header = COLUMNS.map(|(title, _)| title.to_owned());
@@ -81,8 +81,8 @@ fn cells(item: &DueItem, now: i64) -> [String; 8] {
     ]
 }
 
-/// Appends one aligned line: cells padded to their column's width and separated by two
-/// spaces, the last cell unpadded so no line ends in spaces. `style_of` picks a cell's style.
+/// Appends one aligned line: cells padded to their column's width in terminal columns (a CJK
+/// name takes two a character) and separated by two spaces, the last cell unpadded so no line ends in spaces. `style_of` picks a cell's style.
 fn push_line(
     out: &mut String,
     cells: &[String; 8],
@@ -92,7 +92,7 @@ fn push_line(
     let mut line = String::new();
     for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
         let last = column + 1 == cells.len();
-        let pad = width.saturating_sub(cell.chars().count());
+        let pad = width.saturating_sub(crate::present::text::width(cell));
         if column > 0 {
             line.push_str("  ");
         }

@@ -6,6 +6,7 @@
 //! and tests are left out.
 pub(crate) mod cfg;
 mod modules;
+mod nfc;
 mod unreached;
 mod workspace;
 
@@ -220,7 +221,7 @@ fn parts_of_module(
             }
         };
         parts.push(Part {
-            path: site.part_path(&module.module_path),
+            path: nfc::nfc(site.part_path(&module.module_path)),
             file: module.file.clone(),
             rel_file: rel_file.clone(),
             lines: (site.lines.0 as u32, site.lines.1 as u32),

@@ -61,6 +61,21 @@ pub(crate) fn load_workspace(manifest_path: Option<&Path>, build: &BuildOptions)
                 None => error.help(help),
             };
         }
+        // `cargo` itself cannot be started: not installed for this user, or out of its reach
+        // (a toolchain under another user's home, a CI step run as an unprivileged user).
+        if let cargo_metadata::Error::Io(io) = &e
+            && matches!(io.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied)
+        {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            return Error::new(format!(
+                "cannot run `{}` to read the workspace (`cargo metadata`): {io}",
+                one_line(&cargo)
+            ))
+            .help(
+                "run as a user who can run cargo, or set CARGO to a cargo this user may run \
+                 (the toolchain's folders must be readable by it)",
+            );
+        }
         let shown =
             manifest_path.map_or_else(|| "the current directory".to_owned(), |p| p.display().to_string());
         Error::new(format!("cargo metadata failed for {shown}: {}", one_line(&e.to_string()))).help(help)

@@ -11,11 +11,21 @@ use crate::usage::series::Reading;
 const WHERE: &str = "snapshot files are written where WEAR_SNAPSHOT pointed when the program ran";
 
 /// The snapshot files named by `patterns`, in the order given (each pattern's matches sorted),
-/// each file once.
+/// each file once. A match that is a FIFO, socket or device is skipped with a warning: read, it
+/// might never end, and left out without a word it would change a gate silently.
 pub(crate) fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
+    expand_all(patterns, true)
+}
+
+/// [`expand`] without the warnings, for listing the files a report reads a second time.
+pub(crate) fn matched(patterns: &[String]) -> Result<Vec<PathBuf>> {
+    expand_all(patterns, false)
+}
+
+fn expand_all(patterns: &[String], warn: bool) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = Vec::new();
     for pattern in patterns {
-        for file in expand_one(pattern)? {
+        for file in expand_one(pattern, warn)? {
             if !files.contains(&file) {
                 files.push(file);
             }
@@ -43,7 +53,7 @@ fn read_one(path: &Path) -> Result<Vec<Reading>> {
     }
 }
 
-fn expand_one(pattern: &str) -> Result<Vec<PathBuf>> {
+fn expand_one(pattern: &str, warn: bool) -> Result<Vec<PathBuf>> {
     // A file whose name has glob characters (`usage/[x].json`) is that file: the shell already
     // expanded what it was going to, and a pattern naming an existing file means the file.
     if !pattern.contains(['*', '?', '[']) || std::fs::symlink_metadata(pattern).is_ok() {
@@ -70,9 +80,28 @@ fn expand_one(pattern: &str) -> Result<Vec<PathBuf>> {
         let path = entry.map_err(|e| {
             Error::in_file(e.path(), format!("cannot read while expanding `{pattern}`: {}", e.error()))
         })?;
-        // A pattern like `usage/*` may also match folders: only files are snapshots.
-        if path.is_file() {
-            files.push(path);
+        // A pattern like `usage/*` may also match folders: only files are snapshots. Anything
+        // else is said, as a FIFO given by name is refused (`crate::bounded`), but the other
+        // matches are still read.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => files.push(path),
+            Ok(meta) if meta.is_dir() => {}
+            _ if !warn => {}
+            Ok(_) => {
+                eprintln!(
+                    "warning: {}: matched by `{}` but not a regular file (a FIFO, socket or device), \
+                     skipped: reading it might never end",
+                    crate::safe_text::path(&path),
+                    crate::safe_text::escape(pattern)
+                );
+                eprintln!(
+                    "  help: save what it gives to a file first (`cat PIPE > FILE`), or narrow the pattern"
+                );
+            }
+            Err(e) => {
+                eprintln!("warning: {}: cannot read ({e}), skipped", crate::safe_text::path(&path));
+                eprintln!("  help: check that it is a readable file, or narrow the pattern");
+            }
         }
     }
     if files.is_empty() {

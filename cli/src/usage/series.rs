@@ -74,6 +74,11 @@ pub struct UsageSet {
     latest: BTreeMap<SeriesKey, Reading>,
     /// Readings of one process run that contradict each other (see [`UsageSet::add_reading`]).
     disagreements: Vec<Disagreement>,
+    /// The report's instant in milliseconds: a reading taken (or a process started) after it
+    /// is set aside in `future`, not counted, so a wrong clock cannot change a verdict.
+    until_ms: Option<i64>,
+    /// Readings set aside for being after `until_ms`: source, instance, and the instant.
+    future: Vec<(PathBuf, String, i64)>,
 }
 
 /// Two readings of one process run that cannot both be right.
@@ -89,6 +94,19 @@ impl UsageSet {
     /// An empty set.
     pub fn new() -> Self {
         UsageSet::default()
+    }
+
+    /// An empty set that leaves out readings taken, or of processes started, after `now`
+    /// (seconds): they are listed by [`UsageSet::future`] instead.
+    pub fn until(now: crate::time::Secs) -> Self {
+        // Instants are whole seconds: a reading within the second of `now` is not after it.
+        UsageSet { until_ms: Some(now.saturating_mul(1000).saturating_add(999)), ..UsageSet::default() }
+    }
+
+    /// The readings left out for being after the set's instant: the file (or ledger) each
+    /// came from, its process run, and when it was taken (or its process started), in ms.
+    pub(crate) fn future(&self) -> &[(PathBuf, String, i64)] {
+        &self.future
     }
 
     /// Reads every snapshot file matched by `patterns` (paths, or globs with `*`, `?` or `[`).
@@ -119,6 +137,11 @@ impl UsageSet {
     /// readings of one process run that contradict each other (a count going down, the same
     /// instant with other counts) are recorded in [`UsageSet::disagreements`].
     pub(crate) fn add_reading(&mut self, reading: Reading) {
+        let at = reading.taken_ms.max(reading.series.started_ms);
+        if self.until_ms.is_some_and(|until| at > until) {
+            self.future.push((reading.source, reading.series.instance, at));
+            return;
+        }
         match self.latest.get_mut(&reading.series) {
             Some(kept) if kept.taken_ms == reading.taken_ms => {
                 if kept.parts != reading.parts {
@@ -228,6 +251,17 @@ mod tests {
         set.add_reading(reading(5_001, 12));
         assert_eq!(kept_calls(&set), [12]);
         assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn a_reading_after_the_instant_is_set_aside_and_the_earlier_one_stays() {
+        let mut set = UsageSet::until(5);
+        set.add_reading(reading(4_000, 10));
+        set.add_reading(reading(5_999, 11));
+        assert_eq!(kept_calls(&set), [11], "within the second of the instant is not after it");
+        set.add_reading(reading(6_000, 99));
+        assert_eq!(kept_calls(&set), [11], "the reading from the future replaces nothing");
+        assert_eq!(set.future(), [(PathBuf::from("99.json"), "a1".to_owned(), 6_000)]);
     }
 
     #[test]

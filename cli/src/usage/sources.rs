@@ -54,7 +54,7 @@ pub(crate) fn default_ledger(target_dir: &Path) -> PathBuf {
 /// file is reported before any network wait.
 pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Result<UsageSet> {
     let fleet = sources.fleet.as_ref().map(|fleet| fleet_query(fleet, now)).transpose()?;
-    let mut set = UsageSet::new();
+    let mut set = UsageSet::until(now);
     let ledger = match &sources.ledger {
         LedgerChoice::Skip => None,
         // A named ledger must exist; the default one is read when something was ingested.
@@ -79,6 +79,10 @@ pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Resu
     if let Some(query) = &fleet {
         set.add_reading(read_fleet(query)?);
     }
+    for warning in future_warnings(&set, now) {
+        eprintln!("warning: {}", crate::safe_text::escape(&warning));
+        eprintln!("  help: pass a later --now, or fix the clock of the machine that wrote it");
+    }
     for disagreement in set.disagreements() {
         match disagreement {
             Disagreement::WentDown(text) => eprintln!("warning: {}", crate::safe_text::escape(text)),
@@ -90,6 +94,31 @@ pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Resu
         }
     }
     Ok(set)
+}
+
+/// One sentence per file (or ledger) with readings after `now`, naming the first of them: a
+/// record from the future is left out, and said, so that a wrong clock never moves a verdict.
+fn future_warnings(set: &UsageSet, now: Secs) -> Vec<String> {
+    let mut by_source: Vec<(&Path, &str, i64, usize)> = Vec::new();
+    for (source, instance, at) in set.future() {
+        match by_source.iter_mut().find(|(s, ..)| *s == source.as_path()) {
+            Some(entry) => entry.3 += 1,
+            None => by_source.push((source, instance, *at, 1)),
+        }
+    }
+    by_source
+        .into_iter()
+        .map(|(source, instance, at, n)| {
+            let more = if n > 1 { format!(" (and {} more readings)", n - 1) } else { String::new() };
+            format!(
+                "{}: the reading of process run {instance}{more} is dated {}, after the report's instant \
+                 ({}): its calls are not counted",
+                source.display(),
+                crate::time::format_instant(crate::usage::totals::secs_of(at)),
+                crate::time::format_instant(now)
+            )
+        })
+        .collect()
 }
 
 /// The query of a fleet's totals up to `end`, with credentials from the environment.
