@@ -262,11 +262,17 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// A temporary file beside `path` holding `bytes`, flushed, then renamed over it: readers see
-/// the old file or the new one.
+/// the old file or the new one. It gets the permissions the file had, or those of an ordinary
+/// file (a temporary file is private, 0600, and a report is made to be read by others).
 pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut temp = tempfile::NamedTempFile::new_in(folder_of(path))?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => default_permissions(temp.as_file()).map_err(|e| std::io::Error::other(e.message))?,
+    };
+    temp.as_file().set_permissions(permissions)?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

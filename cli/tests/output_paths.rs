@@ -382,3 +382,26 @@ fn a_hard_link_to_an_input_gets_the_report_and_the_input_keeps_its_bytes() {
         proof: "`usage.json` keeps its bytes: the new file replaces the name `copy.json`, not the shared content",
     });
 }
+
+#[test]
+fn a_new_output_is_readable_by_others_and_an_existing_one_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let fx = fixture();
+    let out = report_output(&fx, &["--output", "new.txt"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = |name: &str| std::fs::metadata(fx.path(name)).expect(name).permissions().mode() & 0o777;
+    assert_eq!(mode("new.txt"), 0o644, "a new report is an ordinary file, not a private temporary one");
+    std::fs::write(fx.path("private.txt"), "old").expect("write");
+    std::fs::set_permissions(fx.path("private.txt"), std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let kept = report_output(&fx, &["--output", "private.txt"]);
+    assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
+    assert_eq!(mode("private.txt"), 0o600, "an existing file keeps its mode");
+    assert!(fx.read("private.txt").contains("outputs::hot"));
+    record(Row {
+        id: "O15",
+        situation: "`--output` a new file, and an existing file that only its owner may read",
+        command: &command("--output new.txt"),
+        output: &out,
+        proof: "the new file is 0644, not the temporary file's 0600; an existing 0600 file stays 0600",
+    });
+}

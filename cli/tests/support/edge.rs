@@ -19,7 +19,7 @@ pub const CHAPTER: &str = "docs/src/edge-cases.md";
 #[rustfmt::skip] // one line of ids per group, under its comment: rustfmt would join them
 pub const IDS: &[&str] = &[
     // output paths
-    "O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O9", "O10", "O11", "O12", "O13", "O14",
+    "O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O9", "O10", "O11", "O12", "O13", "O14", "O15",
     // checkouts and clones
     "K1", "K2", "K3", "K4", "K5", "K6", "K7",
     // clocks and dates
