@@ -136,3 +136,34 @@ fn columns_line_up_after_a_cjk_part_name() {
 fn cells_end(rows: &[&str], i: usize) -> usize {
     cell_starts(rows[1])[i].1
 }
+
+#[test]
+fn a_usage_file_whose_name_has_glob_characters_is_read_as_named() {
+    let fx = Fixture::new("globs");
+    fx.write("src/lib.rs", "#[wear::tracked]\npub fn hot() -> u32 {\n    1\n}\n");
+    fx.commit("hot", "Ada", "2026-01-10");
+    let scan = fx.wear(&["scan", "--format", "json"]).output().expect("scan");
+    let parts: Value = serde_json::from_slice(&scan.stdout).expect("json");
+    let serial = parts[0]["serial"].as_str().expect("serial").to_owned();
+    let file = |calls| {
+        let reading = Reading { path: "globs::hot", serial: &serial, calls, busy_ns: None };
+        snapshot("i1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", &[reading])
+    };
+    // `[x].json` exists; as a pattern it would match `x.json` instead.
+    fx.write("usage/[x].json", &file(3));
+    fx.write("usage/x.json", &file(40));
+    let out = fx
+        .wear(&["report", "--now", NOW, "--usage", "usage/[x].json", "--no-ledger", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["parts"][0]["calls_since_new"], 3, "the file named, not what the pattern matches");
+    record(Row {
+        id: "N5",
+        situation: "a usage file whose name holds glob characters (`usage/[x].json`), next to `usage/x.json`",
+        command: "report --now 2026-11-21 --usage 'usage/[x].json' --no-ledger --format json",
+        output: &out,
+        proof: "the file named is read (3 calls), not `usage/x.json`, which the pattern would match (40)",
+    });
+}

@@ -27,7 +27,7 @@ pub const IDS: &[&str] = &[
     // inputs that never end
     "I1", "U1", "U2", "U3",
     // names
-    "N1", "N2", "N3", "N4",
+    "N1", "N2", "N3", "N4", "N5",
     // logbooks
     "L1", "L2", "L3", "L4", "L5", "L6", "L7",
 ];
