@@ -7,10 +7,21 @@ skewed so that some files are hot; files added and deleted; moved across directo
 repository the same, commit ids included, on every run. `git fast-import` writes it in seconds.
 
     python3 benches/age-history.py OUT_DIR [--commits 5000] [--files 500] [--seed 7] [--workspace]
+        [--merges 0.4] [--reformat-every 5000] [--fns-per-file 3-9]
 
 With --workspace the repository is also a cargo workspace whose module trees reach every file:
 manifests in the first commit, and each main-line commit that adds, moves or deletes files also
 updates the `lib.rs`/`mod.rs` files that declare them (`cargo wear heatmap --all` follows those).
+
+The shape of a large long-lived project (benches/age-scale.sh) takes three more options; without
+them the repository is the same as before they existed, commit ids included:
+- --merges SHARE: that share of all commits are merges of short side branches (mostly one commit,
+  sometimes two or three; up to four open at once), the rest of the side commits and the main
+  line fill the remainder, as in a project where most changes arrive as merged pull requests;
+- --reformat-every N: every N commits, a main-line commit reformats 60% of the files, like a
+  rustfmt upgrade: every line reindented (4 spaces to 2, or back) and `if` blocks of one statement
+  folded onto one line (or unfolded);
+- --fns-per-file A-B: a new file has A to B functions (3-9 without it), for longer files.
 
 OUT_DIR is replaced, unless it already holds a repository built with the same parameters, which is
 reused as it is.
@@ -96,9 +107,9 @@ class Gen:
         lines.append("}")
         return lines
 
-    def new_file(self):
+    def new_file(self, fns=(3, 9)):
         return {"head": [f"//! The {self.word()} {self.word()} module.", "use std::fmt;"],
-                "fns": [self.fn_item() for _ in range(self.rng.randint(3, 9))]}
+                "fns": [self.fn_item() for _ in range(self.rng.randint(*fns))]}
 
 
 def render(f):
@@ -151,6 +162,39 @@ def edit_file(gen, f):
             del item[at]
     else:
         item[1] = item[1].replace("input: u32", "input: u32, _scale: u32", 1)
+
+
+def reformat_file(f):
+    """A formatter's pass over a file: every line reindented (4 spaces to 2, or 2 to 4) and each
+    `if` block of one statement folded onto one line (or a folded one unfolded)."""
+    first = f["fns"][0][2] if f["fns"] and len(f["fns"][0]) > 2 else "    "
+    narrow = not first.startswith("    ")  # two-space indentation now: widen it back
+
+    def indent(line):
+        n = len(line) - len(line.lstrip(" "))
+        return " " * (n * 2 if narrow else n // 2) + line[n:]
+
+    for item in f["fns"]:
+        out = []
+        i = 0
+        while i < len(item):
+            line = item[i]
+            s = line.strip()
+            if (i + 2 < len(item) - 2 and s.startswith("if ") and s.endswith("{")
+                    and item[i + 1].strip().startswith("total -=") and item[i + 2].strip() == "}"):
+                out.append(line[:len(line) - len(line.lstrip())] + s + " " + item[i + 1].strip() + " }")
+                i += 3
+                continue
+            if s.startswith("if ") and s.endswith("; }") and " { " in s:
+                pad = line[:len(line) - len(line.lstrip())]
+                head, _, rest = s.partition(" { ")
+                step = "  " if narrow else "    "
+                out.extend([pad + head + " {", pad + step + rest[:-2].strip(), pad + "}"])
+                i += 1
+                continue
+            out.append(line)
+            i += 1
+        item[:] = [indent(x) for x in out]
 
 
 def pick_weighted(rng, files, heat, exclude, k):
@@ -254,7 +298,7 @@ def module_files(paths):
     return out
 
 
-def build(out_dir, commits, n_files, seed, workspace=False):
+def build(out_dir, commits, n_files, seed, workspace=False, merges=None, reformat_every=None, fns=(3, 9)):
     gen = Gen(seed)
     r = gen.rng
     subprocess.run(["git", "init", "-q", "-b", "main", out_dir], check=True)
@@ -264,7 +308,7 @@ def build(out_dir, commits, n_files, seed, workspace=False):
     heat = {}
 
     def add_file(state, path):
-        state[path] = gen.new_file()
+        state[path] = gen.new_file(fns)
         heat[path] = r.paretovariate(0.9)
 
     # The first commit lays down a fifth of the files; the rest arrive over time.
@@ -274,13 +318,17 @@ def build(out_dir, commits, n_files, seed, workspace=False):
         add_file(files, p)
         initial.append((p, render(files[p])))
     wired = {}
+    modules = {}  # the set of paths module_files last saw, and its answer
 
     def wire(changes):
         """Adds the manifests (first time) and the module files whose text changed."""
         if not workspace:
             return changes
         extra = [] if wired else manifests()
-        now = module_files(files.keys())
+        key = frozenset(files)
+        if modules.get("key") != key:
+            modules["key"], modules["now"] = key, module_files(files.keys())
+        now = modules["now"]
         for path in sorted(set(wired) | set(now)):
             if wired.get(path) != now.get(path):
                 extra.append((path, now.get(path)))
@@ -292,9 +340,77 @@ def build(out_dir, commits, n_files, seed, workspace=False):
     main_tip = s.mark
     side = None  # (files, touched paths, tip mark, commits left)
     busy = set()  # paths the side branch owns until it merges
+    sides = []  # with --merges: the open side branches, each owning its paths in `busy`
+    slots = []  # with --merges: side branch ref numbers in use
+    n_merges = 0
+    # With --merges, a side branch's mean length that leaves a quarter of the room to the main line.
+    extra_len = 0.0
+    if merges:
+        room = (1 - merges) / merges * 0.75
+        extra_len = min(1.0, max(0.0, (room - 1) / 1.5))
+
+    def side_commit(sd):
+        changes = []
+        if r.random() < 0.1 and len(files.keys() | busy) < n_files * 1.05:
+            p = new_path(gen, files.keys() | busy)
+            add_file(sd["files"], p)
+            busy.add(p)
+            sd["own"].add(p)
+        else:
+            p = r.choice(sorted(sd["files"]))
+            edit_file(gen, sd["files"][p])
+        sd["touched"].add(p)
+        changes.append((p, render(sd["files"][p])))
+        sd["tip"] = s.commit(r, f"refs/heads/side{sd['slot']}", f"side: {gen.word()} {gen.word()}\n", changes,
+                             frm=sd["tip"])
+        sd["left"] -= 1
+
+    def merge_side(sd):
+        changes = []
+        for p in sorted(sd["touched"]):
+            files[p] = sd["files"][p]
+            heat.setdefault(p, r.paretovariate(0.9))
+            changes.append((p, render(files[p])))
+        tip = s.commit(r, "refs/heads/main", f"Merge branch 'side{sd['slot']}'\n", wire(changes), merge=sd["tip"])
+        sides.remove(sd)
+        slots.remove(sd["slot"])
+        busy.difference_update(sd["own"])
+        return tip
 
     while s.count < commits:
-        if side is None and r.random() < 0.03 and s.count + 6 < commits:
+        if reformat_every and s.count % reformat_every == 0:
+            free = sorted(p for p in files if p not in busy)
+            changes = []
+            for p in sorted(r.sample(free, int(len(free) * 0.6))):
+                reformat_file(files[p])
+                changes.append((p, render(files[p])))
+            main_tip = s.commit(r, "refs/heads/main", "Reformat with the new rustfmt\n", wire(changes))
+            continue
+        if merges:
+            want = n_merges < merges * (s.count + 1)
+            ready = [sd for sd in sides if sd["left"] == 0]
+            if want and ready and s.count + 1 < commits:
+                main_tip = merge_side(ready[r.randrange(len(ready))])
+                n_merges += 1
+                continue
+            going = [sd for sd in sides if sd["left"] > 0]
+            if going and (want or r.random() < 0.5) and s.count + 2 < commits:
+                side_commit(going[r.randrange(len(going))])
+                continue
+            if want and len(sides) < 4 and s.count + 3 < commits:
+                own = set(pick_weighted(r, files, heat, busy, r.randint(1, 3)))
+                if own:
+                    slot = min(set(range(4)) - set(slots))
+                    slots.append(slot)
+                    left = 1 + (r.randint(1, 2) if r.random() < extra_len else 0)
+                    sd = {"files": {p: {"head": list(files[p]["head"]), "fns": [list(x) for x in files[p]["fns"]]}
+                                    for p in own},
+                          "touched": set(), "own": set(own), "tip": main_tip, "left": left, "slot": slot}
+                    sides.append(sd)
+                    busy.update(own)
+                    side_commit(sd)
+                    continue
+        elif side is None and r.random() < 0.03 and s.count + 6 < commits:
             own = set(pick_weighted(r, files, heat, set(), r.randint(1, 3)))
             side = {"files": {p: {"head": list(files[p]["head"]), "fns": [list(x) for x in files[p]["fns"]]} for p in own},
                     "touched": set(), "tip": main_tip, "left": r.randint(1, 4)}
@@ -359,6 +475,9 @@ def build(out_dir, commits, n_files, seed, workspace=False):
             continue
         main_tip = s.commit(r, "refs/heads/main", f"{gen.word().capitalize()} the {gen.word()}\n", wire(changes))
 
+    for sd in list(sides):
+        if sd["touched"]:
+            merge_side(sd)
     if side is not None:
         changes = []
         for p in sorted(side["touched"]):
@@ -369,6 +488,9 @@ def build(out_dir, commits, n_files, seed, workspace=False):
     if proc.wait() != 0:
         sys.exit("git fast-import failed")
     subprocess.run(["git", "-C", out_dir, "update-ref", "-d", "refs/heads/side"], check=False)
+    if merges:
+        for slot in range(4):
+            subprocess.run(["git", "-C", out_dir, "update-ref", "-d", f"refs/heads/side{slot}"], check=False)
     subprocess.run(["git", "-C", out_dir, "reset", "-q", "--hard", "main"], check=True)
     return s.count, len(files)
 
@@ -380,9 +502,26 @@ def main():
     ap.add_argument("--files", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workspace", action="store_true", help="also make it a cargo workspace")
+    ap.add_argument("--merges", type=float, help="share of commits that merge a short side branch")
+    ap.add_argument("--reformat-every", type=int, help="a commit reformatting many files every N commits")
+    ap.add_argument("--fns-per-file", help="functions in a new file, A-B (3-9 without it)")
     args = ap.parse_args()
+    fns = (3, 9)
+    if args.fns_per_file:
+        a, _, b = args.fns_per_file.partition("-")
+        fns = (int(a), int(b or a))
+    if args.merges is not None and not 0 < args.merges < 0.5:
+        sys.exit("--merges takes a share between 0 and 0.5")
     params = f"commits={args.commits} files={args.files} seed={args.seed} v=1"
-    params += " workspace=1\n" if args.workspace else "\n"
+    params += " workspace=1" if args.workspace else ""
+    # The shape options only appear when given, so that older repositories are still reused.
+    if args.merges:
+        params += f" merges={args.merges}"
+    if args.reformat_every:
+        params += f" reformat-every={args.reformat_every}"
+    if args.fns_per_file:
+        params += f" fns-per-file={fns[0]}-{fns[1]}"
+    params += "\n"
     marker = os.path.join(args.out_dir, ".git", "age-history-params")
     if os.path.exists(marker) and open(marker).read() == params:
         print(f"reusing {args.out_dir} ({params.strip()})", file=sys.stderr)
@@ -390,7 +529,8 @@ def main():
     if os.path.exists(args.out_dir):
         shutil.rmtree(args.out_dir)
     os.makedirs(args.out_dir)
-    n_commits, n_files = build(args.out_dir, args.commits, args.files, args.seed, args.workspace)
+    n_commits, n_files = build(args.out_dir, args.commits, args.files, args.seed, args.workspace,
+                               args.merges or None, args.reformat_every or None, fns)
     with open(marker, "w") as f:
         f.write(params)
     print(f"built {args.out_dir}: {n_commits} commits, {n_files} files", file=sys.stderr)

@@ -7,13 +7,17 @@
 //! minutes, mostly `git blame`), `-- --quick` or `WEAR_BENCH_QUICK=1` for a small repository
 //! that runs in seconds. The repository is built once under the target directory and reused.
 //!
+//! `-- --agreement REPO LIST` only measures the agreement, on a repository built elsewhere
+//! (`benches/age-scale.sh`): LIST names, one a line, .rs files of REPO and, after a tab, a file
+//! holding `git blame --porcelain HEAD` of each, which the script has already timed.
+//!
 //! Each walk runs in a child process (this binary again) so that its peak memory (`VmHWM`) is
 //! its own.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use history::{agreement, generate, git_blame, rust_files};
+use history::{agreement, generate, git_blame, parse_porcelain, rust_files};
 use wear_cli::age::{AgeOptions, line_origins};
 
 #[path = "../../cli/tests/history/mod.rs"]
@@ -24,6 +28,12 @@ const CHILD: &str = "WEAR_AGE_BENCH_CHILD";
 fn main() {
     if let Ok(spec) = std::env::var(CHILD) {
         child(&spec);
+        return;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--agreement") {
+        let (repo, list) = args.get(at + 1).zip(args.get(at + 2)).expect("--agreement REPO LIST");
+        agreement_only(Path::new(repo), Path::new(list));
         return;
     }
     let quick =
@@ -83,6 +93,23 @@ fn main() {
         met(warm.0 < 0.3),
         met(cold.1.max(warm.1) < 256.0)
     );
+}
+
+/// Prints how often the walk agrees with the saved `git blame` answers of the files listed.
+fn agreement_only(repo: &Path, list: &Path) {
+    let repo = repo.canonicalize().expect("the repository exists");
+    let list = std::fs::read_to_string(list).expect("a readable list");
+    let (files, blamed): (Vec<PathBuf>, Vec<Vec<(String, i64)>>) = list
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(name, saved)| {
+            let text = std::fs::read_to_string(saved).expect("a saved git blame");
+            (repo.join(name), parse_porcelain(&text))
+        })
+        .unzip();
+    let origins = line_origins(&repo, &files, &AgeOptions::default()).expect("the walk succeeds");
+    let agreement = agreement(&origins, &files, &blamed);
+    println!("{} {} {agreement}", agreement.line_share(), agreement.fn_share());
 }
 
 /// Runs one walk in a child process: (wall seconds of the walk, peak memory in MiB).

@@ -39,7 +39,11 @@ pub fn git_blame(repo: &Path, file: &str) -> Vec<(String, i64)> {
         .output()
         .expect("git runs");
     assert!(out.status.success(), "git blame {file}: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
+    parse_porcelain(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// Per line, (commit id, author time) from the text of `git blame --porcelain`.
+pub fn parse_porcelain(text: &str) -> Vec<(String, i64)> {
     let mut times: HashMap<String, i64> = HashMap::new();
     let mut current = String::new();
     let mut lines = Vec::new();
