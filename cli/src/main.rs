@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use wear_cli::commands::{Outcome, run};
 
 fn main() -> ExitCode {
+    wear_cli::age::libgit2::tune();
     match run(wear_cli::cli::parse()) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Found) => ExitCode::from(1),

@@ -5,7 +5,7 @@
 //! A request says what to scan, where usage comes from, which instant it is, and whether ages
 //! come from git; it holds no command-line type, so the command layer above turns arguments
 //! into one and nothing below it knows about arguments.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::age::{AgeOptions, Ages, FileRanges, ages};
 use crate::assemble::{Inputs, due_list as join};
@@ -151,34 +151,61 @@ fn unmatched(scan: &Scan, policy: &Policy, usage: &Usage) -> Vec<String> {
     warnings
 }
 
-/// One sentence per commit dated after `now`, naming the first part it changed: such lines
-/// count as changed at `now` (age 0), and a gate says so rather than trust the date.
+/// How many commits dated after `now` are named one by one; the rest are counted in one line,
+/// so that a history whose dates run ahead (an imported or generated one) does not bury the
+/// report under a warning per commit.
+const FUTURE_COMMITS_NAMED: usize = 5;
+
+/// One sentence per commit dated after `now`, naming the first part it changed, for the first
+/// [`FUTURE_COMMITS_NAMED`] commits, then one that counts the others: such lines count as
+/// changed at `now` (age 0), and a gate says so rather than trust the date.
 fn future_commits(scan: &Scan, ages: &Ages, now: Secs) -> Vec<String> {
     let mut commits: Vec<(&str, Secs, &str, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for part in &scan.parts {
         let age = ages.by_range.get(&(part.file.clone(), part.lines));
         let Some((id, time)) = age.and_then(|a| a.future_commit.as_ref()) else { continue };
-        match commits.iter_mut().find(|c| c.0 == id.as_str()) {
-            Some(entry) => entry.3 += 1,
-            None => commits.push((id, *time, &part.path, 1)),
+        match index.get(id.as_str()) {
+            Some(&at) => commits[at].3 += 1,
+            None => {
+                index.insert(id, commits.len());
+                commits.push((id, *time, &part.path, 1));
+            }
         }
     }
-    commits
-        .into_iter()
-        .map(|(id, time, part, n)| {
+    let mut warnings: Vec<String> = commits
+        .iter()
+        .take(FUTURE_COMMITS_NAMED)
+        .map(|&(id, time, part, n)| {
             let more = if n > 1 { format!(" (and {} more parts)", n - 1) } else { String::new() };
             format!("{part}{more}: {}", crate::assemble::future_commit(id, time, now))
         })
-        .collect()
+        .collect();
+    if let Some(rest) = commits.get(FUTURE_COMMITS_NAMED..).filter(|rest| !rest.is_empty()) {
+        let parts: usize = rest.iter().map(|c| c.3).sum();
+        warnings.push(format!(
+            "{} more commits are dated after the report's instant ({}), in the lines of {parts} more parts: \
+             each part's remarks name its commit",
+            rest.len(),
+            crate::time::format_instant(now)
+        ));
+    }
+    warnings
 }
 
-/// The line ranges of the parts, file by file.
+/// The parts' line ranges grouped by file, files in the order their first part comes. Looked up
+/// by path in a map: a linear search per part was quadratic, 19% of a warm `heatmap --all` of
+/// 43,000 functions in 1,600 files.
 fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
     let mut files: Vec<FileRanges> = Vec::new();
+    let mut index: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
     for part in &scan.parts {
-        match files.iter_mut().find(|f| f.file == part.file) {
-            Some(f) => f.ranges.push(part.lines),
-            None => files.push(FileRanges { file: part.file.clone(), ranges: vec![part.lines] }),
+        match index.get(part.file.as_path()) {
+            Some(&at) => files[at].ranges.push(part.lines),
+            None => {
+                index.insert(&part.file, files.len());
+                files.push(FileRanges { file: part.file.clone(), ranges: vec![part.lines] });
+            }
         }
     }
     files

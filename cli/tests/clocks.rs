@@ -309,3 +309,38 @@ fn a_commit_dated_after_now_counts_as_made_at_now_and_is_said() {
         proof: "the part's lines count as changed at `--now` (age 0, never negative); the part's remarks name the commit",
     });
 }
+
+#[test]
+fn many_commits_after_now_are_named_five_and_counted_in_one_line() {
+    let fx = Fixture::new("clocks");
+    let mut source = String::new();
+    for i in 0..7 {
+        source.push_str(&format!("#[wear::tracked]\npub fn part_{i}() -> u32 {{\n    {i}\n}}\n\n"));
+        fx.write("src/lib.rs", &source);
+        fx.commit(&format!("part {i}"), "Ada", &format!("2027-03-0{}", i + 1));
+    }
+    let out = fx.wear(&["report", "--now", NOW, "--no-ledger", "--format", "json"]).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let named = stderr.lines().filter(|l| l.starts_with("warning: clocks::part_")).count();
+    assert_eq!(named, 5, "five commits named one by one: {stderr}");
+    assert!(
+        stderr.contains(
+            "warning: 2 more commits are dated after the report's instant (2026-11-21T00:00:00Z), in the lines \
+             of 2 more parts: each part's remarks name its commit"
+        ),
+        "the rest in one line: {stderr}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let remarked = report["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .filter(|p| {
+            p["remarks"].as_array().is_some_and(|r| {
+                r.iter().any(|r| r.as_str().is_some_and(|r| r.contains("after the report's instant")))
+            })
+        })
+        .count();
+    assert_eq!(remarked, 7, "every part's remarks still name its commit");
+}

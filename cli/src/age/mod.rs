@@ -16,6 +16,7 @@ mod cache;
 mod convert;
 mod git_cli;
 mod hunks;
+pub mod libgit2;
 mod progress;
 mod promisor;
 mod repos;
