@@ -13,6 +13,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use fleet_server::{Reply, Server};
+use support::edge::cell;
 use support::{Fixture, Reading, snapshot, tree_bytes};
 
 /// Where the bad input comes from.
@@ -370,26 +371,6 @@ fn run(case: &Case, ledger: &[u8]) -> Seen {
     }
     drop(ctx.server);
     Seen { env: ctx.env, exit, error, help }
-}
-
-/// A table cell of the guide: `|` escaped, and `<` outside code spans written `&lt;`, so that
-/// clap's `<FORMAT>` reads as text and not as an HTML tag (which Markdown would swallow).
-fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_code = false;
-    for c in text.chars() {
-        match c {
-            '`' => in_code = !in_code,
-            '<' if !in_code => {
-                out.push_str("&lt;");
-                continue;
-            }
-            '|' => out.push('\\'),
-            _ => {}
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn render(cases: &[Case], seen: &[Seen]) -> String {

@@ -117,10 +117,11 @@ fn a_malformed_sign_off_file_is_named_and_inspect_adds_nothing() {
         .output()
         .expect("runs");
     assert_eq!(inspect.status.code(), Some(2), "{}", String::from_utf8_lossy(&inspect.stderr));
-    let outside_target = |files: Vec<(std::path::PathBuf, Vec<u8>)>| {
-        files.into_iter().filter(|(path, _)| !path.starts_with(fx.path("target"))).collect::<Vec<_>>()
-    };
-    assert!(outside_target(before) == outside_target(tree_bytes(fx.root())), "no file was added or changed");
+    assert!(
+        support::outside_target(fx.root(), before)
+            == support::outside_target(fx.root(), tree_bytes(fx.root())),
+        "no file was added or changed"
+    );
     record(Row {
         id: "L5",
         situation: "a sign-off file in `wear-logbook/` edited by hand into bad TOML",

@@ -47,6 +47,23 @@ fn sign(fx: &Fixture, part: &str, note: &str) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// `report --format json` in `fx`, which must succeed, and what it printed.
+fn report(fx: &Fixture) -> (std::process::Output, serde_json::Value) {
+    let out = fx
+        .wear(&["report", "--now", NOW, "--usage", "usage.json", "--no-ledger", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = serde_json::from_slice(&out.stdout).expect("json");
+    (out, report)
+}
+
+/// The note of the sign-off that applies to `part` in `report`.
+fn signoff_note<'a>(report: &'a serde_json::Value, part: &str) -> Option<&'a str> {
+    let parts = report["parts"].as_array().expect("parts");
+    parts.iter().find(|p| p["path"] == part).expect(part)["signoff_note"].as_str()
+}
+
 /// A workspace with one sign-off committed on `main`, then `branch-a` and `branch-b` each
 /// signing off `merging::left` (the same part, the same day) and `branch-b` also
 /// `merging::right`; returns the output of merging `branch-b` into `branch-a`.
@@ -89,18 +106,8 @@ fn sign_offs_on_two_branches_merge_without_a_conflict_and_all_count() {
     let files = std::fs::read_dir(fx.path("wear-logbook")).expect("the folder").count();
     assert_eq!(files, 4, "main's sign-off and the three of the branches, each its own file");
 
-    let out = fx
-        .wear(&["report", "--now", NOW, "--usage", "usage.json", "--no-ledger", "--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let note = |part: &str| {
-        report["parts"].as_array().expect("parts").iter().find(|p| p["path"] == part).expect(part)
-            ["signoff_note"]
-            .as_str()
-            .map(str::to_owned)
-    };
+    let (out, report) = report(&fx);
+    let note = |part: &str| signoff_note(&report, part).map(str::to_owned);
     // Both branches signed `left` at the same instant: the later file by name wins the tie,
     // the same on every clone, whichever way the merge went.
     assert!(matches!(note("merging::left").as_deref(), Some("branch-a" | "branch-b")));
@@ -180,14 +187,8 @@ fn one_sign_off_cherry_picked_onto_two_branches_merges_as_one_file() {
     assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stdout));
     let files = std::fs::read_dir(fx.path("wear-logbook")).expect("the folder").count();
     assert_eq!(files, 1, "one sign-off, one file");
-    let out = fx
-        .wear(&["report", "--now", NOW, "--usage", "usage.json", "--no-ledger", "--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let left = report["parts"].as_array().expect("parts").iter().find(|p| p["path"] == "merging::left");
-    assert_eq!(left.expect("left")["signoff_note"], "checked before the release");
+    let (out, report) = report(&fx);
+    assert_eq!(signoff_note(&report, "merging::left"), Some("checked before the release"));
     record(Row {
         id: "L7",
         situation: "one sign-off cherry-picked onto a second branch, then the branches merged",

@@ -223,11 +223,9 @@ fn no_output_replaces_a_file_the_report_is_made_from() {
             .expect("runs");
         assert_eq!(html.status.code(), Some(2), "--html {input}");
     }
-    let outside_target = |files: Vec<(std::path::PathBuf, Vec<u8>)>| {
-        files.into_iter().filter(|(path, _)| !path.starts_with(fx.path("target"))).collect::<Vec<_>>()
-    };
     assert!(
-        outside_target(before) == outside_target(support::tree_bytes(fx.root())),
+        support::outside_target(fx.root(), before)
+            == support::outside_target(fx.root(), support::tree_bytes(fx.root())),
         "a refused output changed a file"
     );
     record(Row {
@@ -324,10 +322,11 @@ fn a_missing_folder_or_a_file_as_folder_is_named_and_nothing_is_made() {
     let stderr = String::from_utf8_lossy(&file.stderr);
     assert_eq!(file.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("`src/lib.rs` is a file, not a folder"), "{stderr}");
-    let outside_target = |files: Vec<(std::path::PathBuf, Vec<u8>)>| {
-        files.into_iter().filter(|(path, _)| !path.starts_with(fx.path("target"))).collect::<Vec<_>>()
-    };
-    assert!(outside_target(before) == outside_target(support::tree_bytes(fx.root())), "nothing changed");
+    assert!(
+        support::outside_target(fx.root(), before)
+            == support::outside_target(fx.root(), support::tree_bytes(fx.root())),
+        "nothing changed"
+    );
     record(Row {
         id: "O11",
         situation: "`--output` in a folder that does not exist",

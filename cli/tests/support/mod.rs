@@ -120,6 +120,13 @@ pub fn snapshot(instance: &str, started: &str, taken: &str, readings: &[Reading<
     serde_json::to_string_pretty(&doc).expect("json")
 }
 
+/// The files of `tree_bytes(root)` outside `root/target`, where cargo and wear keep what they
+/// build and cache: what a command must leave as it was.
+pub fn outside_target(root: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Vec<(PathBuf, Vec<u8>)> {
+    let target = root.join("target");
+    files.into_iter().filter(|(path, _)| !path.starts_with(&target)).collect()
+}
+
 /// Compares `actual` with the expected file, or rewrites it when `UPDATE_EXPECT=1`.
 pub fn expect_file(rel: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected").join(rel);
