@@ -23,6 +23,7 @@ pub mod commands;
 pub mod due;
 pub(crate) mod error;
 pub(crate) mod fs;
+pub(crate) mod group;
 pub(crate) mod heatmap;
 pub mod map;
 pub(crate) mod output;

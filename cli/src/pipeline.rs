@@ -5,7 +5,7 @@
 //! A request says what to scan, where usage comes from, which instant it is, and whether ages
 //! come from git; it holds no command-line type, so the command layer above turns arguments
 //! into one and nothing below it knows about arguments.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::age::{AgeOptions, Ages, FileRanges, ages};
 use crate::assemble::{Inputs, due_list as join};
@@ -160,19 +160,15 @@ const FUTURE_COMMITS_NAMED: usize = 5;
 /// [`FUTURE_COMMITS_NAMED`] commits, then one that counts the others: such lines count as
 /// changed at `now` (age 0), and a gate says so rather than trust the date.
 fn future_commits(scan: &Scan, ages: &Ages, now: Secs) -> Vec<String> {
-    let mut commits: Vec<(&str, Secs, &str, usize)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for part in &scan.parts {
-        let age = ages.by_range.get(&(part.file.clone(), part.lines));
-        let Some((id, time)) = age.and_then(|a| a.future_commit.as_ref()) else { continue };
-        match index.get(id.as_str()) {
-            Some(&at) => commits[at].3 += 1,
-            None => {
-                index.insert(id, commits.len());
-                commits.push((id, *time, &part.path, 1));
-            }
-        }
-    }
+    let dated = scan.parts.iter().filter_map(|part| {
+        let age = ages.by_range.get(&(part.file.clone(), part.lines))?;
+        let (id, time) = age.future_commit.as_ref()?;
+        Some((id.as_str(), (*time, part.path.as_str())))
+    });
+    let commits: Vec<(&str, Secs, &str, usize)> = crate::group::in_first_seen_order(dated)
+        .into_iter()
+        .map(|(id, parts)| (id, parts[0].0, parts[0].1, parts.len()))
+        .collect();
     let mut warnings: Vec<String> = commits
         .iter()
         .take(FUTURE_COMMITS_NAMED)
@@ -193,22 +189,12 @@ fn future_commits(scan: &Scan, ages: &Ages, now: Secs) -> Vec<String> {
     warnings
 }
 
-/// The parts' line ranges grouped by file, files in the order their first part comes. Looked up
-/// by path in a map: a linear search per part was quadratic, 19% of a warm `heatmap --all` of
-/// 43,000 functions in 1,600 files.
+/// The parts' line ranges grouped by file, files in the order their first part comes.
 fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
-    let mut files: Vec<FileRanges> = Vec::new();
-    let mut index: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
-    for part in &scan.parts {
-        match index.get(part.file.as_path()) {
-            Some(&at) => files[at].ranges.push(part.lines),
-            None => {
-                index.insert(&part.file, files.len());
-                files.push(FileRanges { file: part.file.clone(), ranges: vec![part.lines] });
-            }
-        }
-    }
-    files
+    crate::group::in_first_seen_order(scan.parts.iter().map(|part| (part.file.as_path(), part.lines)))
+        .into_iter()
+        .map(|(file, ranges)| FileRanges { file: file.to_owned(), ranges })
+        .collect()
 }
 
 fn age_options(scan: &Scan, cache: bool) -> AgeOptions {

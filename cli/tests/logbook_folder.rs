@@ -38,6 +38,14 @@ fn report(fx: &Fixture) -> std::process::Output {
         .expect("runs")
 }
 
+/// `inspect books::new --note NOTE --by Ada`, as the rows show it.
+fn inspect(fx: &Fixture, note: &str) -> std::process::Output {
+    fx.wear(&["inspect", "books::new", "--now", NOW, "--usage", "usage.json", "--no-ledger"])
+        .args(["--note", note, "--by", "Ada"])
+        .output()
+        .expect("runs")
+}
+
 const REPORT: &str = "report --now 2026-11-21 --usage usage.json --no-ledger --format json";
 
 fn note(report: &std::process::Output, part: &str) -> Option<String> {
@@ -54,11 +62,7 @@ fn a_sign_off_next_to_the_old_single_file_leaves_it_as_it_is_and_both_count() {
         "# kept from before\n[[signoff]]\npart = \"books::old\"\nserial = \"{serial}\"\ndate = 2026-11-01\ncalls = 1\nby = \"Old\"\nnote = \"from the old file\"\n"
     );
     fx.write("wear-logbook.toml", &legacy);
-    let out = fx
-        .wear(&["inspect", "books::new", "--now", NOW, "--usage", "usage.json", "--no-ledger"])
-        .args(["--note", "from the folder", "--by", "Ada"])
-        .output()
-        .expect("runs");
+    let out = inspect(&fx, "from the folder");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(fx.read("wear-logbook.toml"), legacy, "the old file keeps its bytes");
     assert!(
@@ -111,11 +115,7 @@ fn a_malformed_sign_off_file_is_named_and_inspect_adds_nothing() {
         "names file and line: {stderr}"
     );
     assert!(out.stdout.is_empty());
-    let inspect = fx
-        .wear(&["inspect", "books::new", "--now", NOW, "--usage", "usage.json", "--no-ledger"])
-        .args(["--note", "x", "--by", "Ada"])
-        .output()
-        .expect("runs");
+    let inspect = inspect(&fx, "x");
     assert_eq!(inspect.status.code(), Some(2), "{}", String::from_utf8_lossy(&inspect.stderr));
     assert!(
         support::outside_target(fx.root(), before)
@@ -139,11 +139,7 @@ fn a_file_where_the_folder_should_be_is_refused_and_kept() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("is a file, but the logbook's sign-offs are a folder of files"), "{stderr}");
-    let inspect = fx
-        .wear(&["inspect", "books::new", "--now", NOW, "--usage", "usage.json", "--no-ledger"])
-        .args(["--note", "x", "--by", "Ada"])
-        .output()
-        .expect("runs");
+    let inspect = inspect(&fx, "x");
     assert_eq!(inspect.status.code(), Some(2), "{}", String::from_utf8_lossy(&inspect.stderr));
     assert_eq!(fx.read("wear-logbook"), "notes\n", "the file keeps its bytes");
     record(Row {

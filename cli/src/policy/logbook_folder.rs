@@ -72,12 +72,10 @@ pub fn load_logbook(root: &Path) -> Result<Logbook> {
 /// if it is a symbolic link) and returns its path. A file of that name is never replaced.
 pub fn sign_off(root: &Path, entry: &SignOff) -> Result<PathBuf> {
     let dir = root.join(LOGBOOK_DIR);
-    if !dir.is_dir() {
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            Error::in_file(&dir, format!("cannot create the logbook's folder: {e}"))
-                .help("check that the workspace root is writable; nothing was written")
-        })?;
-    }
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Error::in_file(&dir, format!("cannot create the logbook's folder: {e}"))
+            .help("check that the workspace root is writable; nothing was written")
+    })?;
     let path = dir.join(file_name(entry));
     // Held from the look for a file of this name to the rename, so that two `inspect` at once
     // never write one file; a killed writer's temporary file goes whatever its name.

@@ -14,18 +14,53 @@ const WHERE: &str = "snapshot files are written where WEAR_SNAPSHOT pointed when
 /// each file once. A match that is a FIFO, socket or device is skipped with a warning: read, it
 /// might never end, and left out without a word it would change a gate silently.
 pub(crate) fn expand(patterns: &[String]) -> Result<Vec<PathBuf>> {
-    expand_all(patterns, true)
+    let mut skipped = Vec::new();
+    let files = expand_all(patterns, &mut skipped);
+    for skip in &skipped {
+        skip.warn();
+    }
+    files
 }
 
 /// [`expand`] without the warnings, for listing the files a report reads a second time.
 pub(crate) fn matched(patterns: &[String]) -> Result<Vec<PathBuf>> {
-    expand_all(patterns, false)
+    expand_all(patterns, &mut Vec::new())
 }
 
-fn expand_all(patterns: &[String], warn: bool) -> Result<Vec<PathBuf>> {
+/// A match of a pattern that is not a snapshot file and is left out: a FIFO, socket or device
+/// (`None`), or one that cannot be read.
+struct Skipped {
+    path: PathBuf,
+    pattern: String,
+    unreadable: Option<std::io::Error>,
+}
+
+impl Skipped {
+    fn warn(&self) {
+        let path = crate::safe_text::path(&self.path);
+        match &self.unreadable {
+            None => {
+                eprintln!(
+                    "warning: {path}: matched by `{}` but not a regular file (a FIFO, socket or device), \
+                     skipped: reading it might never end",
+                    crate::safe_text::escape(&self.pattern)
+                );
+                eprintln!(
+                    "  help: save what it gives to a file first (`cat PIPE > FILE`), or narrow the pattern"
+                );
+            }
+            Some(e) => {
+                eprintln!("warning: {path}: cannot read ({e}), skipped");
+                eprintln!("  help: check that it is a readable file, or narrow the pattern");
+            }
+        }
+    }
+}
+
+fn expand_all(patterns: &[String], skipped: &mut Vec<Skipped>) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = Vec::new();
     for pattern in patterns {
-        for file in expand_one(pattern, warn)? {
+        for file in expand_one(pattern, skipped)? {
             if !files.contains(&file) {
                 files.push(file);
             }
@@ -53,7 +88,7 @@ fn read_one(path: &Path) -> Result<Vec<Reading>> {
     }
 }
 
-fn expand_one(pattern: &str, warn: bool) -> Result<Vec<PathBuf>> {
+fn expand_one(pattern: &str, skipped: &mut Vec<Skipped>) -> Result<Vec<PathBuf>> {
     // A file whose name has glob characters (`usage/[x].json`) is that file: the shell already
     // expanded what it was going to, and a pattern naming an existing file means the file.
     if !pattern.contains(['*', '?', '[']) || std::fs::symlink_metadata(pattern).is_ok() {
@@ -86,22 +121,8 @@ fn expand_one(pattern: &str, warn: bool) -> Result<Vec<PathBuf>> {
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_file() => files.push(path),
             Ok(meta) if meta.is_dir() => {}
-            _ if !warn => {}
-            Ok(_) => {
-                eprintln!(
-                    "warning: {}: matched by `{}` but not a regular file (a FIFO, socket or device), \
-                     skipped: reading it might never end",
-                    crate::safe_text::path(&path),
-                    crate::safe_text::escape(pattern)
-                );
-                eprintln!(
-                    "  help: save what it gives to a file first (`cat PIPE > FILE`), or narrow the pattern"
-                );
-            }
-            Err(e) => {
-                eprintln!("warning: {}: cannot read ({e}), skipped", crate::safe_text::path(&path));
-                eprintln!("  help: check that it is a readable file, or narrow the pattern");
-            }
+            Ok(_) => skipped.push(Skipped { path, pattern: pattern.to_owned(), unreadable: None }),
+            Err(e) => skipped.push(Skipped { path, pattern: pattern.to_owned(), unreadable: Some(e) }),
         }
     }
     if files.is_empty() {

@@ -99,13 +99,12 @@ pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Resu
 /// One sentence per file (or ledger) with readings after `now`, naming the first of them: a
 /// record from the future is left out, and said, so that a wrong clock never moves a verdict.
 fn future_warnings(set: &UsageSet, now: Secs) -> Vec<String> {
-    let mut by_source: Vec<(&Path, &str, i64, usize)> = Vec::new();
-    for (source, instance, at) in set.future() {
-        match by_source.iter_mut().find(|(s, ..)| *s == source.as_path()) {
-            Some(entry) => entry.3 += 1,
-            None => by_source.push((source, instance, *at, 1)),
-        }
-    }
+    let future =
+        set.future().iter().map(|(source, instance, at)| (source.as_path(), (instance.as_str(), *at)));
+    let by_source: Vec<(&Path, &str, i64, usize)> = crate::group::in_first_seen_order(future)
+        .into_iter()
+        .map(|(source, readings)| (source, readings[0].0, readings[0].1, readings.len()))
+        .collect();
     by_source
         .into_iter()
         .map(|(source, instance, at, n)| {
