@@ -142,7 +142,8 @@ pub(crate) struct FleetArgs {
     #[arg(long, value_name = "URL")]
     pub(crate) prometheus: Option<String>,
     /// With --prometheus: count every process that reported within this long before `--now`
-    /// (`30d`, `12h`, `1w`, `1d12h`), each with its calls since it started.
+    /// (`30d`, `12h`, `1w`, `1d12h`), each with its calls since it started; with `ingest`, the
+    /// length of the first period (later ones start where the ledger's last one ended).
     #[arg(long, value_name = "DURATION", default_value = crate::usage::prometheus::DEFAULT_WINDOW,
           requires = "prometheus")]
     pub(crate) window: String,
@@ -155,6 +156,11 @@ pub(crate) struct FleetArgs {
     /// secrets: headers name the fleet in the ledger.
     #[arg(long, value_name = "NAME: VALUE", requires = "prometheus")]
     pub(crate) prometheus_header: Vec<String>,
+    /// With --prometheus: read each process's series (`raw`), or the one series per part that
+    /// an aggregation in the backend keeps (`aggregated`: see the guide's "Fleets at scale").
+    #[arg(long, value_name = "KIND", default_value = "raw", value_parser = ["raw", "aggregated"],
+          requires = "prometheus")]
+    pub(crate) prometheus_series: String,
 }
 
 impl UsageArgs {
@@ -177,6 +183,7 @@ impl FleetArgs {
             headers: self.prometheus_header.clone(),
             window: self.window.clone(),
             timeout_secs: self.prometheus_timeout,
+            series: self.prometheus_series.clone(),
         })
     }
 }
@@ -431,8 +438,8 @@ pub(crate) struct IngestArgs {
     pub(crate) ledger: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) fleet: FleetArgs,
-    /// With --prometheus: the end of the window (`2026-11-21`, `2026-11-21T12:00:00Z`) instead
-    /// of the clock.
+    /// With --prometheus: the end of the period (`2026-11-21`, `2026-11-21T12:00:00Z`) instead
+    /// of five minutes before the clock (samples reach a backend late).
     #[arg(long, value_name = "DATE", requires = "prometheus")]
     pub(crate) now: Option<String>,
 }

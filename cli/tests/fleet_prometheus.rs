@@ -179,8 +179,9 @@ fn the_number_of_requests_does_not_grow_with_the_number_of_parts() {
         assert_eq!(usage.parts[&last][&serial].busy_ns, Some((parts as u64 - 1) * 1_000_000));
         server.requests().len()
     };
-    assert_eq!(requests_for(3), 4);
-    assert_eq!(requests_for(5_000), 4, "the same four queries for 5,000 parts as for 3");
+    // Three metrics, the resets check and the presence check.
+    assert_eq!(requests_for(3), 5);
+    assert_eq!(requests_for(5_000), 5, "the same five queries for 5,000 parts as for 3");
 }
 
 #[test]
@@ -329,35 +330,6 @@ fn a_backend_that_fails_is_a_clear_error_that_writes_nothing() {
     fails_cleanly(&fx, &["report", "--prometheus", "prometheus:9090"], &[], "no scheme");
     fails_cleanly(&fx, &["report", "--prometheus", &good.url, "--window", "30"], &[], "needs a unit");
     fails_cleanly(&fx, &["report", "--window", "7d"], &[], "--prometheus");
-}
-
-#[test]
-fn ingested_fleet_totals_are_counted_once() {
-    let (fx, serials) = workspace();
-    let fleet = totals(&serials);
-    let server = Server::start(move |request, _| answer(request, &fleet, 0));
-    let url = server.url.clone();
-    let ingest = |now: &str| {
-        let out = fx.wear(&["ingest", "--prometheus", &url, "--now", now]).output().expect("ingest runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
-    assert!(ingest("2026-11-01").contains("1 new readings"));
-    assert!(ingest("2026-11-01").contains("1 already known"), "the same window twice counts once");
-    ingest("2026-11-10");
-
-    // Offline, from the ledger: the latest recorded totals of the backend, not their sum.
-    let out = fx.wear(&["report", "--now", NOW, "--format", "json"]).output().expect("report runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("only the latest"), "{stderr}");
-    let offline: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(part(&offline, "fleet::hot")["calls_since_new"], 1_400);
-    assert_eq!(offline["usage_window"]["to"], "2026-11-10T00:00:00Z");
-
-    // Live: the query replaces what was recorded from the same backend.
-    let (live, stderr) = report(&fx, &url, &[]);
-    assert!(stderr.contains("live query"), "{stderr}");
-    assert_eq!(part(&live, "fleet::hot")["calls_since_new"], 1_400);
 }
 
 #[test]

@@ -257,7 +257,7 @@ fn a_file_that_is_not_a_wear_ledger_is_refused_and_left_untouched() {
         .unwrap();
     let newer = d.join("newer.sqlite");
     drop(Ledger::open(&newer).unwrap());
-    rusqlite::Connection::open(&newer).unwrap().execute_batch("PRAGMA user_version = 2").unwrap();
+    rusqlite::Connection::open(&newer).unwrap().execute_batch("PRAGMA user_version = 3").unwrap();
 
     let cases = [
         (&text, "not an SQLite database"),
@@ -281,6 +281,34 @@ fn a_file_that_is_not_a_wear_ledger_is_refused_and_left_untouched() {
 
     let err = Ledger::open(d).unwrap_err();
     assert!(err.message.contains("folder"), "{err}");
+}
+
+#[test]
+fn a_version_1_ledger_is_upgraded_in_place_with_everything_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = d.join("old.sqlite");
+    let a = write(d, "a.json", &snapshot("a1", "2026-11-21T09:00:00Z", "2026-11-21T09:05:00Z", 10));
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger.ingest(std::slice::from_ref(&a)).unwrap();
+    drop(ledger);
+    // What cargo-wear 0.1 wrote: no gaps table, version 1.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("DROP TABLE fleet_gaps; PRAGMA user_version = 1;")
+        .unwrap();
+    let mut before = UsageSet::new();
+    before.add_files(std::slice::from_ref(&a)).unwrap();
+
+    let ledger = Ledger::open_existing(&path).unwrap().unwrap();
+    let mut set = UsageSet::new();
+    set.add_ledger(&ledger, None).unwrap();
+    assert_eq!(set.usage(), before.usage(), "the readings are all there");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 2);
+    let gaps: i64 = conn.query_row("SELECT count(*) FROM fleet_gaps", [], |r| r.get(0)).unwrap();
+    assert_eq!(gaps, 0);
 }
 
 #[test]

@@ -15,12 +15,13 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::error::{Error, Result};
+use crate::time::Secs;
 use crate::usage::series::{Counts, PartSerial, Reading, SeriesKey};
 
 /// `application_id` of a wear ledger: "wear" in ASCII.
 const APPLICATION_ID: i64 = 0x7765_6172;
 /// The schema version this cargo-wear writes and reads.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
     CREATE TABLE series (
@@ -46,8 +47,29 @@ const SCHEMA: &str = "
         busy_ns  INTEGER CHECK (busy_ns >= 0),
         PRIMARY KEY (series, path, serial)
     ) STRICT, WITHOUT ROWID;
+    CREATE TABLE fleet_gaps (
+        fleet       TEXT    NOT NULL,
+        from_s      INTEGER NOT NULL,
+        to_s        INTEGER NOT NULL,
+        why         TEXT    NOT NULL,
+        recorded_ms INTEGER NOT NULL,
+        PRIMARY KEY (fleet, from_s, to_s, why)
+    ) STRICT;
 ";
-const TABLES: [&str; 3] = ["counts", "readings", "series"];
+/// What version 2 added to version 1: the gaps found in fleet periods.
+const UPGRADE_FROM_1: &str = "
+    CREATE TABLE fleet_gaps (
+        fleet       TEXT    NOT NULL,
+        from_s      INTEGER NOT NULL,
+        to_s        INTEGER NOT NULL,
+        why         TEXT    NOT NULL,
+        recorded_ms INTEGER NOT NULL,
+        PRIMARY KEY (fleet, from_s, to_s, why)
+    ) STRICT;
+";
+const TABLES: [&str; 4] = ["counts", "fleet_gaps", "readings", "series"];
+/// The tables of a version 1 ledger.
+const TABLES_V1: [&str; 3] = ["counts", "readings", "series"];
 
 /// Help for a ledger that cannot be used where it is.
 const ELSEWHERE: &str = "give another ledger file with --ledger PATH";
@@ -172,6 +194,9 @@ impl Ledger {
             )
             .help(format!("update cargo-wear, or {ELSEWHERE}")));
         }
+        if version == 1 && tables == TABLES_V1 {
+            return self.upgrade_from_1();
+        }
         if version != SCHEMA_VERSION || tables != TABLES {
             return Err(Error::in_file(
                 &self.path,
@@ -180,6 +205,21 @@ impl Ledger {
             .help(format!("move it away and ingest the snapshot files again, or {ELSEWHERE}")));
         }
         Ok(())
+    }
+
+    /// Adds what version 2 has to a version 1 ledger, in one transaction (unless another
+    /// cargo-wear did it meanwhile): everything recorded stays as it was.
+    fn upgrade_from_1(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| db_error(&path, "cannot upgrade the ledger to version 2", &e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
+        if version == 1 {
+            tx.execute_batch(&format!("{UPGRADE_FROM_1} PRAGMA user_version = {SCHEMA_VERSION};"))
+                .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        self.check_or_create()
     }
 
     fn tables(&self) -> Result<Vec<String>> {
@@ -248,77 +288,84 @@ impl Ledger {
             if series.insert(&reading.series) {
                 summary.series += 1;
             }
-            let known: Option<(i64, i64)> = tx
-                .query_row(
-                    "SELECT id, latest_ms FROM series WHERE instance = ?1 AND started_ms = ?2",
-                    params![reading.series.instance, reading.series.started_ms],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()
-                .map_err(fail)?;
-            let (id, replace) = match known {
-                Some((id, latest_ms)) => (id, reading.taken_ms > latest_ms),
-                None => {
-                    let SeriesKey { instance, started_ms } = &reading.series;
-                    tx.execute(
-                        "INSERT INTO series (instance, started_ms, service, latest_ms)
-                         VALUES (?1, ?2, ?3, ?4)",
-                        params![instance, started_ms, reading.service, reading.taken_ms],
-                    )
-                    .map_err(fail)?;
-                    summary.new_series += 1;
-                    (tx.last_insert_rowid(), true)
-                }
-            };
-            let inserted = tx
-                .execute(
-                    "INSERT OR IGNORE INTO readings (series, taken_ms, file) VALUES (?1, ?2, ?3)",
-                    params![id, reading.taken_ms, reading.source.to_string_lossy()],
-                )
-                .map_err(fail)?;
-            if inserted == 0 {
-                summary.already_known += 1;
-                continue;
-            }
-            summary.new_readings += 1;
-            if replace {
-                tx.execute("DELETE FROM counts WHERE series = ?1", [id]).map_err(fail)?;
-                tx.execute(
-                    "UPDATE series SET latest_ms = ?2, service = ?3 WHERE id = ?1",
-                    params![id, reading.taken_ms, reading.service],
-                )
-                .map_err(fail)?;
-                let mut insert = tx
-                    .prepare_cached(
-                        "INSERT INTO counts (series, path, serial, calls, failures, busy_ns)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )
-                    .map_err(fail)?;
-                for (part, counts) in &reading.parts {
-                    let stored = |n: u64| {
-                        i64::try_from(n).map_err(|_| {
-                            Error::in_file(
-                                &reading.source,
-                                format!("the count {n} of `{}` is too large to be real", part.path),
-                            )
-                        })
-                    };
-                    insert
-                        .execute(params![
-                            id,
-                            part.path,
-                            part.serial,
-                            stored(counts.calls)?,
-                            counts.failures.map(stored).transpose()?,
-                            counts.busy_ns.map(stored).transpose()?,
-                        ])
-                        .map_err(fail)?;
-                }
-            }
+            insert_reading(&tx, reading, &mut summary).map_err(|e| e.or_db(&path))?;
         }
         before_commit();
         tx.commit().map_err(fail)?;
         Ok(summary)
+    }
+
+    /// The end of the last fleet period recorded from the fleet `identity`, in seconds.
+    pub(crate) fn last_period_end(&self, identity: &str) -> Result<Option<Secs>> {
+        last_period_end(&self.conn, identity).map_err(|e| self.error("cannot read the ledger", &e))
+    }
+
+    /// Records a fleet period, its gaps and the readings of `files` in one transaction, if the ledger's last period of
+    /// that fleet still ends where the period starts (`continues`) or there is none (not
+    /// `continues`): a period read while another ingest recorded one is refused, so no stretch
+    /// is ever counted twice. `before_commit` runs once everything is written (tests stop there).
+    pub(crate) fn record_period(
+        &mut self,
+        identity: &str,
+        period: &crate::usage::prometheus::FleetReading,
+        files: &[Reading],
+        continues: bool,
+        recorded_ms: i64,
+        before_commit: impl FnOnce(),
+    ) -> Result<IngestSummary> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| db_error(&path, "cannot write to the ledger", &e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
+        let start = period.reading.series.started_ms / 1000;
+        let last = last_period_end(&tx, identity).map_err(fail)?;
+        if last != continues.then_some(start) {
+            return Err(Error::in_file(
+                &path,
+                format!(
+                    "another ingest recorded the fleet's usage up to {} while this one read it from {}",
+                    last.map_or_else(|| "nothing".to_owned(), crate::time::format_instant),
+                    crate::time::format_instant(start)
+                ),
+            )
+            .help("run `cargo wear ingest --prometheus` again: it goes on from the ledger's last period; nothing was written"));
+        }
+        let mut summary = IngestSummary::default();
+        for reading in files.iter().chain([&period.reading]) {
+            insert_reading(&tx, reading, &mut summary).map_err(|e| e.or_db(&path))?;
+        }
+        for gap in &period.gaps {
+            tx.execute(
+                "INSERT OR IGNORE INTO fleet_gaps (fleet, from_s, to_s, why, recorded_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![identity, gap.from, gap.to, gap.why, recorded_ms],
+            )
+            .map_err(fail)?;
+        }
+        before_commit();
+        tx.commit().map_err(fail)?;
+        Ok(summary)
+    }
+
+    /// Every gap recorded in fleet periods: the fleet, and the gap.
+    pub(crate) fn gaps(&self) -> Result<Vec<(String, crate::usage::prometheus::Gap)>> {
+        let read = || -> rusqlite::Result<Vec<(String, crate::usage::prometheus::Gap)>> {
+            let mut statement = self
+                .conn
+                .prepare("SELECT fleet, from_s, to_s, why FROM fleet_gaps ORDER BY fleet, from_s, to_s")?;
+            let rows = statement
+                .query_map([], |row| {
+                    Ok((
+                        row.get(0)?,
+                        crate::usage::prometheus::Gap {
+                            from: row.get(1)?,
+                            to: row.get(2)?,
+                            why: row.get(3)?,
+                        },
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        };
+        read().map_err(|e| self.error("cannot read the ledger", &e))
     }
 
     /// The kept (latest) reading of every series, with the ledger as their source.
@@ -379,6 +426,103 @@ impl Ledger {
     }
 }
 
+/// The end of the last period of the fleet `identity` in the ledger behind `conn`, in seconds.
+fn last_period_end(conn: &Connection, identity: &str) -> rusqlite::Result<Option<Secs>> {
+    let instance = format!("{}{identity}", crate::usage::prometheus::PERIOD_PREFIX);
+    let ms: Option<i64> =
+        conn.query_row("SELECT max(latest_ms) FROM series WHERE instance = ?1", [instance], |row| {
+            row.get(0)
+        })?;
+    Ok(ms.map(|ms| ms.div_euclid(1000)))
+}
+
+/// What can go wrong writing one reading: SQLite, or a count too large to store.
+enum InsertError {
+    Db(rusqlite::Error),
+    Ledger(Error),
+}
+
+impl InsertError {
+    fn or_db(self, path: &Path) -> Error {
+        match self {
+            InsertError::Db(e) => db_error(path, "cannot write to the ledger", &e),
+            InsertError::Ledger(e) => e,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for InsertError {
+    fn from(e: rusqlite::Error) -> Self {
+        InsertError::Db(e)
+    }
+}
+
+/// Writes one reading within `tx`: its series if new, its key, and its counts if it is the
+/// series' latest; a key already there is counted in `summary` as known and changes nothing.
+fn insert_reading(
+    tx: &rusqlite::Transaction<'_>,
+    reading: &Reading,
+    summary: &mut IngestSummary,
+) -> std::result::Result<(), InsertError> {
+    let known: Option<(i64, i64)> = tx
+        .query_row(
+            "SELECT id, latest_ms FROM series WHERE instance = ?1 AND started_ms = ?2",
+            params![reading.series.instance, reading.series.started_ms],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let (id, replace) = match known {
+        Some((id, latest_ms)) => (id, reading.taken_ms > latest_ms),
+        None => {
+            let SeriesKey { instance, started_ms } = &reading.series;
+            tx.execute(
+                "INSERT INTO series (instance, started_ms, service, latest_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![instance, started_ms, reading.service, reading.taken_ms],
+            )?;
+            summary.new_series += 1;
+            (tx.last_insert_rowid(), true)
+        }
+    };
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO readings (series, taken_ms, file) VALUES (?1, ?2, ?3)",
+        params![id, reading.taken_ms, reading.source.to_string_lossy()],
+    )?;
+    if inserted == 0 {
+        summary.already_known += 1;
+        return Ok(());
+    }
+    summary.new_readings += 1;
+    if replace {
+        tx.execute("DELETE FROM counts WHERE series = ?1", [id])?;
+        tx.execute(
+            "UPDATE series SET latest_ms = ?2, service = ?3 WHERE id = ?1",
+            params![id, reading.taken_ms, reading.service],
+        )?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO counts (series, path, serial, calls, failures, busy_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (part, counts) in &reading.parts {
+            let stored = |n: u64| {
+                i64::try_from(n).map_err(|_| {
+                    InsertError::Ledger(Error::in_file(
+                        &reading.source,
+                        format!("the count {n} of `{}` is too large to be real", part.path),
+                    ))
+                })
+            };
+            insert.execute(params![
+                id,
+                part.path,
+                part.serial,
+                stored(counts.calls)?,
+                counts.failures.map(stored).transpose()?,
+                counts.busy_ns.map(stored).transpose()?,
+            ])?;
+        }
+    }
+    Ok(())
+}
+
 /// An SQLite failure in words the user can act on.
 fn db_error(path: &Path, doing: &str, e: &rusqlite::Error) -> Error {
     let error = Error::in_file(path, format!("{doing}: {e}"));
@@ -399,3 +543,5 @@ fn db_error(path: &Path, doing: &str, e: &rusqlite::Error) -> Error {
 
 #[cfg(test)]
 mod crash_tests;
+#[cfg(test)]
+mod period_tests;

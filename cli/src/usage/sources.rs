@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::time::Secs;
 use crate::usage::prometheus::{self, FleetQuery};
 use crate::usage::series::Disagreement;
-use crate::usage::{Ledger, Reading, UsageSet};
+use crate::usage::{Ledger, UsageSet};
 
 /// Where a due list's usage comes from.
 #[derive(Clone, Debug, Default)]
@@ -42,6 +42,8 @@ pub(crate) struct Fleet {
     pub(crate) window: String,
     /// Seconds a request may take before it is tried again.
     pub(crate) timeout_secs: f64,
+    /// Which series are read, as written (`raw`, `aggregated`).
+    pub(crate) series: String,
 }
 
 /// The ledger used when none is named.
@@ -53,7 +55,7 @@ pub(crate) fn default_ledger(target_dir: &Path) -> PathBuf {
 /// fleet's totals over the window ending at `now`. Local sources are read first, so that a bad
 /// file is reported before any network wait.
 pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Result<UsageSet> {
-    let fleet = sources.fleet.as_ref().map(|fleet| fleet_query(fleet, now)).transpose()?;
+    let mut fleet = sources.fleet.as_ref().map(|fleet| fleet_query(fleet, now)).transpose()?;
     let mut set = UsageSet::until(now);
     let ledger = match &sources.ledger {
         LedgerChoice::Skip => None,
@@ -68,6 +70,19 @@ pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Resu
         }
     };
     if let Some(ledger) = ledger {
+        // A fleet with periods in the ledger is read from the end of the last one: the report
+        // then reads the ledger plus the short stretch since, never the whole window.
+        if let Some(query) = fleet.as_mut()
+            && let Some(end) = ledger.last_period_end(&query.backend.identity())?
+        {
+            query.since = Some(prometheus::Since { at: end, continues: true });
+        }
+        for (identity, gap) in ledger.gaps()? {
+            warn_gap(
+                &format!("the ledger {} misses some of the usage of {identity}", ledger.path().display()),
+                &gap,
+            );
+        }
         let live = fleet.as_ref().map(|q| q.backend.identity());
         for note in set.add_ledger(&ledger, live.as_deref())? {
             eprintln!("note: {}", crate::safe_text::escape(&note));
@@ -77,7 +92,14 @@ pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Resu
         set.add_files(&sources.files)?;
     }
     if let Some(query) = &fleet {
-        set.add_reading(read_fleet(query)?);
+        // A ledger whose periods reach `now` leaves nothing to read.
+        if query.since.is_none_or(|since| since.at < now) {
+            let read = read_fleet(query)?;
+            for gap in &read.gaps {
+                warn_gap(&format!("the live usage of {}", query.backend.identity()), gap);
+            }
+            set.add_reading(read.reading);
+        }
     }
     for warning in future_warnings(&set, now) {
         eprintln!("warning: {}", crate::safe_text::escape(&warning));
@@ -94,6 +116,17 @@ pub(crate) fn load(sources: &UsageSources, target_dir: &Path, now: Secs) -> Resu
         }
     }
     Ok(set)
+}
+
+/// Prints a gap as a warning: usage that no source holds, left out rather than made up.
+pub(crate) fn warn_gap(whose: &str, gap: &prometheus::Gap) {
+    eprintln!(
+        "warning: {whose} from {} to {}: {}",
+        crate::time::format_instant(gap.from),
+        crate::time::format_instant(gap.to),
+        crate::safe_text::escape(&gap.why)
+    );
+    eprintln!("  help: calls made then are not counted; nothing fills them in");
 }
 
 /// One sentence per file (or ledger) with readings after `now`, naming the first of them: a
@@ -122,12 +155,19 @@ fn future_warnings(set: &UsageSet, now: Secs) -> Vec<String> {
 
 /// The query of a fleet's totals up to `end`, with credentials from the environment.
 pub(crate) fn fleet_query(fleet: &Fleet, end: Secs) -> Result<FleetQuery> {
-    prometheus::fleet_query(&fleet.url, &fleet.headers, &fleet.window, fleet.timeout_secs, end, |name| {
-        std::env::var(name).ok()
-    })
+    let kind = prometheus::SeriesKind::parse(&fleet.series)?;
+    prometheus::fleet_query(
+        &fleet.url,
+        &fleet.headers,
+        &fleet.window,
+        fleet.timeout_secs,
+        kind,
+        end,
+        |name| std::env::var(name).ok(),
+    )
 }
 
 /// Runs a fleet query, printing its warnings (retries, the backend's own) to standard error.
-pub(crate) fn read_fleet(query: &FleetQuery) -> Result<Reading> {
+pub(crate) fn read_fleet(query: &FleetQuery) -> Result<prometheus::FleetReading> {
     prometheus::read_fleet(query, &mut |warning| eprintln!("warning: {}", crate::safe_text::escape(&warning)))
 }

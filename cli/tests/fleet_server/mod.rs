@@ -188,10 +188,29 @@ pub fn vector(time: &str, samples: &[(Vec<(&str, &str)>, String)]) -> String {
     serde_json::json!({"status": "success", "data": {"resultType": "vector", "result": result}}).to_string()
 }
 
+/// The answer to a presence check `count(...)[Ps:Ss]` at `time` of a fleet that reported
+/// throughout: a point at every step.
+pub fn present_throughout(time: &str, range: &str) -> String {
+    let secs = |text: &str| text.trim_end_matches(']').trim_end_matches('s').parse::<i64>().unwrap_or(60);
+    let (period, step) = range.split_once(':').map(|(p, s)| (secs(p), secs(s))).unwrap_or((3600, 60));
+    let end: i64 = time.parse::<f64>().map(|t| t as i64).unwrap_or(0);
+    let mut t = (end - period).div_euclid(step) * step;
+    let mut points = Vec::new();
+    while t <= end {
+        points.push(serde_json::json!([t, "1"]));
+        t += step;
+    }
+    serde_json::json!({"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": points}]}})
+        .to_string()
+}
+
 /// The answer a Prometheus holding `totals` gives to `request` (one of the four fleet queries).
 pub fn answer(request: &Request, totals: &[Total], resets: u64) -> Reply {
     let time = request.params.get("time").cloned().unwrap_or_default();
     let query = request.query();
+    if let Some(range) = query.strip_prefix("count(max_over_time(").and_then(|q| q.rsplit_once(")[")) {
+        return Reply::Status(200, present_throughout(&time, range.1));
+    }
     let samples: Vec<(Vec<(&str, &str)>, String)> = if query.starts_with("count(resets(") {
         if resets == 0 { Vec::new() } else { vec![(Vec::new(), resets.to_string())] }
     } else {

@@ -53,8 +53,78 @@ struct RawSample {
     value: (serde_json::Value, String),
 }
 
-/// Parses `body`, the answer of the backend at `url` to `query`.
+/// One series of a range answer: its labels and its points (seconds, value), in time order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Points {
+    /// The series' labels.
+    pub labels: BTreeMap<String, String>,
+    /// (time in whole seconds, value).
+    pub points: Vec<(i64, f64)>,
+}
+
+#[derive(Deserialize)]
+struct RawPoints {
+    metric: BTreeMap<String, String>,
+    values: Vec<(f64, String)>,
+}
+
+/// Parses `body`, the answer of the backend at `url` to `query`, an instant vector.
 pub fn parse(url: &str, query: &str, body: &str) -> Result<Answer> {
+    let garbage = |why: String| garbage(url, why);
+    let (data, warnings) = parse_data(url, query, body)?;
+    if data.result_type != "vector" {
+        return Err(garbage(format!("a result of type `{}`, not an instant vector", data.result_type)));
+    }
+    let raw_samples: Vec<RawSample> = serde_json::from_value(data.result)
+        .map_err(|e| garbage(format!("a vector whose elements are not samples ({e})")))?;
+    let mut samples = Vec::with_capacity(raw_samples.len());
+    for raw in raw_samples {
+        let value = match raw.value.1.parse::<f64>() {
+            Ok(v) if v.is_finite() => v,
+            _ => {
+                return Err(garbage(format!("the value `{}` for {:?}", shorten(&raw.value.1), raw.metric))
+                    .help("a counter of wear is a finite number; check the backend's data"));
+            }
+        };
+        samples.push(Sample { labels: raw.metric, value });
+    }
+    Ok(Answer { samples, warnings })
+}
+
+/// Parses `body`, the answer of the backend at `url` to `query`, a range of points (what an
+/// instant query of a subquery answers). Values that are not finite numbers are left out.
+pub fn parse_matrix(url: &str, query: &str, body: &str) -> Result<(Vec<Points>, Vec<String>)> {
+    let (data, warnings) = parse_data(url, query, body)?;
+    if data.result_type != "matrix" {
+        return Err(garbage(url, format!("a result of type `{}`, not a range of points", data.result_type)));
+    }
+    let raw: Vec<RawPoints> = serde_json::from_value(data.result)
+        .map_err(|e| garbage(url, format!("a matrix whose elements are not series of points ({e})")))?;
+    let series = raw
+        .into_iter()
+        .map(|raw| Points {
+            labels: raw.metric,
+            points: raw
+                .values
+                .into_iter()
+                .filter_map(|(t, v)| {
+                    v.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| (t.floor() as i64, v))
+                })
+                .collect(),
+        })
+        .collect();
+    Ok((series, warnings))
+}
+
+fn garbage(url: &str, why: String) -> Error {
+    Error::new(format!("the Prometheus API at {url} answered {why}")).help(
+        "check that --prometheus is the base URL of a Prometheus-compatible query API \
+         (Prometheus, Thanos, Mimir, VictoriaMetrics), e.g. http://prometheus:9090",
+    )
+}
+
+/// The `data` of a successful answer, and its warnings.
+fn parse_data(url: &str, query: &str, body: &str) -> Result<(RawData, Vec<String>)> {
     let garbage = |why: String| {
         Error::new(format!("the Prometheus API at {url} answered {why}")).help(
             "check that --prometheus is the base URL of a Prometheus-compatible query API \
@@ -79,23 +149,7 @@ pub fn parse(url: &str, query: &str, body: &str) -> Result<Answer> {
     let Some(data) = raw.data else {
         return Err(garbage("\"success\" without \"data\"".to_owned()));
     };
-    if data.result_type != "vector" {
-        return Err(garbage(format!("a result of type `{}`, not an instant vector", data.result_type)));
-    }
-    let raw_samples: Vec<RawSample> = serde_json::from_value(data.result)
-        .map_err(|e| garbage(format!("a vector whose elements are not samples ({e})")))?;
-    let mut samples = Vec::with_capacity(raw_samples.len());
-    for raw in raw_samples {
-        let value = match raw.value.1.parse::<f64>() {
-            Ok(v) if v.is_finite() => v,
-            _ => {
-                return Err(garbage(format!("the value `{}` for {:?}", shorten(&raw.value.1), raw.metric))
-                    .help("a counter of wear is a finite number; check the backend's data"));
-            }
-        };
-        samples.push(Sample { labels: raw.metric, value });
-    }
-    Ok(Answer { samples, warnings: raw.warnings })
+    Ok((data, raw.warnings))
 }
 
 #[cfg(test)]
