@@ -4,7 +4,8 @@
 //! reads the ledger plus the stretch since; `--prometheus-series aggregated` reads the one
 //! series per part that VictoriaMetrics' stream aggregation keeps whatever the restarts.
 //! Samples of the raw path are written with explicit timestamps; the stream aggregation stamps
-//! its sums with its own clock, so its processes report live.
+//! its sums with its own clock, so its processes report live. The raw path runs on a real
+//! Prometheus too, its day of samples written into storage by `promtool`.
 mod fleet_server;
 mod support;
 
@@ -178,26 +179,34 @@ fn fails_cleanly(fx: &Fixture, args: &[&str], needle: &str) -> String {
 
 /// Three process runs over a day, every five minutes: `a` all day, `b` until noon and its
 /// restart `c` from 13:00 (one hour without `hot` from `b`/`c`, but `a` goes on). `hot` counts
-/// one call a minute in each run, `warm` one every five.
-fn a_day(serials: &BTreeMap<String, String>) -> (String, BTreeMap<String, u64>) {
-    let mut lines = Vec::new();
+/// five calls between samples in each run, `warm` one. Samples as (instance, part, value,
+/// seconds), and the calls per part.
+type Sample = (&'static str, &'static str, u64, i64);
+fn a_day_of_samples() -> (Vec<Sample>, BTreeMap<String, u64>) {
+    let mut samples = Vec::new();
     let mut truth = BTreeMap::new();
     for (instance, from, to) in [("a", 0, 288), ("b", 0, 144), ("c", 156, 288)] {
         for step in from..to {
-            let (n, t) = ((step - from + 1) as u64, (DAY + step * 300) * 1000);
-            lines.push(format!(
-                "{} {t}",
-                line("wear_part_calls_total", "periods::hot", serials, instance, 5 * n)
-            ));
-            lines.push(format!(
-                "{} {t}",
-                line("wear_part_calls_total", "periods::warm", serials, instance, n)
-            ));
+            let (n, t) = ((step - from + 1) as u64, DAY + step * 300);
+            samples.push((instance, "periods::hot", 5 * n, t));
+            samples.push((instance, "periods::warm", n, t));
         }
         let n = (to - from) as u64;
         *truth.entry("periods::hot".to_owned()).or_insert(0) += 5 * n;
         *truth.entry("periods::warm".to_owned()).or_insert(0) += n;
     }
+    (samples, truth)
+}
+
+/// [`a_day_of_samples`] as lines VictoriaMetrics imports (milliseconds).
+fn a_day(serials: &BTreeMap<String, String>) -> (String, BTreeMap<String, u64>) {
+    let (samples, truth) = a_day_of_samples();
+    let lines: Vec<String> = samples
+        .iter()
+        .map(|(instance, part, value, t)| {
+            format!("{} {}", line("wear_part_calls_total", part, serials, instance, *value), t * 1000)
+        })
+        .collect();
     (lines.join("\n"), truth)
 }
 
@@ -376,4 +385,73 @@ fn aggregated_series_are_one_per_part_and_count_every_run_exactly() {
     wrong.import(&format!("wear_fleet_part_calls_total{{service_name=\"shop\"}} 426 {}", (now - 60) * 1000));
     args[2] = &wrong.url;
     fails_cleanly(&fx, &args, "a series without `code_function_name` and `wear_part_serial`");
+}
+
+/// A Prometheus whose storage holds [`a_day_of_samples`], written with `promtool tsdb
+/// create-blocks-from openmetrics` (how samples with timestamps get into Prometheus).
+struct Prometheus {
+    child: Child,
+    url: String,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn prometheus_with_a_day(serials: &BTreeMap<String, String>) -> Prometheus {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (mut samples, _) = a_day_of_samples();
+    // OpenMetrics wants each series' samples together, in time order.
+    samples.sort_by_key(|(instance, part, _, t)| (*instance, *part, *t));
+    let mut text: String = samples
+        .iter()
+        .map(|(instance, part, value, t)| {
+            format!("{} {t}\n", line("wear_part_calls_total", part, serials, instance, *value))
+        })
+        .collect();
+    text.push_str("# EOF\n");
+    let input = data.path().join("day.om");
+    std::fs::write(&input, text).expect("openmetrics");
+    let tsdb = data.path().join("tsdb");
+    let out = Command::new("promtool")
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&input)
+        .arg(&tsdb)
+        .output()
+        .expect("promtool runs: run `bash .ci/backends`");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let child = Command::new("prometheus")
+        .arg("--config.file=/dev/null")
+        .arg(format!("--storage.tsdb.path={}", tsdb.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .args(["--storage.tsdb.retention.time=100y", "--log.level=error"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prometheus starts");
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ureq::get(&format!("{url}/-/ready")).call().is_err() {
+        assert!(Instant::now() < deadline, "prometheus did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Prometheus { child, url, _data: data }
+}
+
+#[test]
+fn raw_periods_add_up_on_prometheus_too() {
+    let (fx, serials) = workspace();
+    let (_, truth) = a_day_of_samples();
+    let prometheus = prometheus_with_a_day(&serials);
+    for k in 1..=4 {
+        let out = ingest(&fx, &prometheus.url, DAY + k * 6 * 3600, &["--window", "1d"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("warning"), "no gap: {}", stderr(&out));
+    }
+    assert_eq!(ledger_calls(&fx), truth, "PromQL as Prometheus reads it: the same exact totals");
 }
