@@ -1,7 +1,8 @@
 //! A crash inside an ingest leaves the ledger as it was: a child process (this test binary
 //! run again) ingests a large batch and is killed with SIGKILL while its transaction has
 //! written into the ledger file but not committed; the next open rolls the file back to the
-//! same bytes and rows.
+//! same bytes and rows. The same for a fleet period: after the crash the ledger's last period
+//! is where it was, so the next ingest reads and records the same stretch, once.
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -104,7 +105,83 @@ fn a_crash_inside_the_ingest_transaction_leaves_the_ledger_as_it_was() {
     assert_eq!((summary.new_readings, summary.new_series), (6, 6));
 }
 
-/// Run by the test above in a child process, never on its own.
+const PERIOD_CHILD: &str = "usage::ledger::crash_tests::child_records_a_period_and_stops_before_commit";
+
+/// A fleet period of `parts` parts from `from` to `to` (seconds).
+fn period(parts: usize, from: i64, to: i64) -> crate::usage::prometheus::FleetReading {
+    let counts = crate::usage::series::Counts { calls: 3, failures: None, busy_ns: None };
+    crate::usage::prometheus::FleetReading {
+        reading: crate::usage::series::Reading {
+            series: crate::usage::prometheus::period_key("http://vm", from),
+            service: "fleet period".to_owned(),
+            taken_ms: to * 1000,
+            source: PathBuf::from("http://vm"),
+            parts: (0..parts)
+                .map(|i| {
+                    let part = format!("shop::module_{}::function_with_a_long_name_{i}", i % 50);
+                    (crate::usage::series::PartSerial { path: part, serial: format!("{i:016x}") }, counts)
+                })
+                .collect(),
+        },
+        gaps: Vec::new(),
+    }
+}
+
+#[test]
+fn a_crash_inside_a_fleet_period_leaves_the_ledger_as_it_was_and_the_period_to_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    Ledger::open(&path)
+        .unwrap()
+        .record_period("http://vm", &period(10, 0, 100), &[], false, 0, || {})
+        .unwrap();
+    let bytes_before = std::fs::read(&path).unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([PERIOD_CHILD, "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env(DIR_VAR, dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reached = BufReader::new(stdout).lines().map_while(Result::ok).any(|line| line.contains(INSIDE));
+    if !reached {
+        let output = child.wait_with_output().unwrap();
+        panic!("the child never reached the transaction: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success(), "the child was killed");
+    assert!(journal_of(&path).metadata().is_ok_and(|m| m.len() > 0), "the killed ingest left its journal");
+
+    // Rolled back: the last period still ends at 100, and the next ingest goes on from there.
+    let mut ledger = Ledger::open(&path).unwrap();
+    assert_eq!(ledger.last_period_end("http://vm").unwrap(), Some(100));
+    drop(ledger);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes_before);
+    ledger = Ledger::open(&path).unwrap();
+    ledger.record_period("http://vm", &period(20_000, 100, 200), &[], true, 0, || {}).unwrap();
+    assert_eq!(ledger.last_period_end("http://vm").unwrap(), Some(200));
+}
+
+/// Run by `a_crash_inside_a_fleet_period_...` in a child process, never on its own.
+#[test]
+#[ignore = "a child process of a_crash_inside_a_fleet_period_leaves_the_ledger_as_it_was_and_the_period_to_record"]
+fn child_records_a_period_and_stops_before_commit() {
+    let Some(dir) = std::env::var_os(DIR_VAR).map(PathBuf::from) else {
+        return;
+    };
+    let mut ledger = Ledger::open(&dir.join("ledger.sqlite")).unwrap();
+    ledger.conn.execute_batch("PRAGMA cache_size = 10").unwrap();
+    let result = ledger.record_period("http://vm", &period(20_000, 100, 200), &[], true, 0, || {
+        let mut out = std::io::stdout();
+        writeln!(out, "\n{INSIDE}").unwrap();
+        out.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(120));
+    });
+    panic!("the parent should have killed this process: {result:?}");
+}
+
+/// Run by `a_crash_inside_the_ingest_transaction_...` in a child process, never on its own.
 #[test]
 #[ignore = "a child process of a_crash_inside_the_ingest_transaction_leaves_the_ledger_as_it_was"]
 fn child_ingests_and_stops_before_commit() {

@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""A fleet load test on loopback against real VictoriaMetrics (issue 19): PARTS parts x RUNS
+process runs over a simulated month, stored raw (one series per part and process run) and
+aggregated (VictoriaMetrics stream aggregation, one series per part), side by side.
+
+    benches/fleet-load.py                      # 2,000 parts x 300 runs, 30 days
+    benches/fleet-load.py --parts 200 --runs 20 --days 2   # a smoke run in seconds (CI)
+    benches/fleet-load.py --wear target/debug/cargo-wear   # another build of cargo-wear
+
+Raw path: every run's samples are written with explicit timestamps (VictoriaMetrics' JSON line
+import, one line per series), PODS pods each restarting every DAYS*PODS/RUNS days and reporting
+every hour (pods staggered, so the fleet reports every few minutes). Measured: samples written
+per second, series stored, the backend's peak resident memory, the time of the query
+`cargo wear report --prometheus` sends for a 30-day window, of a first `cargo wear ingest` over
+the whole month, and of each daily `ingest` (a period of one day); and the ledger's totals
+against what the runs counted.
+
+Aggregated path: the same runs, in the same order, pushed through `-streamAggr.config` (the one
+the guide documents), one request per simulated hour. The aggregation stamps its sums with its
+own clock, so the month is pushed as fast as the backend takes it and its sums cover the
+minutes of the push; what is
+measured (series stored, push rate, memory, the query of `ingest --prometheus-series
+aggregated`, totals) does not depend on that. Only `wear_part_calls_total` is written.
+
+Needs the release binary (`cargo build --release -p cargo-wear`) and VictoriaMetrics from
+`.ci/backends`. Prints one table; figures go to docs/src/benchmarks.md ("Fleets at scale").
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AGGREGATION = """\
+- match: '{__name__=~"wear_part_(calls|failures|busy_time_seconds)_total"}'
+  interval: 10s
+  staleness_interval: 1m
+  ignore_first_sample_interval: 1s
+  without: [service_instance_id, instance]
+  outputs: [total]
+  output_relabel_configs:
+    - source_labels: [__name__]
+      regex: 'wear_part_(.+)_total:.*'
+      target_label: __name__
+      replacement: 'wear_fleet_part_${1}_total'
+"""
+HOUR = 3600
+DAY = 86400
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Victoria:
+    """A VictoriaMetrics on a free port with its own data folder."""
+
+    def __init__(self, binary, work, name, aggregate):
+        self.data = os.path.join(work, name)
+        os.makedirs(self.data)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        args = [binary, f"-httpListenAddr=127.0.0.1:{port}", f"-storageDataPath={self.data}/vm",
+                "-retentionPeriod=100y", "-search.latencyOffset=0s", "-loggerLevel=ERROR",
+                "-search.maxSamplesPerQuery=2000000000", "-search.maxUniqueTimeseries=10000000",
+                "-search.maxQueryDuration=600s"]
+        if aggregate:
+            config = os.path.join(self.data, "aggregation.yml")
+            with open(config, "w") as f:
+                f.write(AGGREGATION)
+            args.append(f"-streamAggr.config={config}")
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/health", timeout=1).read()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    sys.exit(f"victoria-metrics did not start ({binary})")
+                time.sleep(0.1)
+
+    def post(self, path, body):
+        request = urllib.request.Request(self.url + path, data=body, method="POST")
+        urllib.request.urlopen(request, timeout=600).read()
+
+    def get(self, path, **params):
+        url = self.url + path + ("?" + urllib.parse.urlencode(params) if params else "")
+        return json.loads(urllib.request.urlopen(url, timeout=600).read())
+
+    def flush(self):
+        urllib.request.urlopen(self.url + "/internal/force_flush", timeout=600).read()
+
+    def series(self, name, days, at):
+        """How many series of `name` had a sample in the `days` before `at`."""
+        answer = self.get("/api/v1/query", query=f"count(count_over_time({name}[{days}d]))", time=str(at))
+        result = answer["data"]["result"]
+        return int(float(result[0]["value"][1])) if result else 0
+
+    def memory_mib(self):
+        """(resident now, peak resident) in MiB."""
+        fields = {}
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                fields[key] = value.strip()
+        kib = lambda k: int(fields.get(k, "0 kB").split()[0])
+        return kib("VmRSS") / 1024, kib("VmHWM") / 1024
+
+    def disk_mib(self):
+        total = 0
+        for folder, _, files in os.walk(os.path.join(self.data, "vm")):
+            for name in files:
+                try:
+                    total += os.path.getsize(os.path.join(folder, name))
+                except OSError:
+                    pass
+        return total / 2**20
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def runs_of(args, start):
+    """Every process run: (instance, pod, first sample, samples). Each pod restarts every
+    DAYS*PODS/RUNS days at its own phase (rolling restarts: its first run is shorter, its last
+    ends with the month), and reports every hour at its own minute, so that the fleet reports
+    every few minutes."""
+    per_pod = args.runs // args.pods
+    life = args.days * DAY // per_pod
+    end = start + args.days * DAY
+    runs = []
+    for pod in range(args.pods):
+        phase = pod * life // args.pods
+        minute = 60 + pod * (HOUR - 120) // args.pods
+        for k in range(per_pod):
+            born = start + phase + k * life if k else start
+            dies = end if k == per_pod - 1 else start + phase + (k + 1) * life
+            first = born + (minute - born) % HOUR  # the pod's minute of the hour
+            if first < born + 60:
+                first += HOUR
+            samples = max(1, (dies - first - 1) // HOUR + 1)
+            runs.append((f"pod{pod}-run{k}", pod, first, samples))
+    return runs
+
+
+def rate(part, run_index):
+    return 1 + (part * 7 + run_index * 13) % 50
+
+
+def serial(part):
+    return f"{part:016x}"
+
+
+def labels(part, instance):
+    return {"__name__": "wear_part_calls_total", "code_function_name": f"load::part_{part}",
+            "wear_part_serial": serial(part), "service_name": "load", "service_instance_id": instance}
+
+
+def write_raw(vm, args, runs):
+    """Every run's series with explicit timestamps; returns (samples, seconds)."""
+    samples, started = 0, time.time()
+    batch = []
+    for index, (instance, _, first, n) in enumerate(runs):
+        timestamps = [(first + j * HOUR) * 1000 for j in range(n)]
+        for part in range(args.parts):
+            r = rate(part, index)
+            batch.append(json.dumps({"metric": labels(part, instance),
+                                     "values": [r * (j + 1) for j in range(n)], "timestamps": timestamps}))
+            samples += n
+        if len(batch) >= 20000:
+            vm.post("/api/v1/import", "\n".join(batch).encode())
+            batch = []
+    if batch:
+        vm.post("/api/v1/import", "\n".join(batch).encode())
+    vm.flush()
+    return samples, time.time() - started
+
+
+def push_aggregated(vm, args, runs):
+    """The same samples in time order through the aggregation, one request per simulated hour
+    (each series once in it, as each process pushes its own in turn), with their timestamps:
+    the aggregation skips a sample older than the last one of its series, so requests that the
+    backend splits and reads in parallel cannot make a counter look reset."""
+    hours = {}
+    for index, (instance, _, first, n) in enumerate(runs):
+        for j in range(n):
+            hours.setdefault((first + j * HOUR) // HOUR, []).append((first + j * HOUR, index, instance, j))
+    samples, started = 0, time.time()
+    for hour in sorted(hours):
+        batch = []
+        for at, index, instance, j in sorted(hours[hour]):
+            for part in range(args.parts):
+                text = ",".join(f'{k}="{v}"' for k, v in labels(part, instance).items() if k != "__name__")
+                batch.append(f"wear_part_calls_total{{{text}}} {rate(part, index) * (j + 1)} {at * 1000}")
+            samples += args.parts
+        vm.post("/api/v1/import/prometheus", "\n".join(batch).encode())
+    return samples, time.time() - started
+
+
+def truth(args, runs):
+    return {f"load::part_{p}": sum(rate(p, i) * n for i, (_, _, _, n) in enumerate(runs))
+            for p in range(args.parts)}
+
+
+def ledger_totals(path):
+    db = sqlite3.connect(path)
+    rows = db.execute("SELECT c.path, sum(c.calls) FROM counts c JOIN series s ON s.id = c.series "
+                      "WHERE s.instance LIKE 'fleet period %' GROUP BY c.path").fetchall()
+    db.close()
+    return dict(rows)
+
+
+def instant(secs):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(secs))
+
+
+def wear(binary, *args):
+    started = time.time()
+    out = subprocess.run([binary, "wear", *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"cargo wear {' '.join(args)} failed:\n{out.stderr}")
+    return time.time() - started, out.stderr
+
+
+def timed_query(vm, promql, at):
+    started = time.time()
+    answer = vm.get("/api/v1/query", query=promql, time=str(at))
+    return time.time() - started, answer
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--parts", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--pods", type=int, default=10)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--wear", help="the cargo-wear binary (default: the release build)")
+    args = parser.parse_args()
+    home = os.environ.get("HOME", "")
+    vm_binary = os.environ.get("WEAR_VICTORIA_METRICS",
+                               f"{home}/.cache/wear/backends/victoria-metrics/usr/bin/victoria-metrics")
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    wear_binary = args.wear or os.path.join(target, "release", "cargo-wear")
+    for path, how in [(vm_binary, "bash .ci/backends"), (wear_binary, "cargo build --release -p cargo-wear")]:
+        if not os.path.exists(path):
+            sys.exit(f"{path} is missing: run `{how}`")
+    work = tempfile.mkdtemp(prefix="wear-fleet-load-")
+    # The simulated month ends an hour ago (the backend refuses samples from the future).
+    end = (int(time.time()) // HOUR - 1) * HOUR
+    start = end - args.days * DAY
+    runs = runs_of(args, start)
+    expected = truth(args, runs)
+    rows = []
+    try:
+        # The raw path.
+        raw = Victoria(vm_binary, work, "raw", aggregate=False)
+        samples, secs = write_raw(raw, args, runs)
+        raw_series = raw.series("wear_part_calls_total", args.days + 1, end)
+        window_promql = ("sum by (code_function_name, wear_part_serial) "
+                         f"(max_over_time(wear_part_calls_total[{args.days * DAY}s]))")
+        window_secs, answer = timed_query(raw, window_promql, end)
+        window_total = sum(float(s["value"][1]) for s in answer["data"]["result"])
+        ledger = os.path.join(work, "raw.sqlite")
+        first_secs, _ = wear(wear_binary, "ingest", "--prometheus", raw.url, "--now", instant(end),
+                             "--window", f"{args.days + 1}d", "--ledger", ledger)
+        month_ok = ledger_totals(ledger) == expected
+        daily_ledger = os.path.join(work, "daily.sqlite")
+        daily = []
+        for day in range(1, args.days + 1):
+            window = ["--window", "1d"] if day == 1 else []
+            took, said = wear(wear_binary, "ingest", "--prometheus", raw.url, "--now", instant(start + day * DAY),
+                              "--ledger", daily_ledger, *window)
+            daily.append((took, said.count("warning:")))
+            if said.count("warning:"):
+                print(said, file=sys.stderr, end="")
+        daily_ok = ledger_totals(daily_ledger) == expected
+        raw_rss, raw_peak = raw.memory_mib()
+        raw_disk = raw.disk_mib()
+        raw.stop()
+
+        # The aggregated path.
+        agg = Victoria(vm_binary, work, "aggregated", aggregate=True)
+        time.sleep(3)  # past the aggregation's first second (its clock ticks once a second)
+        pushed, push_secs = push_aggregated(agg, args, runs)
+        deadline = time.time() + 120
+        want = float(sum(expected.values()))
+        while True:
+            agg.flush()
+            answer = agg.get("/api/v1/query", query="sum(max_over_time(wear_fleet_part_calls_total[1d]))")
+            result = answer["data"]["result"]
+            if result and float(result[0]["value"][1]) == want:
+                break
+            if time.time() > deadline:
+                sys.exit(f"the aggregation never reached {want} calls: {result}")
+            time.sleep(1)
+        time.sleep(1.5)
+        agg_series = agg.series("wear_fleet_part_calls_total", 1, int(time.time()))
+        agg_raw_series = agg.series("wear_part_calls_total", args.days + 1, int(time.time()))
+        now = int(time.time())
+        agg_ledger = os.path.join(work, "aggregated.sqlite")
+        agg_secs, _ = wear(wear_binary, "ingest", "--prometheus", agg.url, "--prometheus-series", "aggregated",
+                           "--now", instant(now), "--window", "1d", "--ledger", agg_ledger)
+        agg_ok = ledger_totals(agg_ledger) == expected
+        agg_rss, agg_peak = agg.memory_mib()
+        agg_disk = agg.disk_mib()
+        agg.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"{args.parts} parts x {len(runs)} process runs ({args.pods} pods) over {args.days} days, "
+          f"{samples:,} samples of wear_part_calls_total; {sum(expected.values()):,} calls in all")
+    print()
+    print("| | raw (one series per part and run) | aggregated (stream aggregation) |")
+    print("|---|---|---|")
+    print(f"| series stored | {raw_series:,} | {agg_series:,} (and {agg_raw_series} raw) |")
+    print(f"| samples written per second | {samples / secs:,.0f} (import with timestamps, {secs:.1f} s) "
+          f"| {pushed / push_secs:,.0f} (pushed live, {push_secs:.1f} s) |")
+    print(f"| backend memory, now / peak | {raw_rss:.0f} / {raw_peak:.0f} MiB | {agg_rss:.0f} / {agg_peak:.0f} MiB |")
+    print(f"| backend disk | {raw_disk:.1f} MiB | {agg_disk:.1f} MiB |")
+    print(f"| `report --prometheus` query, {args.days}-day window | {window_secs:.2f} s "
+          f"(total {'exact' if window_total == want else 'WRONG'}) | |")
+    print(f"| first `ingest` (all {args.days} days) | {first_secs:.2f} s "
+          f"(totals {'exact' if month_ok else 'WRONG'}) | {agg_secs:.2f} s (totals {'exact' if agg_ok else 'WRONG'}) |")
+    days = [d[0] for d in daily]
+    print(f"| daily `ingest` (one day), mean / max | {sum(days) / len(days):.2f} / {max(days):.2f} s, "
+          f"{sum(d[1] for d in daily)} warnings (totals after {len(days)} days: "
+          f"{'exact' if daily_ok else 'WRONG'}) | |")
+    if not (month_ok and daily_ok and agg_ok and window_total == want):
+        sys.exit("totals differ from what the runs counted")
+
+
+if __name__ == "__main__":
+    main()
