@@ -22,6 +22,10 @@ minutes of the push; what is
 measured (series stored, push rate, memory, the query of `ingest --prometheus-series
 aggregated`, totals) does not depend on that. Only `wear_part_calls_total` is written.
 
+Aggregated at a month's density: the series the aggregation would have written over the
+month at its documented one-minute interval (each part's sum growing evenly to its total),
+written with timestamps into a third VictoriaMetrics, then ingested whole and day by day.
+
 Needs the release binary (`cargo build --release -p cargo-wear`) and VictoriaMetrics from
 `.ci/backends`. Prints one table; figures go to docs/src/benchmarks.md ("Fleets at scale").
 """
@@ -209,6 +213,29 @@ def push_aggregated(vm, args, runs):
     return samples, time.time() - started
 
 
+def write_aggregated_month(vm, args, expected, start):
+    """What the aggregation would have written over the month, one sample a minute per part,
+    with explicit timestamps: the query cost of the aggregated path at a month's density. Each
+    part's sum grows evenly to its total. Returns (samples, seconds)."""
+    minutes = args.days * DAY // 60
+    timestamps = [(start + 60 * (m + 1)) * 1000 for m in range(minutes)]
+    samples, started, batch = 0, time.time(), []
+    for part in range(args.parts):
+        total = expected[f"load::part_{part}"]
+        metric = {"__name__": "wear_fleet_part_calls_total", "code_function_name": f"load::part_{part}",
+                  "wear_part_serial": serial(part), "service_name": "load"}
+        values = [total * (m + 1) // minutes for m in range(minutes)]
+        batch.append(json.dumps({"metric": metric, "values": values, "timestamps": timestamps}))
+        samples += minutes
+        if len(batch) >= 50:
+            vm.post("/api/v1/import", "\n".join(batch).encode())
+            batch = []
+    if batch:
+        vm.post("/api/v1/import", "\n".join(batch).encode())
+    vm.flush()
+    return samples, time.time() - started
+
+
 def truth(args, runs):
     return {f"load::part_{p}": sum(rate(p, i) * n for i, (_, _, _, n) in enumerate(runs))
             for p in range(args.parts)}
@@ -316,28 +343,53 @@ def main():
         agg_rss, agg_peak = agg.memory_mib()
         agg_disk = agg.disk_mib()
         agg.stop()
+
+        # The aggregated series as a month of one-minute sums would leave them.
+        month = Victoria(vm_binary, work, "aggregated-month", aggregate=False)
+        month_samples, month_write = write_aggregated_month(month, args, expected, start)
+        month_series = month.series("wear_fleet_part_calls_total", args.days + 1, end)
+        month_ledger = os.path.join(work, "aggregated-month.sqlite")
+        month_first, _ = wear(wear_binary, "ingest", "--prometheus", month.url, "--prometheus-series",
+                              "aggregated", "--now", instant(end), "--window", f"{args.days + 1}d",
+                              "--ledger", month_ledger)
+        month_first_ok = ledger_totals(month_ledger) == expected
+        month_daily_ledger = os.path.join(work, "aggregated-month-daily.sqlite")
+        month_daily = []
+        for day in range(1, args.days + 1):
+            window = ["--window", "1d"] if day == 1 else []
+            took, said = wear(wear_binary, "ingest", "--prometheus", month.url, "--prometheus-series", "aggregated",
+                              "--now", instant(start + day * DAY), "--ledger", month_daily_ledger, *window)
+            month_daily.append((took, said.count("warning:")))
+        month_daily_ok = ledger_totals(month_daily_ledger) == expected
+        month_rss, month_peak = month.memory_mib()
+        month_disk = month.disk_mib()
+        month.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{args.parts} parts x {len(runs)} process runs ({args.pods} pods) over {args.days} days, "
           f"{samples:,} samples of wear_part_calls_total; {sum(expected.values()):,} calls in all")
     print()
-    print("| | raw (one series per part and run) | aggregated (stream aggregation) |")
-    print("|---|---|---|")
-    print(f"| series stored | {raw_series:,} | {agg_series:,} (and {agg_raw_series} raw) |")
-    print(f"| samples written per second | {samples / secs:,.0f} (import with timestamps, {secs:.1f} s) "
-          f"| {pushed / push_secs:,.0f} (pushed live, {push_secs:.1f} s) |")
-    print(f"| backend memory, now / peak | {raw_rss:.0f} / {raw_peak:.0f} MiB | {agg_rss:.0f} / {agg_peak:.0f} MiB |")
-    print(f"| backend disk | {raw_disk:.1f} MiB | {agg_disk:.1f} MiB |")
-    print(f"| `report --prometheus` query, {args.days}-day window | {window_secs:.2f} s "
-          f"(total {'exact' if window_total == want else 'WRONG'}) | |")
-    print(f"| first `ingest` (all {args.days} days) | {first_secs:.2f} s "
-          f"(totals {'exact' if month_ok else 'WRONG'}) | {agg_secs:.2f} s (totals {'exact' if agg_ok else 'WRONG'}) |")
-    days = [d[0] for d in daily]
-    print(f"| daily `ingest` (one day), mean / max | {sum(days) / len(days):.2f} / {max(days):.2f} s, "
-          f"{sum(d[1] for d in daily)} warnings (totals after {len(days)} days: "
-          f"{'exact' if daily_ok else 'WRONG'}) | |")
-    if not (month_ok and daily_ok and agg_ok and window_total == want):
+    exact = lambda ok: "exact" if ok else "WRONG"
+    daily_line = lambda d, ok: (f"{sum(t for t, _ in d) / len(d):.2f} / {max(t for t, _ in d):.2f} s, "
+                                f"{sum(w for _, w in d)} warnings; totals after {len(d)} days {exact(ok)}")
+    print("| | raw (one series per part and run) | aggregated, pushed through the stream aggregation "
+          "| aggregated, a month of one-minute sums |")
+    print("|---|---|---|---|")
+    print(f"| series stored | {raw_series:,} | {agg_series:,} (and {agg_raw_series} raw) | {month_series:,} |")
+    print(f"| samples written per second | {samples / secs:,.0f} ({samples:,} with timestamps in {secs:.1f} s) "
+          f"| {pushed / push_secs:,.0f} ({pushed:,} in {push_secs:.1f} s) "
+          f"| {month_samples / month_write:,.0f} ({month_samples:,} in {month_write:.1f} s) |")
+    print(f"| backend memory, now / peak | {raw_rss:.0f} / {raw_peak:.0f} MiB | {agg_rss:.0f} / {agg_peak:.0f} MiB "
+          f"| {month_rss:.0f} / {month_peak:.0f} MiB |")
+    print(f"| backend disk | {raw_disk:.1f} MiB | {agg_disk:.1f} MiB | {month_disk:.1f} MiB |")
+    print(f"| the `report --prometheus` query, {args.days}-day window | {window_secs:.2f} s "
+          f"(total {exact(window_total == want)}) | | |")
+    print(f"| first `ingest` (all {args.days} days) | {first_secs:.2f} s (totals {exact(month_ok)}) "
+          f"| {agg_secs:.2f} s (totals {exact(agg_ok)}) | {month_first:.2f} s (totals {exact(month_first_ok)}) |")
+    print(f"| daily `ingest` (one day), mean / max | {daily_line(daily, daily_ok)} | "
+          f"| {daily_line(month_daily, month_daily_ok)} |")
+    if not (month_ok and daily_ok and agg_ok and window_total == want and month_first_ok and month_daily_ok):
         sys.exit("totals differ from what the runs counted")
 
 

@@ -14,10 +14,11 @@ pub(crate) struct Gap {
     pub(crate) why: String,
 }
 
-/// The step of the presence check of a period of `secs`: a minute, or longer so that a
-/// period has at most 1,440 steps.
+/// The step of the presence check of a period of `secs`: five minutes for a day, at least a
+/// minute, and at most 288 steps in any period: each step reads every series once, so on a
+/// fleet of 600,000 raw series 1,440 steps over a month took most of a 49 s ingest.
 pub(crate) fn step_for(secs: i64) -> i64 {
-    (secs / 1_440).max(60)
+    (secs / 288).max(60)
 }
 
 /// How far before each step of the presence check a sample is looked for: processes export
@@ -82,8 +83,9 @@ mod tests {
     }
 
     #[test]
-    fn a_long_period_has_at_most_1440_steps() {
+    fn a_long_period_has_at_most_288_steps() {
         assert_eq!(step_for(3_600), 60);
-        assert_eq!(step_for(30 * 86_400), 1_800);
+        assert_eq!(step_for(86_400), 300);
+        assert_eq!(step_for(30 * 86_400), 9_000);
     }
 }
