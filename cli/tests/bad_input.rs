@@ -165,6 +165,7 @@ fn cases() -> Vec<Case> {
         c("A26", Argument, "a width just over the widest drawn", none, &["heatmap", "--width", "1001"], 2, "1001 columns is too wide: give 20 to 1000"),
         c("A27", Argument, "`--top` over a million parts", none, &["heatmap", "--top", "1000001"], 2, "more parts than any workspace has"),
         c("A28", Argument, "`--window` longer than ten years", none, &["report", "--prometheus", "http://127.0.0.1:9", "--window", "11y"], 2, "longer than 10y"),
+        c("A29", Argument, "`--prometheus-series` of another kind", none, &["report", "--prometheus", "http://127.0.0.1:9", "--prometheus-series", "rolled-up"], 2, "invalid value 'rolled-up'"),
         // Usage files.
         c("F1", File, "snapshot cut short", |fx| { fx.write("usage/s.json", &good_snapshot()[..90]); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:6: the file ends in the middle"),
         c("F2", File, "snapshot empty", |fx| { fx.write("usage/s.json", ""); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:1:"),
@@ -240,6 +241,8 @@ fn cases() -> Vec<Case> {
         c("H16", Http, "HTTP 400 `bad_data`", |_| { http(400, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error at char 5\"}") }, &["report", "--now", NOW, "--prometheus", "{url}"], 2, "rejected the query (HTTP 400): parse error"),
         c("H17", Http, "a redirect", |_| { Ctx::serve(|| { Reply::WithHeaders(302, vec![("Location".into(), "http://elsewhere:9090/".into())], String::new()) }) }, &["report", "--now", NOW, "--prometheus", "{url}"], 2, "redirect (HTTP 302) to http://elsewhere:9090/"),
         c("H18", Http, "`ingest` while the backend answers 503", |_| http(503, "{\"status\":\"error\",\"error\":\"overloaded\"}"), &["ingest", "--now", NOW, "--prometheus", "{url}"], 2, "failed 4 times: it answered HTTP 503: overloaded"),
+        c("H19", Http, "`--prometheus-series aggregated` and no aggregated series", |_| http(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}"), &["ingest", "--now", NOW, "--prometheus", "{url}", "--prometheus-series", "aggregated"], 2, "no `wear_fleet_part_calls_total` series"),
+        c("H20", Http, "aggregated series that kept `service_instance_id`", |_| http(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"service_instance_id\":\"shop-7f3a\"},\"value\":[1,\"3\"]}]}}"), &["ingest", "--now", NOW, "--prometheus", "{url}", "--prometheus-series", "aggregated"], 2, "still carry the label `service_instance_id`"),
     ]
 }
 
