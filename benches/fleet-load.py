@@ -261,6 +261,18 @@ def wear(binary, *args):
     return time.time() - started, out.stderr
 
 
+def ingest_daily(binary, url, ledger, start, days, *extra):
+    """One `ingest` at the end of each day; (seconds, warnings) of each. Warnings are shown."""
+    runs = []
+    for day in range(1, days + 1):
+        window = ["--window", "1d"] if day == 1 else []
+        took, said = wear(binary, "ingest", "--prometheus", url, "--now", instant(start + day * DAY),
+                          "--ledger", ledger, *extra, *window)
+        runs.append((took, said.count("warning:")))
+        print(said if runs[-1][1] else "", file=sys.stderr, end="")
+    return runs
+
+
 def timed_query(vm, promql, at):
     started = time.time()
     answer = vm.get("/api/v1/query", query=promql, time=str(at))
@@ -304,14 +316,7 @@ def main():
                              "--window", f"{args.days + 1}d", "--ledger", ledger)
         month_ok = ledger_totals(ledger) == expected
         daily_ledger = os.path.join(work, "daily.sqlite")
-        daily = []
-        for day in range(1, args.days + 1):
-            window = ["--window", "1d"] if day == 1 else []
-            took, said = wear(wear_binary, "ingest", "--prometheus", raw.url, "--now", instant(start + day * DAY),
-                              "--ledger", daily_ledger, *window)
-            daily.append((took, said.count("warning:")))
-            if said.count("warning:"):
-                print(said, file=sys.stderr, end="")
+        daily = ingest_daily(wear_binary, raw.url, daily_ledger, start, args.days)
         daily_ok = ledger_totals(daily_ledger) == expected
         raw_rss, raw_peak = raw.memory_mib()
         raw_disk = raw.disk_mib()
@@ -354,12 +359,8 @@ def main():
                               "--ledger", month_ledger)
         month_first_ok = ledger_totals(month_ledger) == expected
         month_daily_ledger = os.path.join(work, "aggregated-month-daily.sqlite")
-        month_daily = []
-        for day in range(1, args.days + 1):
-            window = ["--window", "1d"] if day == 1 else []
-            took, said = wear(wear_binary, "ingest", "--prometheus", month.url, "--prometheus-series", "aggregated",
-                              "--now", instant(start + day * DAY), "--ledger", month_daily_ledger, *window)
-            month_daily.append((took, said.count("warning:")))
+        month_daily = ingest_daily(wear_binary, month.url, month_daily_ledger, start, args.days,
+                                   "--prometheus-series", "aggregated")
         month_daily_ok = ledger_totals(month_daily_ledger) == expected
         month_rss, month_peak = month.memory_mib()
         month_disk = month.disk_mib()

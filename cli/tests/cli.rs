@@ -47,24 +47,6 @@ pub fn cold() {}
 
 const POLICY: &str = "[defaults]\nage = \"730d\"\n";
 
-/// Serial of every part, from `cargo wear scan --format json`.
-fn serials(fx: &Fixture) -> std::collections::BTreeMap<String, String> {
-    let out = fx.wear(&["scan", "--format", "json"]).output().expect("scan runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let parts: Value = serde_json::from_slice(&out.stdout).expect("json");
-    parts
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|p| {
-            (
-                p["path"].as_str().unwrap_or_default().to_owned(),
-                p["serial"].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect()
-}
-
 fn r<'a>(path: &'a str, serial: &'a str, calls: u64) -> Reading<'a> {
     Reading { path, serial, calls, busy_ns: None }
 }
@@ -77,10 +59,10 @@ fn fleet() -> Fixture {
     fx.write("src/lib.rs", FIRST);
     fx.write("wear.toml", POLICY);
     fx.commit("first parts", "Ana", "2025-01-10");
-    let old = serials(&fx);
+    let old = fx.serials();
     fx.write("src/lib.rs", SECOND);
     fx.commit("change and add parts", "Bo", "2026-06-01");
-    let new = serials(&fx);
+    let new = fx.serials();
     assert_ne!(old["fleet::changed"], new["fleet::changed"], "an edit makes a new serial");
 
     let (hot, limited, changed) = (&new["fleet::hot"], &new["fleet::limited"], &old["fleet::changed"]);

@@ -116,15 +116,7 @@ fn workspace() -> (Fixture, BTreeMap<String, String>) {
     fx.write("src/lib.rs", "#[wear::tracked]\npub fn hot() {}\n\n#[wear::tracked]\npub fn warm() {}\n");
     fx.write("wear.toml", "[defaults]\nage = \"3650d\"\n");
     fx.commit("parts", "Ana", "2025-01-10");
-    let out = fx.wear(&["scan", "--format", "json"]).output().expect("scan runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let parts: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let serials = parts
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|p| (p["path"].as_str().unwrap_or("").to_owned(), p["serial"].as_str().unwrap_or("").to_owned()))
-        .collect();
+    let serials = fx.serials();
     (fx, serials)
 }
 

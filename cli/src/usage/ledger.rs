@@ -47,16 +47,9 @@ const SCHEMA: &str = "
         busy_ns  INTEGER CHECK (busy_ns >= 0),
         PRIMARY KEY (series, path, serial)
     ) STRICT, WITHOUT ROWID;
-    CREATE TABLE fleet_gaps (
-        fleet       TEXT    NOT NULL,
-        from_s      INTEGER NOT NULL,
-        to_s        INTEGER NOT NULL,
-        why         TEXT    NOT NULL,
-        recorded_ms INTEGER NOT NULL,
-        PRIMARY KEY (fleet, from_s, to_s, why)
-    ) STRICT;
 ";
-/// What version 2 added to version 1: the gaps found in fleet periods.
+/// What version 2 added to version 1: the gaps found in fleet periods. A new ledger is made of
+/// both.
 const UPGRADE_FROM_1: &str = "
     CREATE TABLE fleet_gaps (
         fleet       TEXT    NOT NULL,
@@ -241,7 +234,8 @@ impl Ledger {
             tx.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0)).map_err(fail)?;
         if tables == 0 {
             tx.execute_batch(&format!(
-                "{SCHEMA} PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+                "{SCHEMA} {UPGRADE_FROM_1} PRAGMA application_id = {APPLICATION_ID}; \
+                 PRAGMA user_version = {SCHEMA_VERSION};"
             ))
             .map_err(fail)?;
         }

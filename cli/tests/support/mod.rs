@@ -78,6 +78,15 @@ impl Fixture {
         self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).expect("commit")
     }
 
+    /// Part path → serial of every part, from `cargo wear scan --format json`.
+    pub fn serials(&self) -> std::collections::BTreeMap<String, String> {
+        let out = self.wear(&["scan", "--format", "json"]).output().expect("scan runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let parts: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        parts.as_array().expect("array").iter().map(|p| (text(&p["path"]), text(&p["serial"]))).collect()
+    }
+
     /// The real binary, run in the workspace, as cargo runs it (`cargo-wear wear ...`).
     pub fn wear(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("cargo-wear").expect("binary");

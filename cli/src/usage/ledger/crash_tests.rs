@@ -54,6 +54,34 @@ fn journal_of(ledger: &Path) -> PathBuf {
     ledger.with_file_name("ledger.sqlite-journal")
 }
 
+/// What a child does inside its transaction: says so, and waits to be killed.
+fn say_inside_and_wait() {
+    let mut out = std::io::stdout();
+    writeln!(out, "\n{INSIDE}").unwrap();
+    out.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(120));
+}
+
+/// Runs the test `child` of this binary in a child process working in `dir`, and kills it with
+/// SIGKILL once it says it is inside its transaction.
+fn kill_inside_the_transaction(child: &str, dir: &Path) {
+    let mut process = Command::new(std::env::current_exe().unwrap())
+        .args([child, "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env(DIR_VAR, dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = process.stdout.take().unwrap();
+    let reached = BufReader::new(stdout).lines().map_while(Result::ok).any(|line| line.contains(INSIDE));
+    if !reached {
+        let output = process.wait_with_output().unwrap();
+        panic!("the child never reached the transaction: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    process.kill().unwrap();
+    assert!(!process.wait().unwrap().success(), "the child was killed");
+}
+
 #[test]
 fn a_crash_inside_the_ingest_transaction_leaves_the_ledger_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
@@ -71,22 +99,7 @@ fn a_crash_inside_the_ingest_transaction_leaves_the_ledger_as_it_was() {
     let readings_before = Ledger::open(&path).unwrap().latest_readings().unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), bytes_before, "opening and reading writes nothing");
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([CHILD, "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-        .env(DIR_VAR, dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let reached = BufReader::new(stdout).lines().map_while(Result::ok).any(|line| line.contains(INSIDE));
-    if !reached {
-        let output = child.wait_with_output().unwrap();
-        panic!("the child never reached the transaction: {}", String::from_utf8_lossy(&output.stderr));
-    }
-    child.kill().unwrap();
-    let status = child.wait().unwrap();
-    assert!(!status.success(), "the child was killed");
+    kill_inside_the_transaction(CHILD, dir.path());
 
     // The crash happened mid-write: the file holds uncommitted pages and a hot journal.
     let journal = journal_of(&path);
@@ -136,21 +149,7 @@ fn a_crash_inside_a_fleet_period_leaves_the_ledger_as_it_was_and_the_period_to_r
         .record_period("http://vm", &period(10, 0, 100), &[], false, 0, || {})
         .unwrap();
     let bytes_before = std::fs::read(&path).unwrap();
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([PERIOD_CHILD, "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-        .env(DIR_VAR, dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let reached = BufReader::new(stdout).lines().map_while(Result::ok).any(|line| line.contains(INSIDE));
-    if !reached {
-        let output = child.wait_with_output().unwrap();
-        panic!("the child never reached the transaction: {}", String::from_utf8_lossy(&output.stderr));
-    }
-    child.kill().unwrap();
-    assert!(!child.wait().unwrap().success(), "the child was killed");
+    kill_inside_the_transaction(PERIOD_CHILD, dir.path());
     assert!(journal_of(&path).metadata().is_ok_and(|m| m.len() > 0), "the killed ingest left its journal");
 
     // Rolled back: the last period still ends at 100, and the next ingest goes on from there.
@@ -172,12 +171,8 @@ fn child_records_a_period_and_stops_before_commit() {
     };
     let mut ledger = Ledger::open(&dir.join("ledger.sqlite")).unwrap();
     ledger.conn.execute_batch("PRAGMA cache_size = 10").unwrap();
-    let result = ledger.record_period("http://vm", &period(20_000, 100, 200), &[], true, 0, || {
-        let mut out = std::io::stdout();
-        writeln!(out, "\n{INSIDE}").unwrap();
-        out.flush().unwrap();
-        std::thread::sleep(std::time::Duration::from_secs(120));
-    });
+    let result =
+        ledger.record_period("http://vm", &period(20_000, 100, 200), &[], true, 0, say_inside_and_wait);
     panic!("the parent should have killed this process: {result:?}");
 }
 
@@ -192,11 +187,6 @@ fn child_ingests_and_stops_before_commit() {
     // A small page cache makes SQLite write uncommitted pages into the file before the commit,
     // as a large ingest would: the rollback then has real work to do.
     ledger.conn.execute_batch("PRAGMA cache_size = 10").unwrap();
-    let result = ledger.ingest_with(&[batch_pattern(&dir)], || {
-        let mut out = std::io::stdout();
-        writeln!(out, "\n{INSIDE}").unwrap();
-        out.flush().unwrap();
-        std::thread::sleep(std::time::Duration::from_secs(120));
-    });
+    let result = ledger.ingest_with(&[batch_pattern(&dir)], say_inside_and_wait);
     panic!("the parent should have killed this process: {result:?}");
 }
