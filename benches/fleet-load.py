@@ -172,24 +172,31 @@ def labels(part, instance):
             "wear_part_serial": serial(part), "service_name": "load", "service_instance_id": instance}
 
 
-def write_raw(vm, args, runs):
-    """Every run's series with explicit timestamps; returns (samples, seconds)."""
-    samples, started = 0, time.time()
-    batch = []
-    for index, (instance, _, first, n) in enumerate(runs):
-        timestamps = [(first + j * HOUR) * 1000 for j in range(n)]
-        for part in range(args.parts):
-            r = rate(part, index)
-            batch.append(json.dumps({"metric": labels(part, instance),
-                                     "values": [r * (j + 1) for j in range(n)], "timestamps": timestamps}))
-            samples += n
-        if len(batch) >= 20000:
+def import_series(vm, series, per_request):
+    """Writes `series` ((labels, values, timestamps in ms) each) with VictoriaMetrics' JSON line
+    import, `per_request` series a request; returns (samples, seconds)."""
+    samples, started, batch = 0, time.time(), []
+    for metric, values, timestamps in series:
+        batch.append(json.dumps({"metric": metric, "values": values, "timestamps": timestamps}))
+        samples += len(values)
+        if len(batch) >= per_request:
             vm.post("/api/v1/import", "\n".join(batch).encode())
             batch = []
     if batch:
         vm.post("/api/v1/import", "\n".join(batch).encode())
     vm.flush()
     return samples, time.time() - started
+
+
+def write_raw(vm, args, runs):
+    """Every run's series with explicit timestamps; returns (samples, seconds)."""
+    def series():
+        for index, (instance, _, first, n) in enumerate(runs):
+            timestamps = [(first + j * HOUR) * 1000 for j in range(n)]
+            for part in range(args.parts):
+                r = rate(part, index)
+                yield labels(part, instance), [r * (j + 1) for j in range(n)], timestamps
+    return import_series(vm, series(), 20000)
 
 
 def push_aggregated(vm, args, runs):
@@ -219,21 +226,14 @@ def write_aggregated_month(vm, args, expected, start):
     part's sum grows evenly to its total. Returns (samples, seconds)."""
     minutes = args.days * DAY // 60
     timestamps = [(start + 60 * (m + 1)) * 1000 for m in range(minutes)]
-    samples, started, batch = 0, time.time(), []
-    for part in range(args.parts):
-        total = expected[f"load::part_{part}"]
-        metric = {"__name__": "wear_fleet_part_calls_total", "code_function_name": f"load::part_{part}",
-                  "wear_part_serial": serial(part), "service_name": "load"}
-        values = [total * (m + 1) // minutes for m in range(minutes)]
-        batch.append(json.dumps({"metric": metric, "values": values, "timestamps": timestamps}))
-        samples += minutes
-        if len(batch) >= 50:
-            vm.post("/api/v1/import", "\n".join(batch).encode())
-            batch = []
-    if batch:
-        vm.post("/api/v1/import", "\n".join(batch).encode())
-    vm.flush()
-    return samples, time.time() - started
+
+    def series():
+        for part in range(args.parts):
+            total = expected[f"load::part_{part}"]
+            metric = {"__name__": "wear_fleet_part_calls_total", "code_function_name": f"load::part_{part}",
+                      "wear_part_serial": serial(part), "service_name": "load"}
+            yield metric, [total * (m + 1) // minutes for m in range(minutes)], timestamps
+    return import_series(vm, series(), 50)
 
 
 def truth(args, runs):
