@@ -43,19 +43,12 @@ import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-AGGREGATION = """\
-- match: '{__name__=~"wear_part_(calls|failures|busy_time_seconds)_total"}'
-  interval: 10s
-  staleness_interval: 1m
-  ignore_first_sample_interval: 1s
-  without: [service_instance_id, instance]
-  outputs: [total]
-  output_relabel_configs:
-    - source_labels: [__name__]
-      regex: 'wear_part_(.+)_total:.*'
-      target_label: __name__
-      replacement: 'wear_fleet_part_${1}_total'
-"""
+# The documented aggregation, with a 10 s interval (the month is pushed in minutes) and
+# processes forgotten a minute after their last sample.
+with open(os.path.join(ROOT, "examples", "victoria-metrics", "wear-aggregation.yml")) as f:
+    AGGREGATION = (f.read().replace("interval: 1m", "interval: 10s")
+                   .replace("staleness_interval: 30m", "staleness_interval: 1m")
+                   .replace("ignore_first_sample_interval: 5m", "ignore_first_sample_interval: 1s"))
 HOUR = 3600
 DAY = 86400
 

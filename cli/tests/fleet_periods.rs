@@ -21,19 +21,15 @@ use wear_cli::usage::{Ledger, UsageSet};
 
 /// The stream aggregation the guide documents, with a one-second interval so the test is short
 /// and the first samples of new processes counted from the second second on.
-const AGGREGATION: &str = "\
-- match: '{__name__=~\"wear_part_(calls|failures|busy_time_seconds)_total\"}'
-  interval: 1s
-  staleness_interval: 1h
-  ignore_first_sample_interval: 1s
-  without: [service_instance_id, instance]
-  outputs: [total]
-  output_relabel_configs:
-    - source_labels: [__name__]
-      regex: 'wear_part_(.+)_total:.*'
-      target_label: __name__
-      replacement: 'wear_fleet_part_${1}_total'
-";
+fn aggregation() -> String {
+    let documented = include_str!("../../examples/victoria-metrics/wear-aggregation.yml");
+    let shorter = documented
+        .replace("interval: 1m", "interval: 1s")
+        .replace("staleness_interval: 30m", "staleness_interval: 1h")
+        .replace("ignore_first_sample_interval: 5m", "ignore_first_sample_interval: 1s");
+    assert_ne!(shorter, documented);
+    shorter
+}
 
 struct Victoria {
     child: Child,
@@ -48,7 +44,7 @@ impl Drop for Victoria {
     }
 }
 
-/// A VictoriaMetrics on a free port, aggregating as `AGGREGATION` says when `aggregate`.
+/// A VictoriaMetrics on a free port, aggregating as [`aggregation`] says when `aggregate`.
 fn victoria(aggregate: bool) -> Victoria {
     let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
     let binary = std::env::var_os("WEAR_VICTORIA_METRICS")
@@ -64,7 +60,7 @@ fn victoria(aggregate: bool) -> Victoria {
         .args(["-retentionPeriod=100y", "-search.latencyOffset=0s", "-loggerLevel=ERROR"]);
     if aggregate {
         let config = data.path().join("aggregation.yml");
-        std::fs::write(&config, AGGREGATION).expect("config");
+        std::fs::write(&config, aggregation()).expect("config");
         command.arg(format!("-streamAggr.config={}", config.display()));
     }
     let child = command.stdout(Stdio::null()).spawn().expect("victoria-metrics starts");
