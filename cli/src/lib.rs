@@ -27,6 +27,7 @@ pub(crate) mod group;
 pub(crate) mod heatmap;
 pub mod map;
 pub(crate) mod output;
+pub(crate) mod packed;
 pub(crate) mod pipeline;
 pub mod policy;
 pub(crate) mod present;
