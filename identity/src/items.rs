@@ -56,6 +56,20 @@ impl Macros {
         }
     }
 
+    /// A text that differs whenever two sets of wrappers differ, in a stable order: a cache of
+    /// what was derived with some wrappers is only valid under the same ones.
+    pub fn fingerprint(&self) -> String {
+        let mut names: Vec<&String> = self.0.keys().collect();
+        names.sort();
+        let mut out = String::new();
+        for name in names {
+            let wrapper = &self.0[name];
+            let attrs: TokenStream = wrapper.attrs.iter().cloned().collect();
+            out.push_str(&format!("{name}\u{0}{:?}\u{0}{attrs}\u{0}", wrapper.meta));
+        }
+        out
+    }
+
     /// The attributes the wrapper `name` adds to the items of a call whose leading inner
     /// attribute holds `meta` (`#![unix]` gives `unix`), if it is a wrapper; `None` too for a
     /// wrapper that takes a meta when the call gives none.
