@@ -26,6 +26,7 @@ pub(crate) mod fs;
 pub(crate) mod group;
 pub(crate) mod heatmap;
 pub mod map;
+pub(crate) mod order;
 pub(crate) mod output;
 pub(crate) mod packed;
 pub(crate) mod pipeline;

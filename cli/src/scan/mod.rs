@@ -192,8 +192,18 @@ fn scan_on_this_thread(
         for module in modules {
             reached.insert(module.file.clone());
             let scope = (which, compiled_out);
-            let site_records = sites_of(&module, (&cfg, &macros, &wrappers), cache);
-            parts_of_module(workspace, target, &module, &site_records, scope, &mut parts, &mut warnings);
+            let known = match &module.source {
+                Source::Cached { key, .. } => cache.sites(key, &wrappers),
+                Source::Parsed { .. } => None,
+            };
+            if let Some(known) = known {
+                cfg.enter_known(&module.file, module.compiled_out, &known.muted);
+                cfg.replay(&known.notes);
+                parts_of_module(workspace, target, &module, &known.sites, scope, &mut parts, &mut warnings);
+                continue;
+            }
+            let found = sites_of(&module, (&cfg, &macros, &wrappers), cache);
+            parts_of_module(workspace, target, &module, &found, scope, &mut parts, &mut warnings);
         }
     }
     let mut read: BTreeSet<PathBuf> = workspace.manifests.iter().cloned().collect();
@@ -203,15 +213,17 @@ fn scan_on_this_thread(
         read.extend(roots.iter().chain(reached).cloned());
     }
     warnings.extend(undecided.into_warnings());
-    parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
+    crate::order::sort_large_by(&mut parts, |a, b| {
+        (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines))
+    });
     // A file reached by two targets of one package under the same crate name (a library and
     // a binary of the same name both declaring it) is one set of parts.
     parts.dedup_by(|a, b| a.path == b.path && a.file == b.file && a.lines == b.lines);
     Scan { root: workspace.root.clone(), target_dir: workspace.target_dir.clone(), parts, warnings, read }
 }
 
-/// The functions of one module file: from the scan cache when it found them with the same
-/// wrappers, else from its syntax tree (kept in the cache).
+/// The functions of one module file that the scan cache does not have under the crate's
+/// wrappers, from its syntax tree (kept in the cache).
 fn sites_of(
     module: &FoundModule,
     (cfg, macros, wrappers): (&Decider<'_>, &Macros, &Fingerprint),
@@ -220,11 +232,6 @@ fn sites_of(
     let parsed;
     let (syntax, key): (&syn::File, Option<&Key>) = match &module.source {
         Source::Cached { key, text } => {
-            if let Some(known) = cache.sites(key, wrappers) {
-                cfg.enter_known(&module.file, module.compiled_out, &known.muted);
-                cfg.replay(&known.notes);
-                return known.sites.clone();
-            }
             // The walk was cached, and the crate's wrappers have changed since: the text is the
             // one the key was made of, so it parses as it did then.
             match syn::parse_file(text) {

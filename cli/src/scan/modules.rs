@@ -137,21 +137,20 @@ impl CrateWalk<'_> {
         let cfg = self.cfg;
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        // Each pending file comes with the files that declare it, up to the root, canonical,
-        // whether a `cfg` on the way leaves it out, and the macro calls it was declared in.
+        // Each pending file comes with itself and the files that declare it, up to the root,
+        // canonical, whether a `cfg` on the way leaves it out, and the macro calls it was
+        // declared in.
         let root = Pending {
             file: root_file.to_owned(),
             module_path: crate_name.to_owned(),
             mod_rs: true,
-            chain: Vec::new(),
+            chain: vec![canonical(root_file)],
             declared_out: false,
             through: Vec::new(),
         };
         let mut pending = vec![root];
         let mut wrappers = None;
-        while let Some(Pending { file, module_path, mod_rs, mut chain, declared_out, through }) =
-            pending.pop()
-        {
+        while let Some(Pending { file, module_path, mod_rs, chain, declared_out, through }) = pending.pop() {
             if !seen.insert((file.clone(), module_path.clone())) {
                 continue;
             }
@@ -163,7 +162,6 @@ impl CrateWalk<'_> {
                 self.not_read.push(file);
                 continue;
             }
-            chain.push(canonical(&file));
             let text = match crate::bounded::read_to_string(&file, crate::bounded::SOURCE) {
                 Ok(text) => text,
                 Err(why) => {
@@ -249,11 +247,11 @@ impl CrateWalk<'_> {
             self.not_read.extend(resolve.other_builds);
             // Reverse so that the stack pops children in source order.
             pending.extend(found.into_iter().rev().map(
-                |(file, module_path, mod_rs, declared_out, through)| Pending {
+                |(file, canonical, module_path, mod_rs, declared_out, through)| Pending {
                     file,
                     module_path,
                     mod_rs,
-                    chain: chain.clone(),
+                    chain: chain.iter().cloned().chain([canonical]).collect(),
                     declared_out,
                     through,
                 },
@@ -306,7 +304,7 @@ struct Pending {
     file: PathBuf,
     module_path: String,
     mod_rs: bool,
-    /// The files that declare it, up to the root, canonical.
+    /// It and the files that declare it, up to the root, canonical.
     chain: Vec<PathBuf>,
     /// A `cfg` on its declaration or around it does not hold.
     declared_out: bool,
@@ -402,9 +400,9 @@ struct Resolve<'a> {
     module_path: &'a str,
     /// This file and the files that declare it, up to the crate root, canonical.
     chain: &'a [PathBuf],
-    /// Declared module files: file, module path, whether it is a `mod.rs`, whether compiled
-    /// out, the macro calls it was declared in.
-    found: Vec<(PathBuf, String, bool, bool, Vec<String>)>,
+    /// Declared module files: file, the same canonical, module path, whether it is a `mod.rs`,
+    /// whether compiled out, the macro calls it was declared in.
+    found: Vec<(PathBuf, PathBuf, String, bool, bool, Vec<String>)>,
     /// Files `cfg_attr(.., path = "..")` names for builds other than this one.
     other_builds: Vec<PathBuf>,
     warnings: &'a mut Vec<Warning>,
@@ -450,7 +448,8 @@ impl Resolve<'_> {
             }
         };
         // `#[path = "lib.rs"]` in lib.rs (or a link back) would be followed for ever.
-        if self.chain.contains(&canonical(&found.0)) {
+        let canonical = canonical(&found.0);
+        if self.chain.contains(&canonical) {
             return self.warnings.push(Warning {
                 file: self.file.to_owned(),
                 line: Some(line),
@@ -461,7 +460,7 @@ impl Resolve<'_> {
                 ),
             });
         }
-        self.found.push((found.0, module_path, found.1, compiled_out, decl.through.clone()));
+        self.found.push((found.0, canonical, module_path, found.1, compiled_out, decl.through.clone()));
     }
 
     /// A module without its file: a warning, unless the build leaves it out anyway (the file of
