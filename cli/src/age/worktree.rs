@@ -102,15 +102,16 @@ pub(super) fn read(repo: &Opened, files: &[PathBuf], relative: &[String]) -> Res
     Ok(work)
 }
 
+/// A file's bytes and their blob id, or why it could not be read.
+type Loaded = std::result::Result<(Vec<u8>, Option<Oid>), crate::bounded::Unreadable>;
+
 /// Files fewer than this are read on one thread: a second would cost more than it saves.
 const READ_ON_TWO_THREADS: usize = 64;
 
 /// The bytes of each of `files` and their blob id as git would hash them (`None` if libgit2
 /// cannot), in order. Hashing every file of a large workspace (SHA-1 with collision detection)
 /// was a good share of a run with nothing new, so two threads share the files.
-fn load_all(
-    files: &[PathBuf],
-) -> Vec<std::result::Result<(Vec<u8>, Option<Oid>), crate::bounded::Unreadable>> {
+fn load_all(files: &[PathBuf]) -> Vec<Loaded> {
     let load = |files: &[PathBuf]| -> Vec<_> {
         files
             .iter()
