@@ -441,6 +441,30 @@ mod tests {
     }
 
     #[test]
+    fn the_fingerprint_tells_wrappers_apart_whatever_the_order_learnt() {
+        let learnt = |file: syn::File| {
+            let mut macros = Macros::default();
+            macros.learn(&file.items);
+            macros.fingerprint()
+        };
+        let rt_then_net = learnt(syn::parse_quote! {
+            macro_rules! cfg_rt { ($($item:item)*) => { $( #[cfg(feature = "rt")] $item )* } }
+            macro_rules! cfg_net { ($($item:item)*) => { $( #[cfg(feature = "net")] $item )* } }
+        });
+        let net_then_rt = learnt(syn::parse_quote! {
+            macro_rules! cfg_net { ($($item:item)*) => { $( #[cfg(feature = "net")] $item )* } }
+            macro_rules! cfg_rt { ($($item:item)*) => { $( #[cfg(feature = "rt")] $item )* } }
+        });
+        let other_feature = learnt(syn::parse_quote! {
+            macro_rules! cfg_rt { ($($item:item)*) => { $( #[cfg(feature = "io")] $item )* } }
+            macro_rules! cfg_net { ($($item:item)*) => { $( #[cfg(feature = "net")] $item )* } }
+        });
+        assert_eq!(rt_then_net, net_then_rt, "the same wrappers");
+        assert_ne!(rt_then_net, other_feature, "a wrapper adds another cfg");
+        assert_ne!(rt_then_net, Macros::default().fingerprint(), "no wrappers");
+    }
+
+    #[test]
     fn wrappers_add_their_attributes_to_every_item() {
         let file: syn::File = syn::parse_quote! {
             macro_rules! cfg_rt {
