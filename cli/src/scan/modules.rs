@@ -11,6 +11,10 @@
 //! `cfg` to such items are learnt from each file as it is read; a wrapper defined in a file read
 //! after the call (`#[macro_use] mod macros;` declared first, as rustc requires, is read first)
 //! is applied when the module it declares is reached.
+//!
+//! With the scan cache, a file's walk is split in two: what its syntax says (its `mod`
+//! declarations, [`Decl`], kept in the cache) and where their files are, looked up on disk
+//! every run ([`Resolve`]).
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -189,32 +193,14 @@ impl CrateWalk<'_> {
                 cfg.replay(&record.notes);
                 (record.decls, record.compiled_out, Source::Cached { key, text })
             } else {
-                let Some(syntax) = self.parse(&file, &text) else { continue };
-                let defines_wrappers = defines_macros(&syntax.items);
+                let Some((syntax, defines_wrappers, record)) = self.walk_file(&file, &text, declared_out)
+                else {
+                    continue;
+                };
                 if defines_wrappers {
-                    self.macros.learn(&syntax.items);
                     wrappers = None;
                 }
-                let _ = cfg.take_notes(); // those of `wrappers_hold`, said before this file
-                // `#![cfg(...)]` at the top of the file: the module is compiled or not as a whole.
-                cfg.enter_file(&file, &syntax, declared_out);
-                let muted = cfg.muted();
-                let compiled_out = declared_out || !configured(&syntax.attrs, cfg).1;
-                let decls = if compiled_out && !list {
-                    Vec::new()
-                } else {
-                    let mut walk = Walk {
-                        inline: Vec::new(),
-                        found: Vec::new(),
-                        cfg,
-                        macros: self.macros,
-                        compiled_out,
-                    };
-                    walk.items(&syntax.items);
-                    walk.found
-                };
-                let record =
-                    ModuleRecord { compiled_out, muted, notes: cfg.take_notes(), decls: decls.clone() };
+                let (decls, compiled_out) = (record.decls.clone(), record.compiled_out);
                 let key = match (&mut cache, key) {
                     (Some((cache, _)), Some(key)) if !defines_wrappers => {
                         cache.put_module(key, record);
@@ -259,6 +245,39 @@ impl CrateWalk<'_> {
             out.push(FoundModule { file, module_path, compiled_out, source });
         }
         out
+    }
+
+    /// Parses `file` (whose text is `text`) and walks it: the wrappers it defines are learnt,
+    /// and what its walk finds is returned with its syntax tree and whether it defines
+    /// `macro_rules!` (then its record must not be kept: see [`Source::Parsed`]). `None` when
+    /// it does not parse (a warning says so).
+    fn walk_file(
+        &mut self,
+        file: &Path,
+        text: &str,
+        declared_out: bool,
+    ) -> Option<(syn::File, bool, ModuleRecord)> {
+        let cfg = self.cfg;
+        let syntax = self.parse(file, text)?;
+        let defines_wrappers = defines_macros(&syntax.items);
+        if defines_wrappers {
+            self.macros.learn(&syntax.items);
+        }
+        let _ = cfg.take_notes(); // those of `wrappers_hold`, said before this file
+        // `#![cfg(...)]` at the top of the file: the module is compiled or not as a whole.
+        cfg.enter_file(file, &syntax, declared_out);
+        let muted = cfg.muted();
+        let compiled_out = declared_out || !configured(&syntax.attrs, cfg).1;
+        let decls = if compiled_out && !self.list {
+            Vec::new()
+        } else {
+            let mut walk =
+                Walk { inline: Vec::new(), found: Vec::new(), cfg, macros: self.macros, compiled_out };
+            walk.items(&syntax.items);
+            walk.found
+        };
+        let record = ModuleRecord { compiled_out, muted, notes: cfg.take_notes(), decls };
+        Some((syntax, defines_wrappers, record))
     }
 
     /// The syntax tree of `text`, or a warning that it does not parse.
