@@ -9,7 +9,7 @@
 #     passes a merge's lines to the parent that has them unchanged);
 #   - `git blame --porcelain HEAD` over a fixed random sample of the .rs files (SAMPLE percent,
 #     one file at a time), scaled to every file;
-#   - `cargo wear heatmap --all` cold (empty age cache; the run writes it), warm (cache, nothing
+#   - `cargo wear heatmap --all` cold (empty age and scan caches; the run writes them), warm (caches, nothing
 #     new) and after one new commit that edits one file (cache of its parent), with wall time
 #     and peak memory (/usr/bin/time -f %M: maximum resident set size);
 #   - agreement with git blame, lines and functions, over the sampled files (the measure of
@@ -107,7 +107,7 @@ n_sample=$(wc -l < "$work/sample")
 cat .git/objects/pack/* > /dev/null # the page cache, as for a repository in use
 measure floor floor
 measure blame blame_sample
-rm -rf "$repo/target/wear/age-cache"
+rm -rf "$repo/target/wear/age-cache" "$repo/target/wear/scan-cache"
 measure cold heatmap
 parts=$(sed -n 's/^heatmap of \([0-9]*\) parts.*/\1/p' "$work/out.cold")
 measure warm heatmap
@@ -120,7 +120,7 @@ git checkout -q --detach
 sed -i '0,/^\( *\)let mut total = input;/s//\1let mut total = input + 1;/' "$edited"
 GIT_AUTHOR_DATE="@$((newest + 3600)) +0000" GIT_COMMITTER_DATE="@$((newest + 3600)) +0000" \
     git -c user.name=Bench -c user.email=bench@example.com commit -q -am "One new commit" --no-verify
-rm -f "$repo/target/wear/age-cache/$(git rev-parse HEAD).json" # the same commit id every run
+rm -f "$repo/target/wear/age-cache/$(git rev-parse HEAD).bin" # the same commit id every run
 measure one heatmap
 git checkout -q -f main
 trap - EXIT

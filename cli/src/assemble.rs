@@ -116,7 +116,12 @@ fn due_item(inputs: &Inputs<'_>, part: &Part) -> DueItem {
         part: part.path.clone(),
         status: assessment.status,
         serial,
-        file: relative(&inputs.ages.repo_root, &part.file),
+        file: if inputs.ages.repo_root == inputs.scan.root {
+            // The same path `relative` would make again, for each of tens of thousands of parts.
+            part.rel_file.clone()
+        } else {
+            relative(&inputs.ages.repo_root, &part.file)
+        },
         lines: [part.lines.0, part.lines.1],
         calls_since_overhaul: calls,
         calls_since_new,

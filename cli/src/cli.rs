@@ -83,6 +83,7 @@ impl WorkspaceArgs {
             build: self.build_options(),
             functions,
             compiled_out,
+            cache: true,
         }
     }
 }
@@ -220,7 +221,7 @@ fn due_request(
     functions: Functions,
 ) -> Result<Request> {
     Ok(Request {
-        scan: workspace.scan_request(functions, CompiledOut::Skip),
+        scan: ScanRequest { cache: !no_cache, ..workspace.scan_request(functions, CompiledOut::Skip) },
         usage: usage.sources(),
         now: self::now(now)?,
         history: History::Git { cache: !no_cache },
@@ -256,7 +257,7 @@ pub(crate) struct DemoArgs {
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
-    /// Don't read or write the git age cache.
+    /// Don't read or write the caches (the git age cache and the scan cache).
     #[arg(long)]
     pub(crate) no_cache: bool,
 }
@@ -276,7 +277,7 @@ pub(crate) struct DueInputArgs {
     /// When to colour (a report's table only on a terminal, and never in a file).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
-    /// Don't read or write the git age cache.
+    /// Don't read or write the caches (the git age cache and the scan cache).
     #[arg(long)]
     pub(crate) no_cache: bool,
 }

@@ -127,7 +127,7 @@ impl DueList {
     /// Sorts most urgent first: by status, then by percent of the nearest limit (higher
     /// first), then by part path, so equal inputs give equal reports.
     pub fn sort(&mut self) {
-        self.parts.sort_by(|a, b| {
+        crate::order::sort_large_by(&mut self.parts, |a, b| {
             let pa = a.nearest.as_ref().map_or(-1.0, |n| n.percent);
             let pb = b.nearest.as_ref().map_or(-1.0, |n| n.percent);
             a.status.cmp(&b.status).then(pb.total_cmp(&pa)).then_with(|| a.part.cmp(&b.part))

@@ -12,6 +12,12 @@ pub(crate) fn in_first_seen_order<K: Eq + Hash + Clone, T>(
     let mut groups: Vec<(K, Vec<T>)> = Vec::new();
     let mut index: HashMap<K, usize> = HashMap::new();
     for (key, item) in items {
+        // Items of one key mostly come together (a file's parts): comparing with the last
+        // group's key spares hashing it again (hashing a path walks its components).
+        if let Some(last) = groups.last_mut().filter(|(k, _)| *k == key) {
+            last.1.push(item);
+            continue;
+        }
         match index.get(&key) {
             Some(&at) => groups[at].1.push(item),
             None => {

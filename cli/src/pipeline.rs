@@ -42,6 +42,8 @@ pub(crate) struct ScanRequest {
     pub(crate) functions: Functions,
     /// Whether tracked functions the build leaves out are listed too (`scan --compiled-out`).
     pub(crate) compiled_out: CompiledOut,
+    /// Read and write the scan cache, `<target-dir>/wear/scan-cache`.
+    pub(crate) cache: bool,
 }
 
 /// Where ages come from.
@@ -60,7 +62,7 @@ pub(crate) enum History {
 /// scan's warnings.
 pub(crate) fn scan(request: &ScanRequest) -> Result<Scan> {
     let loaded = load_workspace(request.manifest_path.as_deref(), &request.build)?;
-    let scan = scan_targets_for(&loaded, request.functions, request.compiled_out);
+    let scan = scan_targets_for(&loaded, request.functions, request.compiled_out, request.cache);
     for warning in &scan.warnings {
         eprintln!("warning: {warning}"); // `Warning` shows itself escaped
     }

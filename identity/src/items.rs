@@ -56,6 +56,20 @@ impl Macros {
         }
     }
 
+    /// A text that differs whenever two sets of wrappers differ, in a stable order: a cache of
+    /// what was derived with some wrappers is only valid under the same ones.
+    pub fn fingerprint(&self) -> String {
+        let mut names: Vec<&String> = self.0.keys().collect();
+        names.sort();
+        let mut out = String::new();
+        for name in names {
+            let wrapper = &self.0[name];
+            let attrs: TokenStream = wrapper.attrs.iter().cloned().collect();
+            out.push_str(&format!("{name}\u{0}{:?}\u{0}{attrs}\u{0}", wrapper.meta));
+        }
+        out
+    }
+
     /// The attributes the wrapper `name` adds to the items of a call whose leading inner
     /// attribute holds `meta` (`#![unix]` gives `unix`), if it is a wrapper; `None` too for a
     /// wrapper that takes a meta when the call gives none.
@@ -424,6 +438,30 @@ mod tests {
                 (name, e.compiled_out)
             })
             .collect()
+    }
+
+    #[test]
+    fn the_fingerprint_tells_wrappers_apart_whatever_the_order_learnt() {
+        let learnt = |file: syn::File| {
+            let mut macros = Macros::default();
+            macros.learn(&file.items);
+            macros.fingerprint()
+        };
+        let rt_then_net = learnt(syn::parse_quote! {
+            macro_rules! cfg_rt { ($($item:item)*) => { $( #[cfg(feature = "rt")] $item )* } }
+            macro_rules! cfg_net { ($($item:item)*) => { $( #[cfg(feature = "net")] $item )* } }
+        });
+        let net_then_rt = learnt(syn::parse_quote! {
+            macro_rules! cfg_net { ($($item:item)*) => { $( #[cfg(feature = "net")] $item )* } }
+            macro_rules! cfg_rt { ($($item:item)*) => { $( #[cfg(feature = "rt")] $item )* } }
+        });
+        let other_feature = learnt(syn::parse_quote! {
+            macro_rules! cfg_rt { ($($item:item)*) => { $( #[cfg(feature = "io")] $item )* } }
+            macro_rules! cfg_net { ($($item:item)*) => { $( #[cfg(feature = "net")] $item )* } }
+        });
+        assert_eq!(rt_then_net, net_then_rt, "the same wrappers");
+        assert_ne!(rt_then_net, other_feature, "a wrapper adds another cfg");
+        assert_ne!(rt_then_net, Macros::default().fingerprint(), "no wrappers");
     }
 
     #[test]

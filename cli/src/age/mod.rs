@@ -229,7 +229,8 @@ fn in_repository(
 pub fn ages(workspace_root: &Path, files: &[FileRanges], opts: &AgeOptions, now: Secs) -> Result<Ages> {
     let paths: Vec<PathBuf> = files.iter().map(|f| f.file.clone()).collect();
     let origins = line_origins(workspace_root, &paths, opts)?;
-    let mut by_range = HashMap::new();
+    // Sized up front: growing it hashes every path again, tens of thousands of them.
+    let mut by_range = HashMap::with_capacity(files.iter().map(|f| f.ranges.len()).sum());
     for file in files {
         let lines = origins.files.get(&file.file).map(Vec::as_slice).unwrap_or(&[]);
         for &range in &file.ranges {

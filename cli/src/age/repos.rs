@@ -21,8 +21,10 @@ pub(super) fn group(main: Opened, files: &[PathBuf]) -> Result<Grouped> {
     let mut by_root: HashMap<PathBuf, usize> = HashMap::new();
     let mut repos = vec![main];
     let mut of_file = Vec::with_capacity(files.len());
+    // Files share folders: each is asked about `.git` once, not once per file below it.
+    let mut holds_git: HashMap<PathBuf, bool> = HashMap::new();
     for file in files {
-        let index = match nested_root(&repos[0].workdir, file) {
+        let index = match nested_root(&repos[0].workdir, file, &mut holds_git) {
             None => 0,
             Some(root) => match by_root.get(&root) {
                 Some(&index) => index,
@@ -40,11 +42,15 @@ pub(super) fn group(main: Opened, files: &[PathBuf]) -> Result<Grouped> {
 
 /// The root of the repository nested in `main` (a work-tree root, canonical) that holds
 /// `file`: the nearest folder between them with a `.git` (a folder, or a submodule's file).
-fn nested_root(main: &Path, file: &Path) -> Option<PathBuf> {
+fn nested_root(main: &Path, file: &Path, holds_git: &mut HashMap<PathBuf, bool>) -> Option<PathBuf> {
     let file = file.canonicalize().ok()?;
     let mut dir = file.parent()?;
     while dir != main && dir.starts_with(main) {
-        if dir.join(".git").exists() {
+        let has = match holds_git.get(dir) {
+            Some(&has) => has,
+            None => *holds_git.entry(dir.to_owned()).or_insert_with(|| dir.join(".git").exists()),
+        };
+        if has {
             return Some(dir.to_owned());
         }
         dir = dir.parent()?;

@@ -14,7 +14,7 @@ use crate::due::{DueList, Status};
 use crate::error::{Error, Result};
 use crate::heatmap::{self, Grouping, HeatmapOptions, Measure};
 use crate::output::{color, palette, width};
-use crate::pipeline::{self, History, Request};
+use crate::pipeline::{self, History, Request, ScanRequest};
 use crate::report::{Format, RenderOptions, render};
 use crate::scan::{CompiledOut, Functions, Scan};
 use crate::usage::sources::{LedgerChoice, UsageSources};
@@ -27,7 +27,10 @@ pub(super) fn run(args: &DemoArgs) -> Result<Outcome> {
     // The shop's snapshot only (no ledger, no fleet); where it goes and whether there is git
     // history are known once the workspace is scanned.
     let mut request = Request {
-        scan: args.workspace.scan_request(Functions::Tracked, CompiledOut::Skip),
+        scan: ScanRequest {
+            cache: !args.no_cache,
+            ..args.workspace.scan_request(Functions::Tracked, CompiledOut::Skip)
+        },
         usage: UsageSources { ledger: LedgerChoice::Skip, files: Vec::new(), fleet: None },
         now: now(args.now.as_deref())?,
         history: History::Git { cache: !args.no_cache },

@@ -3,7 +3,9 @@
 //! `cargo metadata`, each target's module tree is followed from its root file, and each file's
 //! functions come from `wear_identity::site`, the code the macro itself uses. Only what the
 //! build being measured compiles is a part ([`cfg`]): code under a `cfg` that does not hold
-//! and tests are left out.
+//! and tests are left out. What each file gives is kept by its content ([`cache`]), so that a
+//! run over unchanged files builds no syntax tree.
+mod cache;
 pub(crate) mod cfg;
 mod modules;
 mod nfc;
@@ -17,11 +19,13 @@ use serde::Serialize;
 use wear_identity::args::Limits;
 use wear_identity::items::Macros;
 use wear_identity::serial::Serial;
-use wear_identity::site::sites_in_crate_file;
+use wear_identity::site::{FnSite, sites_in_crate_file};
 
 use crate::error::Result;
 use crate::safe_text::escape;
+use cache::{Fingerprint, Key, ScanCache, SiteRecord, SitesRecord};
 use cfg::{BuildOptions, Decider, FileCfg, UndecidedLog};
+use modules::{CrateWalk, FoundModule, Source};
 pub use modules::{ModuleFile, module_files, module_files_with};
 pub(crate) use workspace::{Target, Workspace, load_workspace};
 
@@ -123,7 +127,7 @@ pub(crate) fn scan_workspace_for(
     which: Functions,
 ) -> Result<Scan> {
     let workspace = load_workspace(manifest_path, build)?;
-    Ok(scan_targets_for(&workspace, which, CompiledOut::Skip))
+    Ok(scan_targets_for(&workspace, which, CompiledOut::Skip, false))
 }
 
 /// The stack the scan runs on. `syn` parses, walks and drops nested code recursively: a file
@@ -133,19 +137,37 @@ pub(crate) fn scan_workspace_for(
 const SCAN_STACK: usize = 1 << 30;
 
 /// Scans the targets of an already loaded workspace for the functions `which` asks for, with
-/// or without what the build does not compile.
-pub(crate) fn scan_targets_for(workspace: &Workspace, which: Functions, compiled_out: CompiledOut) -> Scan {
-    std::thread::scope(|scope| {
+/// or without what the build does not compile; with `cache`, through the scan cache in
+/// `<target-dir>/wear/scan-cache` ([`cache`]).
+pub(crate) fn scan_targets_for(
+    workspace: &Workspace,
+    which: Functions,
+    compiled_out: CompiledOut,
+    cache: bool,
+) -> Scan {
+    let dir = cache.then(|| workspace.target_dir.join("wear").join("scan-cache"));
+    let scan = |mut cache: ScanCache| {
+        let scan = scan_on_this_thread(workspace, which, compiled_out, &mut cache);
+        (scan, cache)
+    };
+    let (scan, cache) = std::thread::scope(|scope| {
         let big = std::thread::Builder::new().name("scan".to_owned()).stack_size(SCAN_STACK);
-        match big.spawn_scoped(scope, || scan_on_this_thread(workspace, which, compiled_out)) {
+        match big.spawn_scoped(scope, || scan(ScanCache::open(dir.as_deref()))) {
             Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No room for such a stack (a tight `ulimit -v`): scan here, as before.
-            Err(_) => scan_on_this_thread(workspace, which, compiled_out),
+            Err(_) => scan(ScanCache::open(dir.as_deref())),
         }
-    })
+    });
+    cache.save();
+    scan
 }
 
-fn scan_on_this_thread(workspace: &Workspace, which: Functions, compiled_out: CompiledOut) -> Scan {
+fn scan_on_this_thread(
+    workspace: &Workspace,
+    which: Functions,
+    compiled_out: CompiledOut,
+    cache: &mut ScanCache,
+) -> Scan {
     let mut parts = Vec::new();
     let mut warnings = workspace.warnings.clone();
     let undecided = UndecidedLog::default();
@@ -153,24 +175,36 @@ fn scan_on_this_thread(workspace: &Workspace, which: Functions, compiled_out: Co
     let mut reach: BTreeMap<&str, (Vec<PathBuf>, BTreeSet<PathBuf>)> = BTreeMap::new();
     for target in &workspace.targets {
         let cfg = Decider::new(&target.build, &undecided);
+        let build = Fingerprint::of(&format!("{:?}", target.build));
         let (mut macros, mut left_out) = (Macros::default(), Vec::new());
-        let modules = module_files_with(
-            &target.root_file,
-            &target.crate_name,
-            &cfg,
-            compiled_out,
-            &mut macros,
-            &mut left_out,
-            &mut warnings,
-        );
+        let list = compiled_out == CompiledOut::List;
+        let mut walk = CrateWalk {
+            cfg: &cfg,
+            list,
+            macros: &mut macros,
+            not_read: &mut left_out,
+            warnings: &mut warnings,
+        };
+        let modules = walk.run(&target.root_file, &target.crate_name, Some((&mut *cache, &build)));
         let (roots, reached) = reach.entry(&target.package).or_default();
         roots.push(target.root_file.clone());
         reached.extend(left_out);
+        let wrappers = Fingerprint::of(&macros.fingerprint());
         for module in modules {
             reached.insert(module.file.clone());
-            cfg.enter_file(&module.file, &module.syntax, module.compiled_out);
             let scope = (which, compiled_out);
-            parts_of_module(workspace, target, &module, (&cfg, &macros), scope, &mut parts, &mut warnings);
+            let known = match &module.source {
+                Source::Cached { key, .. } => cache.sites(key, &wrappers),
+                Source::Parsed { .. } => None,
+            };
+            if let Some(known) = known {
+                cfg.enter_known(&module.file, module.compiled_out, &known.muted);
+                cfg.replay(&known.notes);
+                parts_of_module(workspace, target, &module, &known.sites, scope, &mut parts, &mut warnings);
+                continue;
+            }
+            let found = sites_of(&module, (&cfg, &macros, &wrappers), cache);
+            parts_of_module(workspace, target, &module, &found, scope, &mut parts, &mut warnings);
         }
     }
     let mut read: BTreeSet<PathBuf> = workspace.manifests.iter().cloned().collect();
@@ -180,11 +214,63 @@ fn scan_on_this_thread(workspace: &Workspace, which: Functions, compiled_out: Co
         read.extend(roots.iter().chain(reached).cloned());
     }
     warnings.extend(undecided.into_warnings());
-    parts.sort_by(|a, b| (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines)));
+    crate::order::sort_large_by(&mut parts, |a, b| {
+        (&a.path, &a.file, a.lines).cmp(&(&b.path, &b.file, b.lines))
+    });
     // A file reached by two targets of one package under the same crate name (a library and
     // a binary of the same name both declaring it) is one set of parts.
     parts.dedup_by(|a, b| a.path == b.path && a.file == b.file && a.lines == b.lines);
     Scan { root: workspace.root.clone(), target_dir: workspace.target_dir.clone(), parts, warnings, read }
+}
+
+/// The functions of one module file that the scan cache does not have under the crate's
+/// wrappers, from its syntax tree (kept in the cache).
+fn sites_of(
+    module: &FoundModule,
+    (cfg, macros, wrappers): (&Decider<'_>, &Macros, &Fingerprint),
+    cache: &mut ScanCache,
+) -> Vec<SiteRecord> {
+    let parsed;
+    let (syntax, key): (&syn::File, Option<&Key>) = match &module.source {
+        Source::Cached { key, text } => {
+            // The walk was cached, and the crate's wrappers have changed since: the text is the
+            // one the key was made of, so it parses as it did then.
+            match syn::parse_file(text) {
+                Ok(syntax) => parsed = syntax,
+                Err(_) => return Vec::new(),
+            }
+            (&parsed, Some(key))
+        }
+        Source::Parsed { syntax, key } => (syntax, key.as_ref()),
+    };
+    let _ = cfg.take_notes();
+    cfg.enter_file(&module.file, syntax, module.compiled_out);
+    let muted = cfg.muted();
+    let sites: Vec<SiteRecord> = sites_in_crate_file(syntax, cfg, macros)
+        .iter()
+        .map(|site| site_record(site, &module.module_path))
+        .collect();
+    let notes = cfg.take_notes();
+    if let Some(key) = key {
+        cache.put_sites(key, SitesRecord { wrappers: *wrappers, muted, notes, sites: sites.clone() });
+    }
+    sites
+}
+
+/// What the scan keeps of a function of the module `module_path`.
+fn site_record(site: &FnSite, module_path: &str) -> SiteRecord {
+    SiteRecord {
+        name: site.name.clone(),
+        name_line: site.name_line,
+        path: nfc::nfc(site.part_path(module_path)),
+        lines: (site.lines.0 as u32, site.lines.1 as u32),
+        serial: site.serial,
+        legacy_serial: site.legacy_serial,
+        is_const: site.is_const,
+        test: site.test,
+        compiled_out: site.compiled_out,
+        tracked: site.tracked.as_ref().map(|t| t.as_ref().map(|args| args.limits).map_err(Clone::clone)),
+    }
 }
 
 /// The parts of one file. A `compiled_out` file is only walked when listing what is compiled
@@ -192,21 +278,21 @@ fn scan_on_this_thread(workspace: &Workspace, which: Functions, compiled_out: Co
 fn parts_of_module(
     workspace: &Workspace,
     target: &Target,
-    module: &ModuleFile,
-    (cfg, macros): (&Decider<'_>, &Macros),
+    module: &FoundModule,
+    sites: &[SiteRecord],
     (which, listed): (Functions, CompiledOut),
     parts: &mut Vec<Part>,
     warnings: &mut Vec<Warning>,
 ) {
     let every = which == Functions::Every;
     let rel_file = relative(&workspace.root, &module.file);
-    for site in sites_in_crate_file(&module.syntax, cfg, macros) {
+    for site in sites {
         let compiled_out = module.compiled_out || site.compiled_out;
         if site.test || (compiled_out && listed == CompiledOut::Skip) || (site.is_const && !every) {
             continue;
         }
         let limits = match &site.tracked {
-            Some(Ok(args)) => args.limits,
+            Some(Ok(limits)) => *limits,
             None if every => Limits::default(),
             None => continue,
             // rustc never reads the attribute of a function it does not compile.
@@ -221,10 +307,10 @@ fn parts_of_module(
             }
         };
         parts.push(Part {
-            path: nfc::nfc(site.part_path(&module.module_path)),
+            path: site.path.clone(),
             file: module.file.clone(),
             rel_file: rel_file.clone(),
-            lines: (site.lines.0 as u32, site.lines.1 as u32),
+            lines: site.lines,
             serial: site.serial,
             legacy_serial: site.legacy_serial,
             limits,

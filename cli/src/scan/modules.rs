@@ -11,12 +11,17 @@
 //! `cfg` to such items are learnt from each file as it is read; a wrapper defined in a file read
 //! after the call (`#[macro_use] mod macros;` declared first, as rustc requires, is read first)
 //! is applied when the module it declares is reached.
+//!
+//! With the scan cache, a file's walk is split in two: what its syntax says (its `mod`
+//! declarations, [`Decl`], kept in the cache) and where their files are, looked up on disk
+//! every run ([`Resolve`]).
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use wear_identity::cfg::Everything;
 use wear_identity::items::{Macros, expand};
 
+use super::cache::{Fingerprint, Key, ModuleKey, ModuleRecord, ScanCache};
 use super::cfg::{FileCfg, configured};
 use super::{CompiledOut, Warning};
 
@@ -74,43 +79,211 @@ pub fn module_files_with(
     not_read: &mut Vec<PathBuf>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ModuleFile> {
-    let list = compiled_out == CompiledOut::List;
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    // Each pending file comes with the files that declare it, up to the root, canonical,
-    // whether a `cfg` on the way leaves it out, and the macro calls it was declared in.
-    let root = Pending {
-        file: root_file.to_owned(),
-        module_path: crate_name.to_owned(),
-        mod_rs: true,
-        chain: Vec::new(),
-        declared_out: false,
-        through: Vec::new(),
-    };
-    let mut pending = vec![root];
-    while let Some(Pending { file, module_path, mod_rs, mut chain, declared_out, through }) = pending.pop() {
-        if !seen.insert((file.clone(), module_path.clone())) {
-            continue;
-        }
-        // A wrapper learnt since the call was read: its `cfg` applies now.
-        let declared_out = declared_out || !wrappers_hold(&through, macros, cfg);
-        if declared_out && !list {
-            // Its submodules are left out with it: the folder they would be in counts as reached.
-            not_read.push(children_dir(&file, mod_rs));
-            not_read.push(file);
-            continue;
-        }
-        chain.push(canonical(&file));
-        let text = match crate::bounded::read_to_string(&file, crate::bounded::SOURCE) {
-            Ok(text) => text,
-            Err(why) => {
-                not_read.push(file.clone());
-                warnings.push(Warning { file, line: None, message: format!("{}; skipped", why.reason()) });
+    let mut crate_walk =
+        CrateWalk { cfg, list: compiled_out == CompiledOut::List, macros, not_read, warnings };
+    let found = crate_walk.run(root_file, crate_name, None);
+    found
+        .into_iter()
+        .filter_map(|m| match m.source {
+            Source::Parsed { syntax, .. } => Some(ModuleFile {
+                file: m.file,
+                module_path: m.module_path,
+                syntax,
+                compiled_out: m.compiled_out,
+            }),
+            Source::Cached { .. } => None, // never without a cache
+        })
+        .collect()
+}
+
+/// One source file of a crate as the cached scan finds it: parsed this run, or known from the
+/// scan cache, in which case its syntax tree is not built unless its sites must be found again.
+pub(crate) struct FoundModule {
+    /// The file.
+    pub(crate) file: PathBuf,
+    /// The module it holds, as `module_path!()` writes it.
+    pub(crate) module_path: String,
+    /// The build does not compile it (only with [`CompiledOut::List`]).
+    pub(crate) compiled_out: bool,
+    /// Where its contents come from.
+    pub(crate) source: Source,
+}
+
+/// What the scan has of a module's file.
+pub(crate) enum Source {
+    /// Parsed this run; `key` is its scan cache entry, `None` when it is not cached (no cache,
+    /// or a file that defines `macro_rules!`, whose wrappers need their spans).
+    Parsed { syntax: syn::File, key: Option<Key> },
+    /// Read from the scan cache under `key`; `text` is kept should its sites be needed again.
+    Cached { key: Key, text: String },
+}
+
+/// The walk over one crate's module tree, and where it reports.
+pub(crate) struct CrateWalk<'w> {
+    pub(crate) cfg: &'w dyn FileCfg,
+    /// Whether modules the build leaves out are followed (and marked).
+    pub(crate) list: bool,
+    pub(crate) macros: &'w mut Macros,
+    pub(crate) not_read: &'w mut Vec<PathBuf>,
+    pub(crate) warnings: &'w mut Vec<Warning>,
+}
+
+impl CrateWalk<'_> {
+    /// Every file of the crate rooted at `root_file`, root first (see [`module_files_with`]),
+    /// each read from `cache` when it has the file's text under the same build and wrappers.
+    pub(crate) fn run(
+        &mut self,
+        root_file: &Path,
+        crate_name: &str,
+        mut cache: Option<(&mut ScanCache, &Fingerprint)>,
+    ) -> Vec<FoundModule> {
+        let list = self.list;
+        let cfg = self.cfg;
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        // Each pending file comes with itself and the files that declare it, up to the root,
+        // canonical, whether a `cfg` on the way leaves it out, and the macro calls it was
+        // declared in.
+        let root = Pending {
+            file: root_file.to_owned(),
+            module_path: crate_name.to_owned(),
+            mod_rs: true,
+            chain: vec![canonical(root_file)],
+            declared_out: false,
+            through: Vec::new(),
+        };
+        let mut pending = vec![root];
+        let mut wrappers = None;
+        while let Some(Pending { file, module_path, mod_rs, chain, declared_out, through }) = pending.pop() {
+            if !seen.insert((file.clone(), module_path.clone())) {
                 continue;
             }
+            // A wrapper learnt since the call was read: its `cfg` applies now.
+            let declared_out = declared_out || !wrappers_hold(&through, self.macros, cfg);
+            if declared_out && !list {
+                // Its submodules are left out with it: the folder they would be in counts as reached.
+                self.not_read.push(children_dir(&file, mod_rs));
+                self.not_read.push(file);
+                continue;
+            }
+            let text = match crate::bounded::read_to_string(&file, crate::bounded::SOURCE) {
+                Ok(text) => text,
+                Err(why) => {
+                    self.not_read.push(file.clone());
+                    self.warnings.push(Warning {
+                        file,
+                        line: None,
+                        message: format!("{}; skipped", why.reason()),
+                    });
+                    continue;
+                }
+            };
+            let children_dir = children_dir(&file, mod_rs);
+            let key = cache.as_ref().map(|(_, build)| {
+                let wrappers = wrappers.get_or_insert_with(|| self.macros.fingerprint());
+                let module = ModuleKey { file: &file, module_path: &module_path, mod_rs, declared_out, list };
+                Key::of_module(&text, &module, build, wrappers)
+            });
+            let cached = match (&mut cache, key) {
+                (Some((cache, _)), Some(key)) => cache.module(&key).map(|record| (key, record)),
+                _ => None,
+            };
+            let (decls, compiled_out, source) = if let Some((key, record)) = cached {
+                cfg.enter_known(&file, declared_out, &record.muted);
+                cfg.replay(&record.notes);
+                (record.decls, record.compiled_out, Source::Cached { key, text })
+            } else {
+                let Some((syntax, defines_wrappers, record)) = self.walk_file(&file, &text, declared_out)
+                else {
+                    continue;
+                };
+                if defines_wrappers {
+                    wrappers = None;
+                }
+                let (decls, compiled_out) = (record.decls.clone(), record.compiled_out);
+                let key = match (&mut cache, key) {
+                    (Some((cache, _)), Some(key)) if !defines_wrappers => {
+                        cache.put_module(key, record);
+                        Some(key)
+                    }
+                    _ => None,
+                };
+                (decls, compiled_out, Source::Parsed { syntax, key })
+            };
+            if compiled_out && !list {
+                self.not_read.extend([file, children_dir]);
+                continue;
+            }
+            let dir = file.parent().map(Path::to_owned).unwrap_or_default();
+            let mut resolve = Resolve {
+                file: &file,
+                dir: &dir,
+                children_dir: &children_dir,
+                module_path: &module_path,
+                chain: &chain,
+                found: Vec::new(),
+                other_builds: Vec::new(),
+                warnings: self.warnings,
+                list,
+            };
+            for decl in &decls {
+                resolve.declared(decl);
+            }
+            let found = resolve.found;
+            self.not_read.extend(resolve.other_builds);
+            // Reverse so that the stack pops children in source order.
+            pending.extend(found.into_iter().rev().map(
+                |(file, canonical, module_path, mod_rs, declared_out, through)| Pending {
+                    file,
+                    module_path,
+                    mod_rs,
+                    chain: chain.iter().cloned().chain([canonical]).collect(),
+                    declared_out,
+                    through,
+                },
+            ));
+            out.push(FoundModule { file, module_path, compiled_out, source });
+        }
+        out
+    }
+
+    /// Parses `file` (whose text is `text`) and walks it: the wrappers it defines are learnt,
+    /// and what its walk finds is returned with its syntax tree and whether it defines
+    /// `macro_rules!` (then its record must not be kept: see [`Source::Parsed`]). `None` when
+    /// it does not parse (a warning says so).
+    fn walk_file(
+        &mut self,
+        file: &Path,
+        text: &str,
+        declared_out: bool,
+    ) -> Option<(syn::File, bool, ModuleRecord)> {
+        let cfg = self.cfg;
+        let syntax = self.parse(file, text)?;
+        let defines_wrappers = defines_macros(&syntax.items);
+        if defines_wrappers {
+            self.macros.learn(&syntax.items);
+        }
+        let _ = cfg.take_notes(); // those of `wrappers_hold`, said before this file
+        // `#![cfg(...)]` at the top of the file: the module is compiled or not as a whole.
+        cfg.enter_file(file, &syntax, declared_out);
+        let muted = cfg.muted();
+        let compiled_out = declared_out || !configured(&syntax.attrs, cfg).1;
+        let decls = if compiled_out && !self.list {
+            Vec::new()
+        } else {
+            let mut walk =
+                Walk { inline: Vec::new(), found: Vec::new(), cfg, macros: self.macros, compiled_out };
+            walk.items(&syntax.items);
+            walk.found
         };
-        let syntax = match syn::parse_file(&text) {
-            Ok(syntax) => syntax,
+        let record = ModuleRecord { compiled_out, muted, notes: cfg.take_notes(), decls };
+        Some((syntax, defines_wrappers, record))
+    }
+
+    /// The syntax tree of `text`, or a warning that it does not parse.
+    fn parse(&mut self, file: &Path, text: &str) -> Option<syn::File> {
+        match syn::parse_file(text) {
+            Ok(syntax) => Some(syntax),
             Err(e) => {
                 // proc-macro2's lexer gives one message for every way text fails to be tokens.
                 let why = match e.to_string() {
@@ -120,52 +293,29 @@ pub fn module_files_with(
                         .to_owned(),
                     why => why,
                 };
-                not_read.push(file.clone());
-                warnings.push(Warning {
-                    file,
+                self.not_read.push(file.to_owned());
+                self.warnings.push(Warning {
+                    file: file.to_owned(),
                     line: Some(e.span().start().line),
                     message: format!(
                         "does not parse ({why}); its parts are left out until it does (`cargo check` shows \
                          where)"
                     ),
                 });
-                continue;
+                None
             }
-        };
-        macros.learn(&syntax.items);
-        // `#![cfg(...)]` at the top of the file: the module is compiled or not as a whole.
-        cfg.enter_file(&file, &syntax, declared_out);
-        let compiled_out = declared_out || !configured(&syntax.attrs, cfg).1;
-        let dir = file.parent().map(Path::to_owned).unwrap_or_default();
-        let children_dir = children_dir(&file, mod_rs);
-        if compiled_out && !list {
-            not_read.extend([file, children_dir]);
-            continue;
         }
-        let mut walk = Walk {
-            file: &file,
-            dir: &dir,
-            module_path: &module_path,
-            inline: Vec::new(),
-            chain: &chain,
-            found: Vec::new(),
-            other_builds: Vec::new(),
-            warnings,
-            cfg,
-            macros,
-            list,
-            compiled_out,
-        };
-        walk.items(&syntax.items, &children_dir);
-        let found = walk.found;
-        not_read.extend(walk.other_builds);
-        // Reverse so that the stack pops children in source order.
-        pending.extend(found.into_iter().rev().map(|(file, module_path, mod_rs, declared_out, through)| {
-            Pending { file, module_path, mod_rs, chain: chain.clone(), declared_out, through }
-        }));
-        out.push(ModuleFile { file, module_path, syntax, compiled_out });
     }
-    out
+}
+
+/// Whether `items` define a `macro_rules!` where [`Macros::learn`] looks (the top of the file
+/// and inline modules).
+fn defines_macros(items: &[syn::Item]) -> bool {
+    items.iter().any(|item| match item {
+        syn::Item::Macro(m) => m.mac.path.is_ident("macro_rules"),
+        syn::Item::Mod(syn::ItemMod { content: Some((_, content)), .. }) => defines_macros(content),
+        _ => false,
+    })
 }
 
 /// A module file found and not read yet.
@@ -173,7 +323,7 @@ struct Pending {
     file: PathBuf,
     module_path: String,
     mod_rs: bool,
-    /// The files that declare it, up to the root, canonical.
+    /// It and the files that declare it, up to the root, canonical.
     chain: Vec<PathBuf>,
     /// A `cfg` on its declaration or around it does not hold.
     declared_out: bool,
@@ -193,30 +343,38 @@ fn wrappers_hold(through: &[String], macros: &Macros, cfg: &dyn FileCfg) -> bool
     through.iter().filter_map(|name| macros.wrapper(name, None)).all(|attrs| configured(&attrs, cfg).1)
 }
 
+/// A `mod name;` as the syntax of its file says it: what the scan cache keeps of it. Where its
+/// file is depends on the file system, so it is looked up every run ([`Resolve`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Decl {
+    /// The module's name, without `r#`.
+    pub(crate) name: String,
+    /// The line of its name.
+    pub(crate) line: usize,
+    /// The inline modules it is declared in, outermost first.
+    pub(crate) inline: Vec<String>,
+    /// The file its `#[path]` names, as the build sees its attributes.
+    pub(crate) path: Option<String>,
+    /// The other files its `cfg_attr(.., path = "..")`s name (other builds' files).
+    pub(crate) other_paths: Vec<String>,
+    /// A `cfg` on it or around it does not hold.
+    pub(crate) compiled_out: bool,
+    /// The macro calls it was declared in, outermost first.
+    pub(crate) through: Vec<String>,
+}
+
+/// The walk over one file's items, collecting its module declarations.
 struct Walk<'a> {
-    file: &'a Path,
-    dir: &'a Path,
-    module_path: &'a str,
     inline: Vec<String>,
-    /// This file and the files that declare it, up to the crate root, canonical.
-    chain: &'a [PathBuf],
-    /// Declared module files: file, module path, whether it is a `mod.rs`, whether compiled
-    /// out, the macro calls it was declared in.
-    found: Vec<(PathBuf, String, bool, bool, Vec<String>)>,
-    /// Files `cfg_attr(.., path = "..")` names for builds other than this one.
-    other_builds: Vec<PathBuf>,
-    warnings: &'a mut Vec<Warning>,
+    found: Vec<Decl>,
     cfg: &'a dyn FileCfg,
     macros: &'a Macros,
-    /// Whether modules the build leaves out are followed (and marked).
-    list: bool,
     /// Whether the items being walked are compiled out.
     compiled_out: bool,
 }
 
 impl Walk<'_> {
-    /// `base` is where `mod name;` looks for `name.rs` at this depth of inline modules.
-    fn items(&mut self, items: &[syn::Item], base: &Path) {
+    fn items(&mut self, items: &[syn::Item]) {
         for expanded in expand(items, self.cfg, self.macros) {
             let syn::Item::Mod(m) = &*expanded.item else { continue };
             let name = wear_identity::render::unraw(&m.ident.to_string()).to_owned();
@@ -225,45 +383,71 @@ impl Walk<'_> {
             let compiled_out = self.compiled_out || expanded.compiled_out;
             match &m.content {
                 Some((_, content)) => {
-                    self.inline.push(name.clone());
+                    self.inline.push(name);
                     let outer = std::mem::replace(&mut self.compiled_out, compiled_out);
-                    self.items(content, &base.join(&name));
+                    self.items(content);
                     self.compiled_out = outer;
                     self.inline.pop();
                 }
-                None => self.declared(m, &expanded.attrs, &name, base, compiled_out, expanded.through),
+                None => {
+                    // `attrs` are the declaration's attributes as the build sees them
+                    // (`cfg_attr` applied).
+                    let path = path_attr(&expanded.attrs);
+                    let other_paths =
+                        cfg_attr_paths(&m.attrs).into_iter().filter(|p| Some(p) != path.as_ref()).collect();
+                    self.found.push(Decl {
+                        name,
+                        line: m.ident.span().start().line,
+                        inline: self.inline.clone(),
+                        path,
+                        other_paths,
+                        compiled_out,
+                        through: expanded.through,
+                    })
+                }
             }
         }
     }
+}
 
-    /// `attrs` are the declaration's attributes as the build sees them (`cfg_attr` applied).
-    fn declared(
-        &mut self,
-        m: &syn::ItemMod,
-        attrs: &[syn::Attribute],
-        name: &str,
-        base: &Path,
-        compiled_out: bool,
-        through: Vec<String>,
-    ) {
+/// Finds the files of one file's module declarations.
+struct Resolve<'a> {
+    file: &'a Path,
+    dir: &'a Path,
+    /// Where `mod name;` at the top of the file looks for `name.rs`.
+    children_dir: &'a Path,
+    module_path: &'a str,
+    /// This file and the files that declare it, up to the crate root, canonical.
+    chain: &'a [PathBuf],
+    /// Declared module files: file, the same canonical, module path, whether it is a `mod.rs`,
+    /// whether compiled out, the macro calls it was declared in.
+    found: Vec<(PathBuf, PathBuf, String, bool, bool, Vec<String>)>,
+    /// Files `cfg_attr(.., path = "..")` names for builds other than this one.
+    other_builds: Vec<PathBuf>,
+    warnings: &'a mut Vec<Warning>,
+    /// Whether modules the build leaves out are followed (and marked).
+    list: bool,
+}
+
+impl Resolve<'_> {
+    fn declared(&mut self, decl: &Decl) {
+        let Decl { name, line, inline, compiled_out, .. } = decl;
+        let (line, compiled_out) = (*line, *compiled_out);
         let mut module_path = self.module_path.to_owned();
-        for inline in &self.inline {
+        for inline in inline {
             module_path.push_str("::");
             module_path.push_str(inline);
         }
         module_path.push_str("::");
         module_path.push_str(name);
-        let line = m.ident.span().start().line;
+        // Inside inline modules, `mod name;` looks in their folders, and so does `#[path]`.
+        let base = inline.iter().fold(self.children_dir.to_owned(), |base, inline| base.join(inline));
+        let at = if inline.is_empty() { self.dir } else { &base };
         // The files a `cfg_attr(predicate, path = "...")` names under a predicate that does
         // not hold are another build's file for this module: reached, not read.
-        let at = if self.inline.is_empty() { self.dir } else { base };
-        let chosen = path_attr(attrs);
-        for other in cfg_attr_paths(&m.attrs).into_iter().filter(|p| Some(p) != chosen.as_ref()) {
-            self.other_builds.push(at.join(other));
-        }
-        let found = match chosen {
+        self.other_builds.extend(decl.other_paths.iter().map(|other| at.join(other)));
+        let found = match &decl.path {
             Some(path) => {
-                let at = if self.inline.is_empty() { self.dir } else { base };
                 let file = at.join(path);
                 if !holds_a_file(&file) {
                     return self.missing(line, name, &[file], compiled_out);
@@ -283,7 +467,8 @@ impl Walk<'_> {
             }
         };
         // `#[path = "lib.rs"]` in lib.rs (or a link back) would be followed for ever.
-        if self.chain.contains(&canonical(&found.0)) {
+        let canonical = canonical(&found.0);
+        if self.chain.contains(&canonical) {
             return self.warnings.push(Warning {
                 file: self.file.to_owned(),
                 line: Some(line),
@@ -294,7 +479,7 @@ impl Walk<'_> {
                 ),
             });
         }
-        self.found.push((found.0, module_path, found.1, compiled_out, through));
+        self.found.push((found.0, canonical, module_path, found.1, compiled_out, decl.through.clone()));
     }
 
     /// A module without its file: a warning, unless the build leaves it out anyway (the file of

@@ -18,7 +18,17 @@ pub(crate) fn unreached_files(
     reached: &BTreeSet<PathBuf>,
     target_dir: &Path,
 ) -> Vec<PathBuf> {
-    let reached: BTreeSet<PathBuf> = reached.iter().map(|p| canonical(p)).collect();
+    // Resolving every path (`realpath`) and testing each file against each folder left out
+    // was most of a scan from the cache: a file found as the walk named it is reached, and the
+    // others are resolved, against the folders among `reached` found once.
+    let resolved = std::cell::OnceCell::new();
+    let resolved = || {
+        resolved.get_or_init(|| {
+            let all: BTreeSet<PathBuf> = reached.iter().map(|p| canonical(p)).collect();
+            let folders: Vec<PathBuf> = all.iter().filter(|p| p.is_dir()).cloned().collect();
+            (all, folders)
+        })
+    };
     let target_dir = canonical(target_dir);
     let mut folders: BTreeSet<PathBuf> = roots.iter().filter_map(|r| r.parent().map(canonical)).collect();
     // A folder inside another is walked with it.
@@ -43,10 +53,11 @@ pub(crate) fn unreached_files(
                     {
                         pending.push(path);
                     }
-                } else if path.extension().is_some_and(|e| e == "rs") {
+                } else if path.extension().is_some_and(|e| e == "rs") && !reached.contains(&path) {
+                    let (all, folders) = resolved();
                     let file = canonical(&path);
-                    let in_left_out = reached.iter().any(|r| file.starts_with(r) && r.is_dir());
-                    if !reached.contains(&file) && !in_left_out {
+                    let in_left_out = folders.iter().any(|folder| file.starts_with(folder));
+                    if !all.contains(&file) && !in_left_out {
                         out.insert(path);
                     }
                 }

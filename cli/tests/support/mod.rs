@@ -177,7 +177,7 @@ pub fn tree_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
-                if path.file_name().is_some_and(|n| n == ".git" || n == "age-cache") {
+                if path.file_name().is_some_and(|n| n == ".git" || n == "age-cache" || n == "scan-cache") {
                     continue;
                 }
                 stack.push(path);

@@ -14,10 +14,44 @@ use crate::scan::Warning;
 
 /// A [`Cfg`] that can be told which file the walk is in, so that what it cannot decide is
 /// reported at a place in that file.
+///
+/// The scan cache (`scan::cache`) keeps what a file's walk noted, so that a later run that
+/// reads the file from the cache notes the same without its syntax tree: hence the methods
+/// that hand over notes and the per-file state, which do nothing by default.
 pub trait FileCfg: Cfg {
     /// The walk moves to `file`, parsed as `syntax`; `compiled_out` when the whole file is not
     /// compiled (its predicates are then not reported: they change nothing).
     fn enter_file(&self, file: &Path, syntax: &syn::File, compiled_out: bool);
+
+    /// The walk moves to `file`, whose [`FileCfg::muted`] spans an earlier run kept.
+    fn enter_known(&self, _file: &Path, _compiled_out: bool, _muted: &[Muted]) {}
+
+    /// The spans of the current file's items that a `cfg` surely leaves out.
+    fn muted(&self) -> Vec<Muted> {
+        Vec::new()
+    }
+
+    /// What was noted since the last call.
+    fn take_notes(&self) -> Vec<Note> {
+        Vec::new()
+    }
+
+    /// Notes again what an earlier run noted.
+    fn replay(&self, _notes: &[Note]) {}
+}
+
+/// An item's first and last (line, column).
+pub(crate) type Muted = (LineColumn, LineColumn);
+
+/// One undecided predicate met at one place, as [`UndecidedLog`] records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// The predicate as shown (`cfg(loom)`).
+    pub key: String,
+    /// Where it was met.
+    pub place: (PathBuf, usize, usize),
+    /// Why it cannot be decided, and what to do.
+    pub message: String,
 }
 
 impl FileCfg for Everything {
@@ -34,7 +68,9 @@ pub(crate) struct Decider<'a> {
     /// The whole file is compiled out.
     quiet: Cell<bool>,
     /// Items of the file a `cfg` surely leaves out: first and last (line, column).
-    muted: RefCell<Vec<(LineColumn, LineColumn)>>,
+    muted: RefCell<Vec<Muted>>,
+    /// What was noted since [`FileCfg::take_notes`] last took it.
+    recent: RefCell<Vec<Note>>,
 }
 
 impl<'a> Decider<'a> {
@@ -46,6 +82,7 @@ impl<'a> Decider<'a> {
             file: RefCell::new(PathBuf::new()),
             quiet: Cell::new(false),
             muted: RefCell::new(Vec::new()),
+            recent: RefCell::new(Vec::new()),
         }
     }
 
@@ -70,7 +107,9 @@ impl Cfg for Decider<'_> {
             return true;
         }
         let place = (self.file.borrow().clone(), at.map_or(0, |at| at.line), at.map_or(0, |at| at.column));
-        self.log.note(key, place, || why.message(self.build));
+        let message = why.message(self.build);
+        self.log.note(key.clone(), place.clone(), || message.clone());
+        self.recent.borrow_mut().push(Note { key, place, message });
         true
     }
 }
@@ -84,6 +123,26 @@ impl FileCfg for Decider<'_> {
             surely_out(&syntax.items, &Quiet(self.build), &mut muted);
         }
         *self.muted.borrow_mut() = muted;
+    }
+
+    fn enter_known(&self, file: &Path, compiled_out: bool, muted: &[Muted]) {
+        *self.file.borrow_mut() = file.to_owned();
+        self.quiet.set(compiled_out);
+        *self.muted.borrow_mut() = muted.to_vec();
+    }
+
+    fn muted(&self) -> Vec<Muted> {
+        self.muted.borrow().clone()
+    }
+
+    fn take_notes(&self) -> Vec<Note> {
+        std::mem::take(&mut *self.recent.borrow_mut())
+    }
+
+    fn replay(&self, notes: &[Note]) {
+        for note in notes {
+            self.log.note(note.key.clone(), note.place.clone(), || note.message.clone());
+        }
     }
 }
 

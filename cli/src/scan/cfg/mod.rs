@@ -20,7 +20,7 @@ mod spec;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-pub(crate) use decider::{Decider, FileCfg, UndecidedLog};
+pub(crate) use decider::{Decider, FileCfg, Muted, Note, UndecidedLog};
 pub(crate) use facts::facts;
 pub(crate) use predicate::{Predicate, Truth};
 pub(crate) use spec::Setting;
