@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""A fleet load test on loopback against real VictoriaMetrics (issue 19): PARTS parts x RUNS
+"""A fleet load test on loopback against real VictoriaMetrics and Prometheus (issue 19): PARTS parts x RUNS
 process runs over a simulated month, stored raw (one series per part and process run) and
 aggregated (VictoriaMetrics stream aggregation, one series per part), side by side.
 
     benches/fleet-load.py                      # 2,000 parts x 300 runs, 30 days
     benches/fleet-load.py --parts 200 --runs 20 --days 2   # a smoke run in seconds (CI)
     benches/fleet-load.py --wear target/debug/cargo-wear   # another build of cargo-wear
+    benches/fleet-load.py --days 3 --runs 30 --prometheus  # and the raw path on Prometheus
 
 Raw path: every run's samples are written with explicit timestamps (VictoriaMetrics' JSON line
 import, one line per series), PODS pods each restarting every DAYS*PODS/RUNS days and reporting
@@ -14,6 +15,11 @@ per second, series stored, the backend's peak resident memory, the time of the q
 `cargo wear report --prometheus` sends for a 30-day window, of a first `cargo wear ingest` over
 the whole month, and of each daily `ingest` (a period of one day); and the ledger's totals
 against what the runs counted.
+
+With --prometheus, the raw path runs on Prometheus too: the same samples written into its
+storage by `promtool tsdb create-blocks-from openmetrics`, then the same queries and ingests.
+Prometheus 2.42's promtool reads its whole input once per two-hour block, so a month of
+samples takes it over 20 minutes (killed there once); `--days 3` is what the guide reports.
 
 Aggregated path: the same runs, in the same order, pushed through `-streamAggr.config` (the one
 the guide documents), one request per simulated hour. The aggregation stamps its sums with its
@@ -59,32 +65,18 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Victoria:
-    """A VictoriaMetrics on a free port with its own data folder."""
+class Backend:
+    """A metrics backend on a free port, with its own data folder (`self.store`)."""
 
-    def __init__(self, binary, work, name, aggregate):
-        self.data = os.path.join(work, name)
-        os.makedirs(self.data)
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        args = [binary, f"-httpListenAddr=127.0.0.1:{port}", f"-storageDataPath={self.data}/vm",
-                "-retentionPeriod=100y", "-search.latencyOffset=0s", "-loggerLevel=ERROR",
-                "-search.maxSamplesPerQuery=2000000000", "-search.maxUniqueTimeseries=10000000",
-                "-search.maxQueryDuration=600s"]
-        if aggregate:
-            config = os.path.join(self.data, "aggregation.yml")
-            with open(config, "w") as f:
-                f.write(AGGREGATION)
-            args.append(f"-streamAggr.config={config}")
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 30
+    def wait_ready(self, path, what):
+        deadline = time.time() + 120
         while True:
             try:
-                urllib.request.urlopen(self.url + "/health", timeout=1).read()
-                break
+                urllib.request.urlopen(self.url + path, timeout=1).read()
+                return
             except OSError:
                 if time.time() > deadline:
-                    sys.exit(f"victoria-metrics did not start ({binary})")
+                    sys.exit(f"{what} did not start")
                 time.sleep(0.1)
 
     def post(self, path, body):
@@ -94,9 +86,6 @@ class Victoria:
     def get(self, path, **params):
         url = self.url + path + ("?" + urllib.parse.urlencode(params) if params else "")
         return json.loads(urllib.request.urlopen(url, timeout=600).read())
-
-    def flush(self):
-        urllib.request.urlopen(self.url + "/internal/force_flush", timeout=600).read()
 
     def series(self, name, days, at):
         """How many series of `name` had a sample in the `days` before `at`."""
@@ -116,7 +105,7 @@ class Victoria:
 
     def disk_mib(self):
         total = 0
-        for folder, _, files in os.walk(os.path.join(self.data, "vm")):
+        for folder, _, files in os.walk(self.store):
             for name in files:
                 try:
                     total += os.path.getsize(os.path.join(folder, name))
@@ -127,6 +116,65 @@ class Victoria:
     def stop(self):
         self.proc.kill()
         self.proc.wait()
+
+
+class Victoria(Backend):
+    """A VictoriaMetrics, aggregating as AGGREGATION says when `aggregate`."""
+
+    def __init__(self, binary, work, name, aggregate):
+        self.data = os.path.join(work, name)
+        os.makedirs(self.data)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        args = [binary, f"-httpListenAddr=127.0.0.1:{port}", f"-storageDataPath={self.data}/vm",
+                "-retentionPeriod=100y", "-search.latencyOffset=0s", "-loggerLevel=ERROR",
+                "-search.maxSamplesPerQuery=2000000000", "-search.maxUniqueTimeseries=10000000",
+                "-search.maxQueryDuration=600s"]
+        if aggregate:
+            config = os.path.join(self.data, "aggregation.yml")
+            with open(config, "w") as f:
+                f.write(AGGREGATION)
+            args.append(f"-streamAggr.config={config}")
+        self.store = os.path.join(self.data, "vm")
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.wait_ready("/health", f"victoria-metrics ({binary})")
+
+    def flush(self):
+        urllib.request.urlopen(self.url + "/internal/force_flush", timeout=600).read()
+
+
+
+class Prometheus(Backend):
+    """A Prometheus whose storage `promtool tsdb create-blocks-from openmetrics` wrote from the
+    raw samples (how samples with timestamps get into Prometheus)."""
+
+    def __init__(self, work, args, runs):
+        self.data = os.path.join(work, "prometheus")
+        os.makedirs(self.data)
+        self.store = os.path.join(self.data, "tsdb")
+        text = os.path.join(self.data, "samples.om")
+        started = time.time()
+        self.samples = 0
+        with open(text, "w") as f:
+            for metric, values, timestamps in raw_series(args, runs):
+                name = metric["__name__"]
+                labels_text = ",".join(f'{k}="{v}"' for k, v in metric.items() if k != "__name__")
+                for value, ms in zip(values, timestamps):
+                    f.write(f"{name}{{{labels_text}}} {value} {ms // 1000}\n")
+                self.samples += len(values)
+            f.write("# EOF\n")
+        subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", "--quiet", text, self.store],
+                       check=True, stdout=subprocess.DEVNULL)
+        os.remove(text)
+        self.write_secs = time.time() - started
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen(
+            ["prometheus", "--config.file=/dev/null", f"--storage.tsdb.path={self.store}",
+             f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=100y",
+             "--query.timeout=10m", "--log.level=error"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.wait_ready("/-/ready", "prometheus")
 
 
 def runs_of(args, start):
@@ -181,15 +229,13 @@ def import_series(vm, series, per_request):
     return samples, time.time() - started
 
 
-def write_raw(vm, args, runs):
-    """Every run's series with explicit timestamps; returns (samples, seconds)."""
-    def series():
-        for index, (instance, _, first, n) in enumerate(runs):
-            timestamps = [(first + j * HOUR) * 1000 for j in range(n)]
-            for part in range(args.parts):
-                r = rate(part, index)
-                yield labels(part, instance), [r * (j + 1) for j in range(n)], timestamps
-    return import_series(vm, series(), 20000)
+def raw_series(args, runs):
+    """Every run's series: (labels, values, timestamps in ms)."""
+    for index, (instance, _, first, n) in enumerate(runs):
+        timestamps = [(first + j * HOUR) * 1000 for j in range(n)]
+        for part in range(args.parts):
+            r = rate(part, index)
+            yield labels(part, instance), [r * (j + 1) for j in range(n)], timestamps
 
 
 def push_aggregated(vm, args, runs):
@@ -279,6 +325,8 @@ def main():
     parser.add_argument("--pods", type=int, default=10)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--wear", help="the cargo-wear binary (default: the release build)")
+    parser.add_argument("--prometheus", action="store_true",
+                        help="also the raw path on Prometheus (promtool writes its storage: slow past a few days)")
     args = parser.parse_args()
     home = os.environ.get("HOME", "")
     vm_binary = os.environ.get("WEAR_VICTORIA_METRICS",
@@ -294,97 +342,129 @@ def main():
     start = end - args.days * DAY
     runs = runs_of(args, start)
     expected = truth(args, runs)
-    rows = []
+    want = sum(expected.values())
+    columns = []
     try:
-        # The raw path.
         raw = Victoria(vm_binary, work, "raw", aggregate=False)
-        samples, secs = write_raw(raw, args, runs)
-        raw_series = raw.series("wear_part_calls_total", args.days + 1, end)
-        window_promql = ("sum by (code_function_name, wear_part_serial) "
-                         f"(max_over_time(wear_part_calls_total[{args.days * DAY}s]))")
-        window_secs, answer = timed_query(raw, window_promql, end)
-        window_total = sum(float(s["value"][1]) for s in answer["data"]["result"])
-        ledger = os.path.join(work, "raw.sqlite")
-        first_secs, _ = wear(wear_binary, "ingest", "--prometheus", raw.url, "--now", instant(end),
-                             "--window", f"{args.days + 1}d", "--ledger", ledger)
-        month_ok = ledger_totals(ledger) == expected
-        daily_ledger = os.path.join(work, "daily.sqlite")
-        daily = ingest_daily(wear_binary, raw.url, daily_ledger, start, args.days)
-        daily_ok = ledger_totals(daily_ledger) == expected
-        raw_rss, raw_peak = raw.memory_mib()
-        raw_disk = raw.disk_mib()
-        raw.stop()
-
-        # The aggregated path.
-        agg = Victoria(vm_binary, work, "aggregated", aggregate=True)
-        time.sleep(3)  # past the aggregation's first second (its clock ticks once a second)
-        pushed, push_secs = push_aggregated(agg, args, runs)
-        deadline = time.time() + 120
-        want = float(sum(expected.values()))
-        while True:
-            agg.flush()
-            answer = agg.get("/api/v1/query", query="sum(max_over_time(wear_fleet_part_calls_total[1d]))")
-            result = answer["data"]["result"]
-            if result and float(result[0]["value"][1]) == want:
-                break
-            if time.time() > deadline:
-                sys.exit(f"the aggregation never reached {want} calls: {result}")
-            time.sleep(1)
-        time.sleep(1.5)
-        agg_series = agg.series("wear_fleet_part_calls_total", 1, int(time.time()))
-        agg_raw_series = agg.series("wear_part_calls_total", args.days + 1, int(time.time()))
-        now = int(time.time())
-        agg_ledger = os.path.join(work, "aggregated.sqlite")
-        agg_secs, _ = wear(wear_binary, "ingest", "--prometheus", agg.url, "--prometheus-series", "aggregated",
-                           "--now", instant(now), "--window", "1d", "--ledger", agg_ledger)
-        agg_ok = ledger_totals(agg_ledger) == expected
-        agg_rss, agg_peak = agg.memory_mib()
-        agg_disk = agg.disk_mib()
-        agg.stop()
-
-        # The aggregated series as a month of one-minute sums would leave them.
+        samples, secs = import_series(raw, raw_series(args, runs), 20000)
+        columns.append(("raw on VictoriaMetrics", raw_column(raw, args, work, wear_binary, expected, start, end)
+                        | {"written": f"{samples / secs:,.0f} ({samples:,} with timestamps in {secs:.1f} s)"}))
+        if args.prometheus:
+            prom = Prometheus(work, args, runs)
+            written = (f"{prom.samples / prom.write_secs:,.0f} ({prom.samples:,} through promtool "
+                       f"in {prom.write_secs:.1f} s)")
+            columns.append(("raw on Prometheus", raw_column(prom, args, work, wear_binary, expected, start, end)
+                            | {"written": written}))
+        columns.append(("aggregated, pushed through the stream aggregation",
+                        pushed_column(vm_binary, work, wear_binary, args, runs, expected)))
         month = Victoria(vm_binary, work, "aggregated-month", aggregate=False)
         month_samples, month_write = write_aggregated_month(month, args, expected, start)
-        month_series = month.series("wear_fleet_part_calls_total", args.days + 1, end)
-        month_ledger = os.path.join(work, "aggregated-month.sqlite")
-        month_first, _ = wear(wear_binary, "ingest", "--prometheus", month.url, "--prometheus-series",
-                              "aggregated", "--now", instant(end), "--window", f"{args.days + 1}d",
-                              "--ledger", month_ledger)
-        month_first_ok = ledger_totals(month_ledger) == expected
-        month_daily_ledger = os.path.join(work, "aggregated-month-daily.sqlite")
-        month_daily = ingest_daily(wear_binary, month.url, month_daily_ledger, start, args.days,
-                                   "--prometheus-series", "aggregated")
-        month_daily_ok = ledger_totals(month_daily_ledger) == expected
-        month_rss, month_peak = month.memory_mib()
-        month_disk = month.disk_mib()
-        month.stop()
+        columns.append(("aggregated, a month of one-minute sums",
+                        month_column(month, args, work, wear_binary, expected, start, end)
+                        | {"written": f"{month_samples / month_write:,.0f} ({month_samples:,} in {month_write:.1f} s)"}))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{args.parts} parts x {len(runs)} process runs ({args.pods} pods) over {args.days} days, "
-          f"{samples:,} samples of wear_part_calls_total; {sum(expected.values()):,} calls in all")
+          f"{samples:,} samples of wear_part_calls_total; {want:,} calls in all")
     print()
-    exact = lambda ok: "exact" if ok else "WRONG"
-    daily_line = lambda d, ok: (f"{sum(t for t, _ in d) / len(d):.2f} / {max(t for t, _ in d):.2f} s, "
-                                f"{sum(w for _, w in d)} warnings; totals after {len(d)} days {exact(ok)}")
-    print("| | raw (one series per part and run) | aggregated, pushed through the stream aggregation "
-          "| aggregated, a month of one-minute sums |")
-    print("|---|---|---|---|")
-    print(f"| series stored | {raw_series:,} | {agg_series:,} (and {agg_raw_series} raw) | {month_series:,} |")
-    print(f"| samples written per second | {samples / secs:,.0f} ({samples:,} with timestamps in {secs:.1f} s) "
-          f"| {pushed / push_secs:,.0f} ({pushed:,} in {push_secs:.1f} s) "
-          f"| {month_samples / month_write:,.0f} ({month_samples:,} in {month_write:.1f} s) |")
-    print(f"| backend memory, now / peak | {raw_rss:.0f} / {raw_peak:.0f} MiB | {agg_rss:.0f} / {agg_peak:.0f} MiB "
-          f"| {month_rss:.0f} / {month_peak:.0f} MiB |")
-    print(f"| backend disk | {raw_disk:.1f} MiB | {agg_disk:.1f} MiB | {month_disk:.1f} MiB |")
-    print(f"| the `report --prometheus` query, {args.days}-day window | {window_secs:.2f} s "
-          f"(total {exact(window_total == want)}) | | |")
-    print(f"| first `ingest` (all {args.days} days) | {first_secs:.2f} s (totals {exact(month_ok)}) "
-          f"| {agg_secs:.2f} s (totals {exact(agg_ok)}) | {month_first:.2f} s (totals {exact(month_first_ok)}) |")
-    print(f"| daily `ingest` (one day), mean / max | {daily_line(daily, daily_ok)} | "
-          f"| {daily_line(month_daily, month_daily_ok)} |")
-    if not (month_ok and daily_ok and agg_ok and window_total == want and month_first_ok and month_daily_ok):
+    print("| | " + " | ".join(name for name, _ in columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for key, label in [("series", "series stored"), ("written", "samples written per second"),
+                       ("memory", "backend memory, now / peak"), ("disk", "backend disk"),
+                       ("window", f"the `report --prometheus` query, {args.days}-day window"),
+                       ("first", f"first `ingest` (all {args.days} days)"),
+                       ("daily", "daily `ingest` (one day), mean / max")]:
+        print(f"| {label} | " + " | ".join(cells.get(key, "") for _, cells in columns) + " |")
+    if any("WRONG" in cell for _, cells in columns for cell in cells.values()):
         sys.exit("totals differ from what the runs counted")
+
+
+def exact(ok):
+    return "exact" if ok else "WRONG"
+
+
+def daily_cell(runs, ok):
+    return (f"{sum(t for t, _ in runs) / len(runs):.2f} / {max(t for t, _ in runs):.2f} s, "
+            f"{sum(w for _, w in runs)} warnings; totals after {len(runs)} days {exact(ok)}")
+
+
+def common_cells(backend):
+    rss, peak = backend.memory_mib()
+    return {"memory": f"{rss:.0f} / {peak:.0f} MiB", "disk": f"{backend.disk_mib():.1f} MiB"}
+
+
+def raw_column(backend, args, work, wear_binary, expected, start, end):
+    """The raw path on `backend`, which holds the runs' series: the window query, a first ingest
+    of the whole month, and daily ingests; then the backend is stopped."""
+    name = os.path.basename(backend.data)
+    series = backend.series("wear_part_calls_total", args.days + 1, end)
+    window_promql = ("sum by (code_function_name, wear_part_serial) "
+                     f"(max_over_time(wear_part_calls_total[{args.days * DAY}s]))")
+    window_secs, answer = timed_query(backend, window_promql, end)
+    window_total = sum(float(s["value"][1]) for s in answer["data"]["result"])
+    ledger = os.path.join(work, f"{name}-month.sqlite")
+    first_secs, _ = wear(wear_binary, "ingest", "--prometheus", backend.url, "--now", instant(end),
+                         "--window", f"{args.days + 1}d", "--ledger", ledger)
+    daily_ledger = os.path.join(work, f"{name}-daily.sqlite")
+    daily = ingest_daily(wear_binary, backend.url, daily_ledger, start, args.days)
+    cells = {
+        "series": f"{series:,}",
+        "window": f"{window_secs:.2f} s (total {exact(window_total == sum(expected.values()))})",
+        "first": f"{first_secs:.2f} s (totals {exact(ledger_totals(ledger) == expected)})",
+        "daily": daily_cell(daily, ledger_totals(daily_ledger) == expected),
+    } | common_cells(backend)
+    backend.stop()
+    return cells
+
+
+def pushed_column(vm_binary, work, wear_binary, args, runs, expected):
+    """The runs pushed through the stream aggregation, then one ingest of what it summed."""
+    agg = Victoria(vm_binary, work, "aggregated", aggregate=True)
+    time.sleep(3)  # past the aggregation's first second (its clock ticks once a second)
+    pushed, push_secs = push_aggregated(agg, args, runs)
+    deadline = time.time() + 120
+    want = float(sum(expected.values()))
+    while True:
+        agg.flush()
+        answer = agg.get("/api/v1/query", query="sum(max_over_time(wear_fleet_part_calls_total[1d]))")
+        result = answer["data"]["result"]
+        if result and float(result[0]["value"][1]) == want:
+            break
+        if time.time() > deadline:
+            sys.exit(f"the aggregation never reached {want} calls: {result}")
+        time.sleep(1)
+    time.sleep(1.5)
+    now = int(time.time())
+    series = agg.series("wear_fleet_part_calls_total", 1, now)
+    raw = agg.series("wear_part_calls_total", args.days + 1, now)
+    ledger = os.path.join(work, "aggregated.sqlite")
+    took, _ = wear(wear_binary, "ingest", "--prometheus", agg.url, "--prometheus-series", "aggregated",
+                   "--now", instant(now), "--window", "1d", "--ledger", ledger)
+    cells = {
+        "series": f"{series:,} (and {raw} raw)",
+        "written": f"{pushed / push_secs:,.0f} ({pushed:,} in {push_secs:.1f} s)",
+        "first": f"{took:.2f} s (totals {exact(ledger_totals(ledger) == expected)})",
+    } | common_cells(agg)
+    agg.stop()
+    return cells
+
+
+def month_column(month, args, work, wear_binary, expected, start, end):
+    """A month of aggregated sums: one ingest of all of it, and daily ingests."""
+    series = month.series("wear_fleet_part_calls_total", args.days + 1, end)
+    ledger = os.path.join(work, "aggregated-month.sqlite")
+    took, _ = wear(wear_binary, "ingest", "--prometheus", month.url, "--prometheus-series", "aggregated",
+                   "--now", instant(end), "--window", f"{args.days + 1}d", "--ledger", ledger)
+    daily_ledger = os.path.join(work, "aggregated-month-daily.sqlite")
+    daily = ingest_daily(wear_binary, month.url, daily_ledger, start, args.days, "--prometheus-series", "aggregated")
+    cells = {
+        "series": f"{series:,}",
+        "first": f"{took:.2f} s (totals {exact(ledger_totals(ledger) == expected)})",
+        "daily": daily_cell(daily, ledger_totals(daily_ledger) == expected),
+    } | common_cells(month)
+    month.stop()
+    return cells
 
 
 if __name__ == "__main__":
