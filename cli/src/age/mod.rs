@@ -12,6 +12,7 @@
 //!
 //! Times are author times, as `git blame --porcelain` reports them (`author-time`), and
 //! author names go through the repository's `.mailmap`, as `git blame` does.
+mod blobs;
 mod cache;
 mod convert;
 mod git_cli;

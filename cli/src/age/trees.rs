@@ -93,6 +93,61 @@ fn compare(
     Ok(())
 }
 
+/// The files of `child` that `parent` lacks or has another blob at, among those `pending`
+/// knows (it gives a caller's id for a path), with what the parent has there. Every other
+/// pending file is the same in the parent, so the caller can pass them all on without asking
+/// path by path: a commit costs what it changed, not the number of pending files.
+pub(super) fn changed(
+    repo: &Repository,
+    child: &Tree<'_>,
+    parent: &Tree<'_>,
+    pending: &mut dyn FnMut(&str) -> Option<u32>,
+    out: &mut Vec<(u32, InParent)>,
+) -> Result<(), git2::Error> {
+    let mut prefix = Vec::new();
+    changed_under(repo, child, Some(parent), &mut prefix, pending, out)
+}
+
+fn changed_under(
+    repo: &Repository,
+    child: &Tree<'_>,
+    parent: Option<&Tree<'_>>,
+    prefix: &mut Vec<u8>,
+    pending: &mut dyn FnMut(&str) -> Option<u32>,
+    out: &mut Vec<(u32, InParent)>,
+) -> Result<(), git2::Error> {
+    if parent.is_some_and(|p| p.id() == child.id()) {
+        return Ok(());
+    }
+    for entry in child.iter() {
+        let in_parent = parent.and_then(|p| p.get_name_bytes(entry.name_bytes()));
+        if in_parent.as_ref().is_some_and(|p| p.id() == entry.id()) {
+            continue;
+        }
+        let len = prefix.len();
+        if len > 0 {
+            prefix.push(b'/');
+        }
+        prefix.extend_from_slice(entry.name_bytes());
+        if entry.kind() == Some(ObjectType::Tree) {
+            let child_sub = repo.find_tree(entry.id())?;
+            let parent_sub = match in_parent.filter(|p| p.kind() == Some(ObjectType::Tree)) {
+                Some(p) => Some(repo.find_tree(p.id())?),
+                None => None,
+            };
+            changed_under(repo, &child_sub, parent_sub.as_ref(), prefix, pending, out)?;
+        } else if let Some(id) = std::str::from_utf8(prefix).ok().and_then(&mut *pending) {
+            let state = match in_parent {
+                Some(p) if p.kind() == Some(ObjectType::Blob) => InParent::Changed(p.id()),
+                _ => InParent::Missing,
+            };
+            out.push((id, state));
+        }
+        prefix.truncate(len);
+    }
+    Ok(())
+}
+
 /// `a/b/c` → (`a`, Some(`b/c`)); `c` → (`c`, None).
 fn split_first(path: &[u8]) -> (&[u8], Option<&[u8]>) {
     match path.iter().position(|&b| b == b'/') {

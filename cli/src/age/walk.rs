@@ -19,8 +19,9 @@ use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::rc::Rc;
 
-use git2::{Commit, DiffOptions, Mailmap, Oid, Repository};
+use git2::{Commit, DiffOptions, Mailmap, Oid, Repository, Tree};
 
+use super::blobs::{self, Blobs, Content};
 use super::cache::{Cached, Store};
 use super::hunks::{self, LineMap};
 use super::progress::Progress;
@@ -43,6 +44,8 @@ pub(super) struct Blamed {
 #[derive(Debug)]
 struct Suspect {
     blob: Oid,
+    /// The blob's content, when a diff read it and [`Blobs`] kept it.
+    content: Option<Content>,
     lines: Vec<Line>,
 }
 
@@ -53,12 +56,10 @@ struct Line {
     target: u32,
 }
 
-/// For one parent, per pending path id: the path id and blob the parent has it at, if any.
-type OriginsInParent = HashMap<u32, Option<(u32, Oid)>>;
-
 /// The walk's state.
 pub(super) struct Walk<'r> {
     repo: &'r Repository,
+    blobs: Blobs<'r>,
     shallow: HashSet<Oid>,
     cache: Option<Store>,
     progress: Progress,
@@ -89,6 +90,7 @@ impl<'r> Walk<'r> {
         let cache = opts.cache_dir.as_deref().map(|dir| Store::open(dir, &shallow));
         Walk {
             repo,
+            blobs: Blobs::new(repo, blobs::BUDGET),
             shallow,
             cache,
             progress: Progress::new(opts.progress),
@@ -120,7 +122,7 @@ impl<'r> Walk<'r> {
             for (file, &offset) in files.iter().zip(&offsets) {
                 let path = self.intern(&file.path);
                 let lines = (0..file.lines).map(|at| Line { at, target: offset + at }).collect();
-                self.pass(&head_commit, path, file.blob, lines);
+                self.pass(&head_commit, path, file.blob, lines, None);
             }
             let cached_head = self.cache_covers(head, files);
             while let Some((_, oid)) = self.queue.pop() {
@@ -228,24 +230,49 @@ impl<'r> Walk<'r> {
             }
             return Ok(());
         }
-        let origins = self.origins_in_parents(&commit, &parents, &suspects)?;
-        for (path, suspect) in suspects {
+        let tree = commit.tree()?;
+        let first_tree = parents[0].tree()?;
+        let mut changed = Vec::new();
+        {
+            let path_ids = &self.path_ids;
+            let mut pending = |path: &str| path_ids.get(path).copied().filter(|id| suspects.contains_key(id));
+            trees::changed(self.repo, &tree, &first_tree, &mut pending, &mut changed)?;
+        }
+        // Sorted by path, as `trees::in_parent` wants them for the other parents.
+        changed.sort_unstable_by(|a, b| self.paths[a.0 as usize].cmp(&self.paths[b.0 as usize]));
+        let mut changed_suspects = Vec::with_capacity(changed.len());
+        for (path, state) in changed {
+            if let Some(suspect) = suspects.remove(&path) {
+                changed_suspects.push((path, state, suspect));
+            }
+        }
+        // Every other pending file is the same in the first parent: its lines pass there whole.
+        self.pass_all(&parents[0], suspects);
+        if changed_suspects.is_empty() {
+            return Ok(());
+        }
+        let origins = self.origins_in_parents(&tree, &parents, &changed_suspects)?;
+        for (at, (_, _, suspect)) in changed_suspects.into_iter().enumerate() {
             let in_parents: Vec<Option<(u32, Oid)>> =
-                origins.iter().map(|per_parent| per_parent.get(&path).copied().flatten()).collect();
+                origins.iter().map(|per_parent| per_parent[at]).collect();
             if let Some(i) = in_parents.iter().position(|o| o.is_some_and(|(_, blob)| blob == suspect.blob)) {
                 if let Some((origin_path, blob)) = in_parents[i] {
-                    self.pass(&parents[i], origin_path, blob, suspect.lines);
+                    self.pass(&parents[i], origin_path, blob, suspect.lines, suspect.content);
                 }
                 continue;
             }
             let mut left = suspect.lines;
+            let mut new = suspect.content;
             for (parent, origin) in parents.iter().zip(&in_parents) {
                 let Some((origin_path, blob)) = *origin else { continue };
                 if left.is_empty() {
                     break;
                 }
-                let (passed, kept) = self.split(blob, suspect.blob, left)?;
-                self.pass(parent, origin_path, blob, passed);
+                let new_content = self.blobs.content(suspect.blob, new.take())?;
+                let (passed, kept, old_content) = self.split(blob, &new_content, left)?;
+                new = Some(new_content);
+                let old_content = self.blobs.keep(old_content);
+                self.pass(parent, origin_path, blob, passed, old_content);
                 left = kept;
             }
             if !left.is_empty() {
@@ -256,55 +283,59 @@ impl<'r> Walk<'r> {
         Ok(())
     }
 
-    /// Per parent, per pending path: where the parent has the file (path, blob), if it does.
+    /// Per parent, for each of the `changed` files (sorted by path, with what the first parent
+    /// has there): where the parent has the file (path, blob), if it does.
     fn origins_in_parents(
         &mut self,
-        commit: &Commit<'_>,
+        tree: &Tree<'_>,
         parents: &[Commit<'_>],
-        suspects: &HashMap<u32, Suspect>,
-    ) -> Result<Vec<OriginsInParent>, git2::Error> {
-        let tree = commit.tree()?;
+        changed: &[(u32, InParent, Suspect)],
+    ) -> Result<Vec<Vec<Option<(u32, Oid)>>>, git2::Error> {
         let mut out = Vec::with_capacity(parents.len());
-        for parent in parents {
+        for (i, parent) in parents.iter().enumerate() {
             let parent_tree = parent.tree()?;
-            let mut states = Vec::with_capacity(suspects.len());
-            {
-                let mut sorted: Vec<(&str, u32)> =
-                    suspects.keys().map(|&id| (self.paths[id as usize].as_str(), id)).collect();
-                sorted.sort_unstable();
-                trees::in_parent(self.repo, &tree, &parent_tree, &sorted, &mut states)?;
+            let mut states = Vec::with_capacity(changed.len());
+            if i == 0 {
+                states.extend(changed.iter().map(|&(path, state, _)| (path, state)));
+            } else {
+                let sorted: Vec<(&str, u32)> =
+                    changed.iter().map(|&(id, _, _)| (self.paths[id as usize].as_str(), id)).collect();
+                trees::in_parent(self.repo, tree, &parent_tree, &sorted, &mut states)?;
             }
+            let state_of: HashMap<u32, InParent> = states.into_iter().collect();
             let mut renames = None;
-            let mut per_path = HashMap::with_capacity(states.len());
-            for (path, state) in states {
-                let origin = match state {
-                    InParent::Same => suspects.get(&path).map(|s| (path, s.blob)),
+            let mut per_path = Vec::with_capacity(changed.len());
+            for (path, _, suspect) in changed {
+                let path = *path;
+                let origin = match state_of.get(&path).copied().unwrap_or(InParent::Missing) {
+                    InParent::Same => Some((path, suspect.blob)),
                     InParent::Changed(blob) => Some((path, blob)),
                     InParent::Missing => {
                         if renames.is_none() {
-                            renames = Some(trees::renames(self.repo, &parent_tree, &tree)?);
+                            renames = Some(trees::renames(self.repo, &parent_tree, tree)?);
                         }
                         let found = renames.as_ref().and_then(|r| r.get(&self.paths[path as usize]).cloned());
                         found.map(|(old_path, blob)| (self.intern(&old_path), blob))
                     }
                 };
-                per_path.insert(path, origin);
+                per_path.push(origin);
             }
             out.push(per_path);
         }
         Ok(out)
     }
 
-    /// Splits `lines` of blob `new` into those blob `old` has (renumbered to `old`) and those
-    /// it does not.
+    /// Splits `lines` of the blob whose content is `new` into those blob `old` has (renumbered
+    /// to `old`) and those it does not; also gives `old`'s content.
     fn split(
         &mut self,
         old: Oid,
-        new: Oid,
+        new: &Content,
         mut lines: Vec<Line>,
-    ) -> Result<(Vec<Line>, Vec<Line>), git2::Error> {
+    ) -> Result<(Vec<Line>, Vec<Line>, Content), git2::Error> {
         lines.sort_unstable_by_key(|l| l.at);
-        let hunks = hunks::between_blobs(self.repo, &mut self.diff_opts, old, new)?;
+        let old_content = self.blobs.content(old, None)?;
+        let hunks = hunks::between(old_content.bytes(), new.bytes(), &mut self.diff_opts)?;
         let mut map = LineMap::new(&hunks);
         let mut passed = Vec::with_capacity(lines.len());
         let mut kept = Vec::new();
@@ -314,25 +345,56 @@ impl<'r> Walk<'r> {
                 None => kept.push(line),
             }
         }
-        Ok((passed, kept))
+        Ok((passed, kept, old_content))
     }
 
-    /// Makes `lines` of `blob` at `path` pending at `parent`.
-    fn pass(&mut self, parent: &Commit<'_>, path: u32, blob: Oid, lines: Vec<Line>) {
+    /// Makes `lines` of `blob` at `path` pending at `parent`, with the blob's content if kept.
+    fn pass(
+        &mut self,
+        parent: &Commit<'_>,
+        path: u32,
+        blob: Oid,
+        lines: Vec<Line>,
+        content: Option<Content>,
+    ) {
         if lines.is_empty() {
+            return;
+        }
+        let mut one = HashMap::with_capacity(1);
+        one.insert(path, Suspect { blob, content, lines });
+        self.pass_all(parent, one);
+    }
+
+    /// Makes every one of `suspects` pending at `parent`, joining what is pending there already
+    /// (the smaller set moves into the larger, so a file's lines move a number of times that
+    /// grows with the logarithm of the history's branches, not with its length).
+    fn pass_all(&mut self, parent: &Commit<'_>, mut suspects: HashMap<u32, Suspect>) {
+        if suspects.is_empty() {
             return;
         }
         let at_commit = match self.pending.entry(parent.id()) {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => {
                 self.queue.push((parent.time().seconds(), parent.id()));
-                v.insert(HashMap::new())
+                v.insert(suspects);
+                return;
             }
         };
-        match at_commit.entry(path) {
-            Entry::Occupied(o) => o.into_mut().lines.extend(lines),
-            Entry::Vacant(v) => {
-                v.insert(Suspect { blob, lines });
+        if at_commit.len() < suspects.len() {
+            std::mem::swap(at_commit, &mut suspects);
+        }
+        for (path, suspect) in suspects {
+            match at_commit.entry(path) {
+                Entry::Occupied(o) => {
+                    let there = o.into_mut();
+                    there.lines.extend(suspect.lines);
+                    if there.content.is_none() {
+                        there.content = suspect.content;
+                    }
+                }
+                Entry::Vacant(v) => {
+                    v.insert(suspect);
+                }
             }
         }
     }

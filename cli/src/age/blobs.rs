@@ -1,0 +1,126 @@
+//! Blob contents kept with the lines pending in them, so that the walk inflates each blob once.
+//!
+//! A changed file is diffed against its parent's blob, and that older blob is then the newer
+//! side of the next diff, one step further back. libgit2 caches no blob contents, so reading
+//! it again would inflate it again (most of a cold walk, `docs/src/benchmarks.md`). The walk
+//! keeps the bytes it read with the lines it passes on instead; the bytes held at once stay
+//! under a budget, past which a content is dropped and read again when needed.
+use std::cell::Cell;
+use std::rc::Rc;
+
+use git2::{Oid, Repository};
+
+/// How many bytes of blob contents the walk keeps at once: about what HEAD's files weigh in a
+/// very large workspace, so that only the pending files' contents are held, never history's.
+pub(super) const BUDGET: usize = 64 << 20;
+
+/// The bytes of one blob; clones share them.
+#[derive(Clone)]
+pub(super) struct Content(Rc<Held>);
+
+struct Held {
+    bytes: Vec<u8>,
+    held: Rc<Cell<usize>>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.held.set(self.held.get() - self.bytes.len());
+    }
+}
+
+impl Content {
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.0.bytes
+    }
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Content({} bytes)", self.0.bytes.len())
+    }
+}
+
+/// Reads blobs and accounts for the contents kept.
+pub(super) struct Blobs<'r> {
+    repo: &'r Repository,
+    budget: usize,
+    held: Rc<Cell<usize>>,
+    reads: u64,
+}
+
+impl<'r> Blobs<'r> {
+    pub(super) fn new(repo: &'r Repository, budget: usize) -> Blobs<'r> {
+        Blobs { repo, budget, held: Rc::new(Cell::new(0)), reads: 0 }
+    }
+
+    /// The content of blob `id`: `kept` if the caller has it, else read from the repository.
+    pub(super) fn content(&mut self, id: Oid, kept: Option<Content>) -> Result<Content, git2::Error> {
+        if let Some(kept) = kept {
+            return Ok(kept);
+        }
+        let bytes = self.repo.find_blob(id)?.content().to_vec();
+        self.reads += 1;
+        self.held.set(self.held.get() + bytes.len());
+        Ok(Content(Rc::new(Held { bytes, held: Rc::clone(&self.held) })))
+    }
+
+    /// `content`, to keep with pending lines, if the contents held are within the budget.
+    pub(super) fn keep(&self, content: Content) -> Option<Content> {
+        (self.held.get() <= self.budget).then_some(content)
+    }
+
+    /// How many blobs were read from the repository.
+    #[cfg(test)]
+    pub(super) fn reads(&self) -> u64 {
+        self.reads
+    }
+
+    /// The bytes of all contents alive.
+    #[cfg(test)]
+    pub(super) fn held(&self) -> usize {
+        self.held.get()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo_with(blobs: &[&[u8]]) -> (tempfile::TempDir, Repository, Vec<Oid>) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let ids = blobs.iter().map(|b| repo.blob(b).unwrap()).collect();
+        (dir, repo, ids)
+    }
+
+    #[test]
+    fn a_kept_content_is_not_read_again() {
+        let (_dir, repo, ids) = repo_with(&[b"fn a() {}\n", b"fn b() {}\n"]);
+        let mut blobs = Blobs::new(&repo, BUDGET);
+        let first = blobs.content(ids[0], None).unwrap();
+        let kept = blobs.keep(first.clone());
+        assert!(kept.is_some());
+        let again = blobs.content(ids[0], kept).unwrap();
+        assert_eq!(again.bytes(), b"fn a() {}\n");
+        assert_eq!(blobs.reads(), 1);
+        blobs.content(ids[1], None).unwrap();
+        assert_eq!(blobs.reads(), 2);
+    }
+
+    #[test]
+    fn contents_past_the_budget_are_not_kept_and_dropped_ones_are_released() {
+        let (_dir, repo, ids) = repo_with(&[b"0123456789\n", b"abcdefghij\n"]);
+        let mut blobs = Blobs::new(&repo, 15);
+        let first = blobs.content(ids[0], None).unwrap();
+        let first = blobs.keep(first);
+        assert!(first.is_some());
+        assert_eq!(blobs.held(), 11);
+        let second = blobs.content(ids[1], None).unwrap();
+        assert_eq!(blobs.held(), 22);
+        assert!(blobs.keep(second).is_none(), "22 bytes held, over a budget of 15");
+        assert_eq!(blobs.held(), 11, "the content not kept is released");
+        drop(first);
+        assert_eq!(blobs.held(), 0);
+    }
+}
