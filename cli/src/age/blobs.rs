@@ -10,6 +10,8 @@ use std::rc::Rc;
 
 use git2::{Oid, Repository};
 
+use super::cat_file::CatFile;
+
 /// How many bytes of blob contents the walk keeps at once: about what HEAD's files weigh in a
 /// very large workspace, so that only the pending files' contents are held, never history's.
 pub(super) const BUDGET: usize = 64 << 20;
@@ -44,14 +46,16 @@ impl std::fmt::Debug for Content {
 /// Reads blobs and accounts for the contents kept.
 pub(super) struct Blobs<'r> {
     repo: &'r Repository,
+    git: Option<CatFile>,
     budget: usize,
     held: Rc<Cell<usize>>,
     reads: u64,
 }
 
 impl<'r> Blobs<'r> {
-    pub(super) fn new(repo: &'r Repository, budget: usize) -> Blobs<'r> {
-        Blobs { repo, budget, held: Rc::new(Cell::new(0)), reads: 0 }
+    /// Reads through `git` when given (and while it works), else through libgit2.
+    pub(super) fn new(repo: &'r Repository, git: Option<CatFile>, budget: usize) -> Blobs<'r> {
+        Blobs { repo, git, budget, held: Rc::new(Cell::new(0)), reads: 0 }
     }
 
     /// The content of blob `id`: `kept` if the caller has it, else read from the repository.
@@ -59,10 +63,25 @@ impl<'r> Blobs<'r> {
         if let Some(kept) = kept {
             return Ok(kept);
         }
-        let bytes = self.repo.find_blob(id)?.content().to_vec();
+        let bytes = match self.read_with_git(id) {
+            Some(bytes) => bytes,
+            None => self.repo.find_blob(id)?.content().to_vec(),
+        };
         self.reads += 1;
         self.held.set(self.held.get() + bytes.len());
         Ok(Content(Rc::new(Held { bytes, held: Rc::clone(&self.held) })))
+    }
+
+    /// The blob through git; `None` if git is not running or lacks it (libgit2 then reads it,
+    /// or says what is wrong). A failed process is not asked again.
+    fn read_with_git(&mut self, id: Oid) -> Option<Vec<u8>> {
+        match self.git.as_mut()?.read(id) {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                self.git = None;
+                None
+            }
+        }
     }
 
     /// `content`, to keep with pending lines, if the contents held are within the budget.
@@ -97,21 +116,35 @@ mod tests {
     #[test]
     fn a_kept_content_is_not_read_again() {
         let (_dir, repo, ids) = repo_with(&[b"fn a() {}\n", b"fn b() {}\n"]);
-        let mut blobs = Blobs::new(&repo, BUDGET);
-        let first = blobs.content(ids[0], None).unwrap();
-        let kept = blobs.keep(first.clone());
-        assert!(kept.is_some());
-        let again = blobs.content(ids[0], kept).unwrap();
-        assert_eq!(again.bytes(), b"fn a() {}\n");
-        assert_eq!(blobs.reads(), 1);
-        blobs.content(ids[1], None).unwrap();
-        assert_eq!(blobs.reads(), 2);
+        for git in [None, CatFile::start(repo.path())] {
+            let mut blobs = Blobs::new(&repo, git, BUDGET);
+            let first = blobs.content(ids[0], None).unwrap();
+            let kept = blobs.keep(first.clone());
+            assert!(kept.is_some());
+            let again = blobs.content(ids[0], kept).unwrap();
+            assert_eq!(again.bytes(), b"fn a() {}\n");
+            assert_eq!(blobs.reads(), 1);
+            assert_eq!(blobs.content(ids[1], None).unwrap().bytes(), b"fn b() {}\n");
+            assert_eq!(blobs.reads(), 2);
+        }
+    }
+
+    #[test]
+    fn a_blob_git_lacks_is_read_through_libgit2_and_errors_are_libgit2s() {
+        let (_dir, repo, ids) = repo_with(&[b"fn a() {}\n"]);
+        let elsewhere = tempfile::tempdir().unwrap();
+        let other = Repository::init(elsewhere.path()).unwrap();
+        let mut blobs = Blobs::new(&repo, CatFile::start(other.path()), BUDGET);
+        assert_eq!(blobs.content(ids[0], None).unwrap().bytes(), b"fn a() {}\n");
+        let absent = Oid::from_str("0123456789012345678901234567890123456789").unwrap();
+        let e = blobs.content(absent, None).unwrap_err();
+        assert_eq!(e.code(), git2::ErrorCode::NotFound);
     }
 
     #[test]
     fn contents_past_the_budget_are_not_kept_and_dropped_ones_are_released() {
         let (_dir, repo, ids) = repo_with(&[b"0123456789\n", b"abcdefghij\n"]);
-        let mut blobs = Blobs::new(&repo, 15);
+        let mut blobs = Blobs::new(&repo, None, 15);
         let first = blobs.content(ids[0], None).unwrap();
         let first = blobs.keep(first);
         assert!(first.is_some());

@@ -14,6 +14,7 @@
 //! author names go through the repository's `.mailmap`, as `git blame` does.
 mod blobs;
 mod cache;
+mod cat_file;
 mod convert;
 mod git_cli;
 mod hunks;

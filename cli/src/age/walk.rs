@@ -23,8 +23,10 @@ use git2::{Commit, DiffOptions, Mailmap, Oid, Repository, Tree};
 
 use super::blobs::{self, Blobs, Content};
 use super::cache::{Cached, Store};
+use super::cat_file::CatFile;
 use super::hunks::{self, LineMap};
 use super::progress::Progress;
+use super::promisor;
 use super::trees::{self, InParent};
 use super::worktree::HeadFile;
 use super::{AgeOptions, LineCommit};
@@ -88,9 +90,11 @@ impl<'r> Walk<'r> {
     /// A walk over `repo`, whose shallow boundary is `shallow`.
     pub(crate) fn new(repo: &'r Repository, shallow: HashSet<Oid>, opts: &AgeOptions) -> Walk<'r> {
         let cache = opts.cache_dir.as_deref().map(|dir| Store::open(dir, &shallow));
+        // A partial clone fetches what it lacks before the walk, through libgit2's errors.
+        let git = if promisor::remote(repo).is_none() { CatFile::start(repo.path()) } else { None };
         Walk {
             repo,
-            blobs: Blobs::new(repo, blobs::BUDGET),
+            blobs: Blobs::new(repo, git, blobs::BUDGET),
             shallow,
             cache,
             progress: Progress::new(opts.progress),
