@@ -5,8 +5,8 @@
 //! it again would inflate it again (most of a cold walk, `docs/src/benchmarks.md`). The walk
 //! keeps the bytes it read with the lines it passes on instead; the bytes held at once stay
 //! under a budget, past which a content is dropped and read again when needed.
-use std::cell::Cell;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use git2::{Oid, Repository};
 
@@ -16,18 +16,19 @@ use super::cat_file::CatFile;
 /// very large workspace, so that only the pending files' contents are held, never history's.
 pub(super) const BUDGET: usize = 64 << 20;
 
-/// The bytes of one blob; clones share them.
+/// The bytes of one blob; clones share them, on any thread (the diff thread reads them).
 #[derive(Clone)]
-pub(super) struct Content(Rc<Held>);
+pub(super) struct Content(Arc<Held>);
 
 struct Held {
     bytes: Vec<u8>,
-    held: Rc<Cell<usize>>,
+    held: Arc<AtomicUsize>,
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        self.held.set(self.held.get() - self.bytes.len());
+        // Relaxed: the count is a budget to check now and then, ordering nothing else.
+        self.held.fetch_sub(self.bytes.len(), Ordering::Relaxed);
     }
 }
 
@@ -48,14 +49,14 @@ pub(super) struct Blobs<'r> {
     repo: &'r Repository,
     git: Option<CatFile>,
     budget: usize,
-    held: Rc<Cell<usize>>,
+    held: Arc<AtomicUsize>,
     reads: u64,
 }
 
 impl<'r> Blobs<'r> {
     /// Reads through `git` when given (and while it works), else through libgit2.
     pub(super) fn new(repo: &'r Repository, git: Option<CatFile>, budget: usize) -> Blobs<'r> {
-        Blobs { repo, git, budget, held: Rc::new(Cell::new(0)), reads: 0 }
+        Blobs { repo, git, budget, held: Arc::new(AtomicUsize::new(0)), reads: 0 }
     }
 
     /// The content of blob `id`: `kept` if the caller has it, else read from the repository.
@@ -68,8 +69,8 @@ impl<'r> Blobs<'r> {
             None => self.repo.find_blob(id)?.content().to_vec(),
         };
         self.reads += 1;
-        self.held.set(self.held.get() + bytes.len());
-        Ok(Content(Rc::new(Held { bytes, held: Rc::clone(&self.held) })))
+        self.held.fetch_add(bytes.len(), Ordering::Relaxed);
+        Ok(Content(Arc::new(Held { bytes, held: Arc::clone(&self.held) })))
     }
 
     /// The blob through git; `None` if git is not running or lacks it (libgit2 then reads it,
@@ -86,7 +87,7 @@ impl<'r> Blobs<'r> {
 
     /// `content`, to keep with pending lines, if the contents held are within the budget.
     pub(super) fn keep(&self, content: Content) -> Option<Content> {
-        (self.held.get() <= self.budget).then_some(content)
+        (self.held.load(Ordering::Relaxed) <= self.budget).then_some(content)
     }
 
     /// How many blobs were read from the repository.
@@ -98,7 +99,7 @@ impl<'r> Blobs<'r> {
     /// The bytes of all contents alive.
     #[cfg(test)]
     pub(super) fn held(&self) -> usize {
-        self.held.get()
+        self.held.load(Ordering::Relaxed)
     }
 }
 

@@ -16,6 +16,7 @@ mod blobs;
 mod cache;
 mod cat_file;
 mod convert;
+mod differ;
 mod git_cli;
 mod hunks;
 pub mod libgit2;

@@ -15,8 +15,9 @@
 //! - a root commit, or a shallow clone's boundary, keeps every line that reaches it.
 //!
 //! A cached answer for a visited commit ([`super::cache`]) settles its pending lines at once.
+use std::cell::RefCell;
 use std::collections::hash_map::Entry;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use git2::{Commit, DiffOptions, Mailmap, Oid, Repository, Tree};
@@ -24,6 +25,7 @@ use git2::{Commit, DiffOptions, Mailmap, Oid, Repository, Tree};
 use super::blobs::{self, Blobs, Content};
 use super::cache::{Cached, Store};
 use super::cat_file::CatFile;
+use super::differ::Differ;
 use super::hunks::{self, LineMap};
 use super::progress::Progress;
 use super::promisor;
@@ -48,7 +50,49 @@ struct Suspect {
     blob: Oid,
     /// The blob's content, when a diff read it and [`Blobs`] kept it.
     content: Option<Content>,
+    /// The lines known now.
     lines: Vec<Line>,
+    /// Lines still to come from diffs asked of the [`Differ`].
+    waiting: Vec<Batch>,
+}
+
+impl Suspect {
+    fn new(blob: Oid, content: Option<Content>, lines: Vec<Line>) -> Suspect {
+        Suspect { blob, content, lines, waiting: Vec::new() }
+    }
+
+    /// Takes in the lines of the batches already answered.
+    fn absorb(&mut self) {
+        let lines = &mut self.lines;
+        self.waiting.retain(|batch| match batch.borrow_mut().take() {
+            Some(answered) => {
+                lines.extend(answered);
+                false
+            }
+            None => true,
+        });
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.waiting.is_empty()
+    }
+}
+
+/// The lines that a diff asked of the [`Differ`] passes to the parent: `None` until its answer
+/// is applied.
+type Batch = Rc<RefCell<Option<Vec<Line>>>>;
+
+/// A diff asked of the [`Differ`] (or, with no diff, lines that all belong to their commit),
+/// and what to do with its answer.
+struct Asked {
+    /// The lines carried through the diff: those known, and batches of earlier diffs (answered
+    /// first, as answers come in order).
+    lines: Vec<Line>,
+    waiting: Vec<Batch>,
+    /// Where the lines the parent has go; `None` when the file has no parent version.
+    out: Option<Batch>,
+    /// The commit the other lines belong to.
+    commit: Oid,
 }
 
 /// A pending line: its number (0-based) in the suspect blob, and which line at HEAD it is.
@@ -62,6 +106,8 @@ struct Line {
 pub(super) struct Walk<'r> {
     repo: &'r Repository,
     blobs: Blobs<'r>,
+    differ: Differ,
+    asked: VecDeque<Asked>,
     shallow: HashSet<Oid>,
     cache: Option<Store>,
     progress: Progress,
@@ -95,6 +141,8 @@ impl<'r> Walk<'r> {
         Walk {
             repo,
             blobs: Blobs::new(repo, git, blobs::BUDGET),
+            differ: Differ::new(true),
+            asked: VecDeque::new(),
             shallow,
             cache,
             progress: Progress::new(opts.progress),
@@ -126,7 +174,7 @@ impl<'r> Walk<'r> {
             for (file, &offset) in files.iter().zip(&offsets) {
                 let path = self.intern(&file.path);
                 let lines = (0..file.lines).map(|at| Line { at, target: offset + at }).collect();
-                self.pass(&head_commit, path, file.blob, lines, None);
+                self.pass(&head_commit, path, Suspect::new(file.blob, None, lines));
             }
             let cached_head = self.cache_covers(head, files);
             while let Some((_, oid)) = self.queue.pop() {
@@ -136,6 +184,9 @@ impl<'r> Walk<'r> {
                 if self.unresolved == 0 {
                     break;
                 }
+            }
+            while !self.asked.is_empty() {
+                self.apply_answer(true)?;
             }
             self.progress.finish();
             self.renumber();
@@ -209,7 +260,11 @@ impl<'r> Walk<'r> {
 
     /// Settles or passes on the lines pending at commit `oid`.
     fn visit(&mut self, oid: Oid, mut suspects: HashMap<u32, Suspect>) -> Result<(), git2::Error> {
+        while !self.asked.is_empty() && self.apply_answer(false)? {}
         if let Some(cached) = self.cache.as_mut().and_then(|c| c.lookup(oid)) {
+            for suspect in suspects.values_mut() {
+                self.wait_for(suspect)?;
+            }
             suspects.retain(|&path, suspect| !self.settle_from_cache(&cached, path, suspect));
             if suspects.is_empty() {
                 return Ok(());
@@ -229,7 +284,8 @@ impl<'r> Walk<'r> {
         }
         if parents.is_empty() {
             let index = self.commit_index(&commit, boundary);
-            for suspect in suspects.into_values() {
+            for mut suspect in suspects.into_values() {
+                self.wait_for(&mut suspect)?;
                 self.attribute(&suspect.lines, index);
             }
             return Ok(());
@@ -246,8 +302,12 @@ impl<'r> Walk<'r> {
         changed.sort_unstable_by(|a, b| self.paths[a.0 as usize].cmp(&self.paths[b.0 as usize]));
         let mut changed_suspects = Vec::with_capacity(changed.len());
         for (path, state) in changed {
-            if let Some(suspect) = suspects.remove(&path) {
-                changed_suspects.push((path, state, suspect));
+            if let Some(mut suspect) = suspects.remove(&path) {
+                suspect.absorb();
+                // A diff left it no lines: nothing to follow further.
+                if !suspect.is_empty() {
+                    changed_suspects.push((path, state, suspect));
+                }
             }
         }
         // Every other pending file is the same in the first parent: its lines pass there whole.
@@ -256,15 +316,20 @@ impl<'r> Walk<'r> {
             return Ok(());
         }
         let origins = self.origins_in_parents(&tree, &parents, &changed_suspects)?;
-        for (at, (_, _, suspect)) in changed_suspects.into_iter().enumerate() {
+        for (at, (_, _, mut suspect)) in changed_suspects.into_iter().enumerate() {
             let in_parents: Vec<Option<(u32, Oid)>> =
                 origins.iter().map(|per_parent| per_parent[at]).collect();
             if let Some(i) = in_parents.iter().position(|o| o.is_some_and(|(_, blob)| blob == suspect.blob)) {
-                if let Some((origin_path, blob)) = in_parents[i] {
-                    self.pass(&parents[i], origin_path, blob, suspect.lines, suspect.content);
+                if let Some((origin_path, _)) = in_parents[i] {
+                    self.pass(&parents[i], origin_path, suspect);
                 }
                 continue;
             }
+            if let [origin] = in_parents[..] {
+                self.ask(oid, &parents[0], origin, suspect)?;
+                continue;
+            }
+            self.wait_for(&mut suspect)?;
             let mut left = suspect.lines;
             let mut new = suspect.content;
             for (parent, origin) in parents.iter().zip(&in_parents) {
@@ -276,7 +341,7 @@ impl<'r> Walk<'r> {
                 let (passed, kept, old_content) = self.split(blob, &new_content, left)?;
                 new = Some(new_content);
                 let old_content = self.blobs.keep(old_content);
-                self.pass(parent, origin_path, blob, passed, old_content);
+                self.pass(parent, origin_path, Suspect::new(blob, old_content, passed));
                 left = kept;
             }
             if !left.is_empty() {
@@ -352,21 +417,104 @@ impl<'r> Walk<'r> {
         Ok((passed, kept, old_content))
     }
 
-    /// Makes `lines` of `blob` at `path` pending at `parent`, with the blob's content if kept.
-    fn pass(
-        &mut self,
-        parent: &Commit<'_>,
-        path: u32,
-        blob: Oid,
-        lines: Vec<Line>,
-        content: Option<Content>,
-    ) {
-        if lines.is_empty() {
+    /// Makes `suspect` pending at `parent`, at `path`.
+    fn pass(&mut self, parent: &Commit<'_>, path: u32, suspect: Suspect) {
+        if suspect.is_empty() {
             return;
         }
         let mut one = HashMap::with_capacity(1);
-        one.insert(path, Suspect { blob, content, lines });
+        one.insert(path, suspect);
         self.pass_all(parent, one);
+    }
+
+    /// Asks the differ to carry the lines of `suspect`, in commit `commit`, to the version
+    /// its only parent has (`origin`: path and blob), or with none, to attribute them all to
+    /// the commit; the parent gets the answer's batch of lines at once, to wait for until
+    /// they are needed.
+    fn ask(
+        &mut self,
+        commit: Oid,
+        parent: &Commit<'_>,
+        origin: Option<(u32, Oid)>,
+        suspect: Suspect,
+    ) -> Result<(), git2::Error> {
+        while self.differ.full() {
+            self.apply_answer(true)?;
+        }
+        let Suspect { blob, content, lines, waiting } = suspect;
+        let Some((origin_path, origin_blob)) = origin else {
+            self.asked.push_back(Asked { lines, waiting, out: None, commit });
+            return Ok(());
+        };
+        let new = self.blobs.content(blob, content)?;
+        let old = self.blobs.content(origin_blob, None)?;
+        let out: Batch = Rc::new(RefCell::new(None));
+        self.asked.push_back(Asked { lines, waiting, out: Some(Rc::clone(&out)), commit });
+        self.differ.ask(old.clone(), new);
+        let old = self.blobs.keep(old);
+        self.pass(
+            parent,
+            origin_path,
+            Suspect { blob: origin_blob, content: old, lines: Vec::new(), waiting: vec![out] },
+        );
+        Ok(())
+    }
+
+    /// Applies the oldest question's answer: attributes the lines the diff says the commit
+    /// wrote, and fills the batch of the others. Without `wait`, only if the answer is ready;
+    /// says whether it applied one.
+    fn apply_answer(&mut self, wait: bool) -> Result<bool, git2::Error> {
+        let Some(front) = self.asked.front() else { return Ok(false) };
+        let hunks = match &front.out {
+            None => None,
+            Some(_) => match self.differ.next(wait) {
+                Some(answer) => Some(answer?),
+                None if wait => return Err(git2::Error::from_str("the diff thread stopped")),
+                None => return Ok(false),
+            },
+        };
+        let Some(asked) = self.asked.pop_front() else { return Ok(false) };
+        let mut lines = asked.lines;
+        for batch in asked.waiting {
+            // Answered already: its question came before this one.
+            lines.extend(batch.borrow_mut().take().unwrap_or_default());
+        }
+        let (passed, kept) = match hunks {
+            Some(hunks) => {
+                lines.sort_unstable_by_key(|l| l.at);
+                let mut map = LineMap::new(&hunks);
+                let mut passed = Vec::with_capacity(lines.len());
+                let mut kept = Vec::new();
+                for line in lines {
+                    match map.old_line(line.at) {
+                        Some(at) => passed.push(Line { at, target: line.target }),
+                        None => kept.push(line),
+                    }
+                }
+                (passed, kept)
+            }
+            None => (Vec::new(), lines),
+        };
+        if !kept.is_empty() {
+            let commit = self.repo.find_commit(asked.commit)?;
+            let index = self.commit_index(&commit, false);
+            self.attribute(&kept, index);
+        }
+        if let Some(out) = asked.out {
+            *out.borrow_mut() = Some(passed);
+        }
+        Ok(true)
+    }
+
+    /// Waits for the answers that `suspect`'s lines wait for, and takes them in.
+    fn wait_for(&mut self, suspect: &mut Suspect) -> Result<(), git2::Error> {
+        while suspect.waiting.iter().any(|batch| batch.borrow().is_none()) {
+            if !self.apply_answer(true)? {
+                break;
+            }
+        }
+        suspect.absorb();
+        Ok(())
     }
 
     /// Makes every one of `suspects` pending at `parent`, joining what is pending there already
@@ -392,6 +540,7 @@ impl<'r> Walk<'r> {
                 Entry::Occupied(o) => {
                     let there = o.into_mut();
                     there.lines.extend(suspect.lines);
+                    there.waiting.extend(suspect.waiting);
                     if there.content.is_none() {
                         there.content = suspect.content;
                     }
