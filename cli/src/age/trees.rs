@@ -163,6 +163,11 @@ pub(super) fn renames(
     parent: &Tree<'_>,
     child: &Tree<'_>,
 ) -> Result<HashMap<String, (String, Oid)>, git2::Error> {
+    // A rename pairs a deleted file with an added one: with nothing deleted, the whole-tree
+    // diff below (most of the cost of a commit that adds a file) has nothing to find.
+    if !deletes_any(repo, parent, child)? {
+        return Ok(HashMap::new());
+    }
     let mut opts = DiffOptions::new();
     let mut diff = repo.diff_tree_to_tree(Some(parent), Some(child), Some(&mut opts))?;
     let mut find = DiffFindOptions::new();
@@ -180,4 +185,85 @@ pub(super) fn renames(
         out.insert(new.to_owned(), (old.to_owned(), delta.old_file().id()));
     }
     Ok(out)
+}
+
+/// Whether `parent` has a file where `child` has none (or has something else than a file):
+/// what `child` deleted. Subtrees with the same id in both are not opened.
+fn deletes_any(repo: &Repository, parent: &Tree<'_>, child: &Tree<'_>) -> Result<bool, git2::Error> {
+    if parent.id() == child.id() {
+        return Ok(false);
+    }
+    for entry in parent.iter() {
+        let in_child = child.get_name_bytes(entry.name_bytes());
+        let Some(in_child) = in_child else { return Ok(true) };
+        if in_child.id() == entry.id() {
+            continue;
+        }
+        match (entry.kind(), in_child.kind()) {
+            (Some(ObjectType::Tree), Some(ObjectType::Tree)) => {
+                let (parent_sub, child_sub) = (repo.find_tree(entry.id())?, repo.find_tree(in_child.id())?);
+                if deletes_any(repo, &parent_sub, &child_sub)? {
+                    return Ok(true);
+                }
+            }
+            (Some(ObjectType::Blob), Some(ObjectType::Blob)) => {}
+            // A file became a folder, a folder a file, or a submodule changed: let the diff say.
+            _ => return Ok(true),
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tree of a work tree holding `files` (path, content), and nothing else.
+    fn tree_of(repo: &Repository, files: &[(&str, &str)]) -> Oid {
+        let root = repo.workdir().unwrap();
+        for entry in std::fs::read_dir(root).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().unwrap() != ".git" {
+                std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path)).unwrap();
+            }
+        }
+        for (path, content) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        let mut index = repo.index().unwrap();
+        index.clear().unwrap();
+        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+        index.write_tree().unwrap()
+    }
+
+    #[test]
+    fn only_a_file_gone_from_the_child_counts_as_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let parent = tree_of(&repo, &[("src/a.rs", "a\n"), ("src/m/b.rs", "b\n"), ("c.rs", "c\n")]);
+        let cases = [
+            (
+                vec![("src/a.rs", "a\n"), ("src/m/b.rs", "b\n"), ("c.rs", "c\n"), ("src/m/new.rs", "n\n")],
+                false,
+            ),
+            (vec![("src/a.rs", "A\n"), ("src/m/b.rs", "B\n"), ("c.rs", "c\n")], false),
+            (vec![("src/a.rs", "a\n"), ("src/m/moved.rs", "b\n"), ("c.rs", "c\n")], true),
+            (vec![("src/a.rs", "a\n"), ("c.rs", "c\n")], true),
+            (vec![("src/a.rs", "a\n"), ("src/m/b.rs", "b\n"), ("c.rs/d.rs", "c\n")], true),
+        ];
+        for (files, deleted) in cases {
+            let child = tree_of(&repo, &files);
+            let (p, c) = (repo.find_tree(parent).unwrap(), repo.find_tree(child).unwrap());
+            assert_eq!(deletes_any(&repo, &p, &c).unwrap(), deleted, "{files:?}");
+            if !deleted {
+                assert!(renames(&repo, &p, &c).unwrap().is_empty());
+            }
+        }
+        let moved = tree_of(&repo, &[("src/a.rs", "a\n"), ("src/m/moved.rs", "b\n"), ("c.rs", "c\n")]);
+        let found =
+            renames(&repo, &repo.find_tree(parent).unwrap(), &repo.find_tree(moved).unwrap()).unwrap();
+        assert_eq!(found.get("src/m/moved.rs").map(|(old, _)| old.as_str()), Some("src/m/b.rs"));
+    }
 }

@@ -44,6 +44,9 @@ pub(super) struct Blamed {
     pub(crate) origins: Vec<Vec<u32>>,
 }
 
+/// Where a parent has a file: its path id and blob; `None` if it has none.
+type Origin = Option<(u32, Oid)>;
+
 /// Lines pending at one commit and path.
 #[derive(Debug)]
 struct Suspect {
@@ -317,8 +320,7 @@ impl<'r> Walk<'r> {
         }
         let origins = self.origins_in_parents(&tree, &parents, &changed_suspects)?;
         for (at, (_, _, mut suspect)) in changed_suspects.into_iter().enumerate() {
-            let in_parents: Vec<Option<(u32, Oid)>> =
-                origins.iter().map(|per_parent| per_parent[at]).collect();
+            let in_parents: Vec<Origin> = origins.iter().map(|per_parent| per_parent[at]).collect();
             if let Some(i) = in_parents.iter().position(|o| o.is_some_and(|(_, blob)| blob == suspect.blob)) {
                 if let Some((origin_path, _)) = in_parents[i] {
                     self.pass(&parents[i], origin_path, suspect);
@@ -359,7 +361,7 @@ impl<'r> Walk<'r> {
         tree: &Tree<'_>,
         parents: &[Commit<'_>],
         changed: &[(u32, InParent, Suspect)],
-    ) -> Result<Vec<Vec<Option<(u32, Oid)>>>, git2::Error> {
+    ) -> Result<Vec<Vec<Origin>>, git2::Error> {
         let mut out = Vec::with_capacity(parents.len());
         for (i, parent) in parents.iter().enumerate() {
             let parent_tree = parent.tree()?;
@@ -435,7 +437,7 @@ impl<'r> Walk<'r> {
         &mut self,
         commit: Oid,
         parent: &Commit<'_>,
-        origin: Option<(u32, Oid)>,
+        origin: Origin,
         suspect: Suspect,
     ) -> Result<(), git2::Error> {
         while self.differ.full() {
