@@ -15,6 +15,12 @@
 //! - a root commit, or a shallow clone's boundary, keeps every line that reaches it.
 //!
 //! A cached answer for a visited commit ([`super::cache`]) settles its pending lines at once.
+//!
+//! What makes it scale with the history (issue 19): a commit looks only at the files that
+//! differ from its first parent ([`trees::changed`]); every other pending file moves to that
+//! parent with the rest of the commit's pending map, in one step. Each blob is read once (its
+//! content stays with the lines passed to it, [`super::blobs`]), and a non-merge commit's diffs
+//! run on a second thread ([`super::differ`]) while the walk goes on with the next commits.
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
