@@ -20,8 +20,11 @@ type Answer = Result<Vec<Hunk>, git2::Error>;
 /// Runs diffs, on a thread when one could start.
 pub(super) struct Differ {
     thread: Option<Thread>,
-    /// Answers computed at once, when there is no thread.
+    /// Answers computed at once, when there is no thread (or it stopped): they come after
+    /// every answer the thread still owes.
     done: VecDeque<Answer>,
+    /// Questions sent to the thread and not yet answered.
+    owed: usize,
     asked: usize,
 }
 
@@ -36,7 +39,7 @@ impl Differ {
     /// each diff when asked.
     pub(super) fn new(threaded: bool) -> Differ {
         let thread = threaded.then(Thread::start).flatten();
-        Differ { thread, done: VecDeque::new(), asked: 0 }
+        Differ { thread, done: VecDeque::new(), owed: 0, asked: 0 }
     }
 
     /// Asks for the hunks that turn `old` into `new`; [`Differ::next`] gives the answers in order.
@@ -47,6 +50,7 @@ impl Differ {
             None => false,
         };
         if sent {
+            self.owed += 1;
             return;
         }
         // No thread (or it ended): diff here.
@@ -59,12 +63,13 @@ impl Differ {
         if self.asked == 0 {
             return None;
         }
-        let answer = match self.done.pop_front() {
-            Some(answer) => answer,
-            None => {
-                let thread = self.thread.as_ref()?;
-                if wait { thread.answers.recv().ok()? } else { thread.answers.try_recv().ok()? }
-            }
+        let answer = if self.owed > 0 {
+            let thread = self.thread.as_ref()?;
+            let answer = if wait { thread.answers.recv().ok()? } else { thread.answers.try_recv().ok()? };
+            self.owed -= 1;
+            answer
+        } else {
+            self.done.pop_front()?
         };
         self.asked -= 1;
         Some(answer)
