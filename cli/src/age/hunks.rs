@@ -2,7 +2,7 @@
 //! every changed hunk existed in the older version (at a shifted number), a line inside one was
 //! written by the newer. The diff is libgit2's xdiff, the Myers diff `git blame` uses, with no
 //! context and git's indent heuristic so hunks land where git puts them.
-use git2::{DiffOptions, Oid, Repository};
+use git2::{DiffOptions, Patch};
 
 /// One changed region, 0-based: `old_len` lines at `old_start` became `new_len` lines at
 /// `new_start`. With a length of 0, the start is the number of lines before the change.
@@ -29,21 +29,14 @@ pub(super) fn blame_diff_options() -> DiffOptions {
     opts
 }
 
-/// The hunks that turn blob `old` into blob `new`.
-pub(super) fn between_blobs(
-    repo: &Repository,
-    opts: &mut DiffOptions,
-    old: Oid,
-    new: Oid,
-) -> Result<Vec<Hunk>, git2::Error> {
-    let old = repo.find_blob(old)?;
-    let new = repo.find_blob(new)?;
-    let mut hunks = Vec::new();
-    let mut on_hunk = |_: git2::DiffDelta<'_>, h: git2::DiffHunk<'_>| {
+/// The hunks that turn the content `old` into `new`.
+pub(super) fn between(old: &[u8], new: &[u8], opts: &mut DiffOptions) -> Result<Vec<Hunk>, git2::Error> {
+    let patch = Patch::from_buffers(old, None, new, None, Some(opts))?;
+    let mut hunks = Vec::with_capacity(patch.num_hunks());
+    for i in 0..patch.num_hunks() {
+        let (h, _) = patch.hunk(i)?;
         hunks.push(Hunk::from_git(h.old_start(), h.old_lines(), h.new_start(), h.new_lines()));
-        true
-    };
-    repo.diff_blobs(Some(&old), None, Some(&new), None, Some(opts), None, None, Some(&mut on_hunk), None)?;
+    }
     Ok(hunks)
 }
 
@@ -87,19 +80,10 @@ pub(super) fn count_lines(bytes: &[u8]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use git2::Patch;
-
     use super::*;
 
     fn map_all(old: &str, new: &str) -> Vec<Option<u32>> {
-        let mut opts = blame_diff_options();
-        let patch = Patch::from_buffers(old.as_bytes(), None, new.as_bytes(), None, Some(&mut opts)).unwrap();
-        let hunks: Vec<Hunk> = (0..patch.num_hunks())
-            .map(|i| {
-                let (h, _) = patch.hunk(i).unwrap();
-                Hunk::from_git(h.old_start(), h.old_lines(), h.new_start(), h.new_lines())
-            })
-            .collect();
+        let hunks = between(old.as_bytes(), new.as_bytes(), &mut blame_diff_options()).unwrap();
         let mut map = LineMap::new(&hunks);
         (0..count_lines(new.as_bytes())).map(|line| map.old_line(line)).collect()
     }

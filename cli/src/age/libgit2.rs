@@ -1,4 +1,5 @@
-//! libgit2's process-wide settings, chosen for one long backward walk over history.
+//! libgit2's and the allocator's process-wide settings, chosen for one long backward walk over
+//! history.
 //!
 //! - Its object cache holds up to 256 MiB by default; the walk reads each tree once per commit
 //!   and drops it, so at 40,000 commits the cache is most of the peak memory (heaptrack: about
@@ -14,6 +15,11 @@ const CACHE_BYTES: isize = 32 << 20;
 /// pages of a mapped pack that the walk touched count in its resident memory.
 const MAPPED_BYTES: usize = 32 << 20;
 
+/// The size of one mapped window of a pack (1 GiB by default on 64-bit). A window is never
+/// split, so with the default a whole pack of up to 1 GiB is one window, whatever the limit
+/// above: on the 40,000-commit benchmark, 79 MB of its 120 MB pack were resident.
+const WINDOW_BYTES: usize = 4 << 20;
+
 /// Applies the settings. Call it once, before any thread uses libgit2: `main` does, first thing.
 pub fn tune() {
     // SAFETY: libgit2's options are global and not synchronised; `main` calls this before it
@@ -21,5 +27,22 @@ pub fn tune() {
     let _ = unsafe { git2::opts::set_cache_max_size(CACHE_BYTES) };
     // SAFETY: as above.
     let _ = unsafe { git2::opts::set_mwindow_mapped_limit(MAPPED_BYTES) };
+    // SAFETY: as above.
+    let _ = unsafe { git2::opts::set_mwindow_size(WINDOW_BYTES) };
     git2::opts::strict_hash_verification(false);
+    one_malloc_arena();
+}
+
+/// glibc gives each thread that allocates its own arena and keeps what is freed there: the
+/// scan thread's syntax trees, freed long before the walk ends, stayed resident beside the
+/// walk's memory (cold run of the benchmark: 418 MB peak with an arena per thread, 293 MB with
+/// one, at the same speed). The scan and the walk allocate little at once, so one arena costs
+/// them no measurable contention.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only changes a setting of glibc's allocator; called before any thread
+    // starts (see `tune`), nothing allocates concurrently.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
 }

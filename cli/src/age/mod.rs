@@ -12,8 +12,11 @@
 //!
 //! Times are author times, as `git blame --porcelain` reports them (`author-time`), and
 //! author names go through the repository's `.mailmap`, as `git blame` does.
+mod blobs;
 mod cache;
+mod cat_file;
 mod convert;
+mod differ;
 mod git_cli;
 mod hunks;
 pub mod libgit2;

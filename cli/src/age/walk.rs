@@ -15,15 +15,26 @@
 //! - a root commit, or a shallow clone's boundary, keeps every line that reaches it.
 //!
 //! A cached answer for a visited commit ([`super::cache`]) settles its pending lines at once.
+//!
+//! What makes it scale with the history (issue 19): a commit looks only at the files that
+//! differ from its first parent ([`trees::changed`]); every other pending file moves to that
+//! parent with the rest of the commit's pending map, in one step. Each blob is read once (its
+//! content stays with the lines passed to it, [`super::blobs`]), and a non-merge commit's diffs
+//! run on a second thread ([`super::differ`]) while the walk goes on with the next commits.
+use std::cell::RefCell;
 use std::collections::hash_map::Entry;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
-use git2::{Commit, DiffOptions, Mailmap, Oid, Repository};
+use git2::{Commit, DiffOptions, Mailmap, Oid, Repository, Tree};
 
+use super::blobs::{self, Blobs, Content};
 use super::cache::{Cached, Store};
+use super::cat_file::CatFile;
+use super::differ::Differ;
 use super::hunks::{self, LineMap};
 use super::progress::Progress;
+use super::promisor;
 use super::trees::{self, InParent};
 use super::worktree::HeadFile;
 use super::{AgeOptions, LineCommit};
@@ -39,11 +50,58 @@ pub(super) struct Blamed {
     pub(crate) origins: Vec<Vec<u32>>,
 }
 
+/// Where a parent has a file: its path id and blob; `None` if it has none.
+type Origin = Option<(u32, Oid)>;
+
 /// Lines pending at one commit and path.
 #[derive(Debug)]
 struct Suspect {
     blob: Oid,
+    /// The blob's content, when a diff read it and [`Blobs`] kept it.
+    content: Option<Content>,
+    /// The lines known now.
     lines: Vec<Line>,
+    /// Lines still to come from diffs asked of the [`Differ`].
+    waiting: Vec<Batch>,
+}
+
+impl Suspect {
+    fn new(blob: Oid, content: Option<Content>, lines: Vec<Line>) -> Suspect {
+        Suspect { blob, content, lines, waiting: Vec::new() }
+    }
+
+    /// Takes in the lines of the batches already answered.
+    fn absorb(&mut self) {
+        let lines = &mut self.lines;
+        self.waiting.retain(|batch| match batch.borrow_mut().take() {
+            Some(answered) => {
+                lines.extend(answered);
+                false
+            }
+            None => true,
+        });
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.waiting.is_empty()
+    }
+}
+
+/// The lines that a diff asked of the [`Differ`] passes to the parent: `None` until its answer
+/// is applied.
+type Batch = Rc<RefCell<Option<Vec<Line>>>>;
+
+/// A diff asked of the [`Differ`] (or, with no diff, lines that all belong to their commit),
+/// and what to do with its answer.
+struct Asked {
+    /// The lines carried through the diff: those known, and batches of earlier diffs (answered
+    /// first, as answers come in order).
+    lines: Vec<Line>,
+    waiting: Vec<Batch>,
+    /// Where the lines the parent has go; `None` when the file has no parent version.
+    out: Option<Batch>,
+    /// The commit the other lines belong to.
+    commit: Oid,
 }
 
 /// A pending line: its number (0-based) in the suspect blob, and which line at HEAD it is.
@@ -53,12 +111,12 @@ struct Line {
     target: u32,
 }
 
-/// For one parent, per pending path id: the path id and blob the parent has it at, if any.
-type OriginsInParent = HashMap<u32, Option<(u32, Oid)>>;
-
 /// The walk's state.
 pub(super) struct Walk<'r> {
     repo: &'r Repository,
+    blobs: Blobs<'r>,
+    differ: Differ,
+    asked: VecDeque<Asked>,
     shallow: HashSet<Oid>,
     cache: Option<Store>,
     progress: Progress,
@@ -87,8 +145,13 @@ impl<'r> Walk<'r> {
     /// A walk over `repo`, whose shallow boundary is `shallow`.
     pub(crate) fn new(repo: &'r Repository, shallow: HashSet<Oid>, opts: &AgeOptions) -> Walk<'r> {
         let cache = opts.cache_dir.as_deref().map(|dir| Store::open(dir, &shallow));
+        // A partial clone fetches what it lacks before the walk, through libgit2's errors.
+        let git = if promisor::remote(repo).is_none() { CatFile::start(repo.path()) } else { None };
         Walk {
             repo,
+            blobs: Blobs::new(repo, git, blobs::BUDGET),
+            differ: Differ::new(true),
+            asked: VecDeque::new(),
             shallow,
             cache,
             progress: Progress::new(opts.progress),
@@ -120,7 +183,7 @@ impl<'r> Walk<'r> {
             for (file, &offset) in files.iter().zip(&offsets) {
                 let path = self.intern(&file.path);
                 let lines = (0..file.lines).map(|at| Line { at, target: offset + at }).collect();
-                self.pass(&head_commit, path, file.blob, lines);
+                self.pass(&head_commit, path, Suspect::new(file.blob, None, lines));
             }
             let cached_head = self.cache_covers(head, files);
             while let Some((_, oid)) = self.queue.pop() {
@@ -130,6 +193,9 @@ impl<'r> Walk<'r> {
                 if self.unresolved == 0 {
                     break;
                 }
+            }
+            while !self.asked.is_empty() {
+                self.apply_answer(true)?;
             }
             self.progress.finish();
             self.renumber();
@@ -203,7 +269,11 @@ impl<'r> Walk<'r> {
 
     /// Settles or passes on the lines pending at commit `oid`.
     fn visit(&mut self, oid: Oid, mut suspects: HashMap<u32, Suspect>) -> Result<(), git2::Error> {
+        while !self.asked.is_empty() && self.apply_answer(false)? {}
         if let Some(cached) = self.cache.as_mut().and_then(|c| c.lookup(oid)) {
+            for suspect in suspects.values_mut() {
+                self.wait_for(suspect)?;
+            }
             suspects.retain(|&path, suspect| !self.settle_from_cache(&cached, path, suspect));
             if suspects.is_empty() {
                 return Ok(());
@@ -223,29 +293,63 @@ impl<'r> Walk<'r> {
         }
         if parents.is_empty() {
             let index = self.commit_index(&commit, boundary);
-            for suspect in suspects.into_values() {
+            for mut suspect in suspects.into_values() {
+                self.wait_for(&mut suspect)?;
                 self.attribute(&suspect.lines, index);
             }
             return Ok(());
         }
-        let origins = self.origins_in_parents(&commit, &parents, &suspects)?;
-        for (path, suspect) in suspects {
-            let in_parents: Vec<Option<(u32, Oid)>> =
-                origins.iter().map(|per_parent| per_parent.get(&path).copied().flatten()).collect();
+        let tree = commit.tree()?;
+        let first_tree = parents[0].tree()?;
+        let mut changed = Vec::new();
+        {
+            let path_ids = &self.path_ids;
+            let mut pending = |path: &str| path_ids.get(path).copied().filter(|id| suspects.contains_key(id));
+            trees::changed(self.repo, &tree, &first_tree, &mut pending, &mut changed)?;
+        }
+        // Sorted by path, as `trees::in_parent` wants them for the other parents.
+        changed.sort_unstable_by(|a, b| self.paths[a.0 as usize].cmp(&self.paths[b.0 as usize]));
+        let mut changed_suspects = Vec::with_capacity(changed.len());
+        for (path, state) in changed {
+            if let Some(mut suspect) = suspects.remove(&path) {
+                suspect.absorb();
+                // A diff left it no lines: nothing to follow further.
+                if !suspect.is_empty() {
+                    changed_suspects.push((path, state, suspect));
+                }
+            }
+        }
+        // Every other pending file is the same in the first parent: its lines pass there whole.
+        self.pass_all(&parents[0], suspects);
+        if changed_suspects.is_empty() {
+            return Ok(());
+        }
+        let origins = self.origins_in_parents(&tree, &parents, &changed_suspects)?;
+        for (at, (_, _, mut suspect)) in changed_suspects.into_iter().enumerate() {
+            let in_parents: Vec<Origin> = origins.iter().map(|per_parent| per_parent[at]).collect();
             if let Some(i) = in_parents.iter().position(|o| o.is_some_and(|(_, blob)| blob == suspect.blob)) {
-                if let Some((origin_path, blob)) = in_parents[i] {
-                    self.pass(&parents[i], origin_path, blob, suspect.lines);
+                if let Some((origin_path, _)) = in_parents[i] {
+                    self.pass(&parents[i], origin_path, suspect);
                 }
                 continue;
             }
+            if let [origin] = in_parents[..] {
+                self.ask(oid, &parents[0], origin, suspect)?;
+                continue;
+            }
+            self.wait_for(&mut suspect)?;
             let mut left = suspect.lines;
+            let mut new = suspect.content;
             for (parent, origin) in parents.iter().zip(&in_parents) {
                 let Some((origin_path, blob)) = *origin else { continue };
                 if left.is_empty() {
                     break;
                 }
-                let (passed, kept) = self.split(blob, suspect.blob, left)?;
-                self.pass(parent, origin_path, blob, passed);
+                let new_content = self.blobs.content(suspect.blob, new.take())?;
+                let (passed, kept, old_content) = self.split(blob, &new_content, left)?;
+                new = Some(new_content);
+                let old_content = self.blobs.keep(old_content);
+                self.pass(parent, origin_path, Suspect::new(blob, old_content, passed));
                 left = kept;
             }
             if !left.is_empty() {
@@ -256,55 +360,59 @@ impl<'r> Walk<'r> {
         Ok(())
     }
 
-    /// Per parent, per pending path: where the parent has the file (path, blob), if it does.
+    /// Per parent, for each of the `changed` files (sorted by path, with what the first parent
+    /// has there): where the parent has the file (path, blob), if it does.
     fn origins_in_parents(
         &mut self,
-        commit: &Commit<'_>,
+        tree: &Tree<'_>,
         parents: &[Commit<'_>],
-        suspects: &HashMap<u32, Suspect>,
-    ) -> Result<Vec<OriginsInParent>, git2::Error> {
-        let tree = commit.tree()?;
+        changed: &[(u32, InParent, Suspect)],
+    ) -> Result<Vec<Vec<Origin>>, git2::Error> {
         let mut out = Vec::with_capacity(parents.len());
-        for parent in parents {
+        for (i, parent) in parents.iter().enumerate() {
             let parent_tree = parent.tree()?;
-            let mut states = Vec::with_capacity(suspects.len());
-            {
-                let mut sorted: Vec<(&str, u32)> =
-                    suspects.keys().map(|&id| (self.paths[id as usize].as_str(), id)).collect();
-                sorted.sort_unstable();
-                trees::in_parent(self.repo, &tree, &parent_tree, &sorted, &mut states)?;
+            let mut states = Vec::with_capacity(changed.len());
+            if i == 0 {
+                states.extend(changed.iter().map(|&(path, state, _)| (path, state)));
+            } else {
+                let sorted: Vec<(&str, u32)> =
+                    changed.iter().map(|&(id, _, _)| (self.paths[id as usize].as_str(), id)).collect();
+                trees::in_parent(self.repo, tree, &parent_tree, &sorted, &mut states)?;
             }
+            let state_of: HashMap<u32, InParent> = states.into_iter().collect();
             let mut renames = None;
-            let mut per_path = HashMap::with_capacity(states.len());
-            for (path, state) in states {
-                let origin = match state {
-                    InParent::Same => suspects.get(&path).map(|s| (path, s.blob)),
+            let mut per_path = Vec::with_capacity(changed.len());
+            for (path, _, suspect) in changed {
+                let path = *path;
+                let origin = match state_of.get(&path).copied().unwrap_or(InParent::Missing) {
+                    InParent::Same => Some((path, suspect.blob)),
                     InParent::Changed(blob) => Some((path, blob)),
                     InParent::Missing => {
                         if renames.is_none() {
-                            renames = Some(trees::renames(self.repo, &parent_tree, &tree)?);
+                            renames = Some(trees::renames(self.repo, &parent_tree, tree)?);
                         }
                         let found = renames.as_ref().and_then(|r| r.get(&self.paths[path as usize]).cloned());
                         found.map(|(old_path, blob)| (self.intern(&old_path), blob))
                     }
                 };
-                per_path.insert(path, origin);
+                per_path.push(origin);
             }
             out.push(per_path);
         }
         Ok(out)
     }
 
-    /// Splits `lines` of blob `new` into those blob `old` has (renumbered to `old`) and those
-    /// it does not.
+    /// Splits `lines` of the blob whose content is `new` into those blob `old` has (renumbered
+    /// to `old`) and those it does not; also gives `old`'s content.
     fn split(
         &mut self,
         old: Oid,
-        new: Oid,
+        new: &Content,
         mut lines: Vec<Line>,
-    ) -> Result<(Vec<Line>, Vec<Line>), git2::Error> {
+    ) -> Result<(Vec<Line>, Vec<Line>, Content), git2::Error> {
         lines.sort_unstable_by_key(|l| l.at);
-        let hunks = hunks::between_blobs(self.repo, &mut self.diff_opts, old, new)?;
+        let old_content = self.blobs.content(old, None)?;
+        let hunks = hunks::between(old_content.bytes(), new.bytes(), &mut self.diff_opts)?;
         let mut map = LineMap::new(&hunks);
         let mut passed = Vec::with_capacity(lines.len());
         let mut kept = Vec::new();
@@ -314,25 +422,140 @@ impl<'r> Walk<'r> {
                 None => kept.push(line),
             }
         }
-        Ok((passed, kept))
+        Ok((passed, kept, old_content))
     }
 
-    /// Makes `lines` of `blob` at `path` pending at `parent`.
-    fn pass(&mut self, parent: &Commit<'_>, path: u32, blob: Oid, lines: Vec<Line>) {
-        if lines.is_empty() {
+    /// Makes `suspect` pending at `parent`, at `path`.
+    fn pass(&mut self, parent: &Commit<'_>, path: u32, suspect: Suspect) {
+        if suspect.is_empty() {
+            return;
+        }
+        let mut one = HashMap::with_capacity(1);
+        one.insert(path, suspect);
+        self.pass_all(parent, one);
+    }
+
+    /// Asks the differ to carry the lines of `suspect`, in commit `commit`, to the version
+    /// its only parent has (`origin`: path and blob), or with none, to attribute them all to
+    /// the commit; the parent gets the answer's batch of lines at once, to wait for until
+    /// they are needed.
+    fn ask(
+        &mut self,
+        commit: Oid,
+        parent: &Commit<'_>,
+        origin: Origin,
+        suspect: Suspect,
+    ) -> Result<(), git2::Error> {
+        while self.differ.full() {
+            self.apply_answer(true)?;
+        }
+        let Suspect { blob, content, lines, waiting } = suspect;
+        let Some((origin_path, origin_blob)) = origin else {
+            self.asked.push_back(Asked { lines, waiting, out: None, commit });
+            return Ok(());
+        };
+        let new = self.blobs.content(blob, content)?;
+        let old = self.blobs.content(origin_blob, None)?;
+        let out: Batch = Rc::new(RefCell::new(None));
+        self.asked.push_back(Asked { lines, waiting, out: Some(Rc::clone(&out)), commit });
+        self.differ.ask(old.clone(), new);
+        let old = self.blobs.keep(old);
+        self.pass(
+            parent,
+            origin_path,
+            Suspect { blob: origin_blob, content: old, lines: Vec::new(), waiting: vec![out] },
+        );
+        Ok(())
+    }
+
+    /// Applies the oldest question's answer: attributes the lines the diff says the commit
+    /// wrote, and fills the batch of the others. Without `wait`, only if the answer is ready;
+    /// says whether it applied one.
+    fn apply_answer(&mut self, wait: bool) -> Result<bool, git2::Error> {
+        let Some(front) = self.asked.front() else { return Ok(false) };
+        let hunks = match &front.out {
+            None => None,
+            Some(_) => match self.differ.next(wait) {
+                Some(answer) => Some(answer?),
+                None if wait => return Err(git2::Error::from_str("the diff thread stopped")),
+                None => return Ok(false),
+            },
+        };
+        let Some(asked) = self.asked.pop_front() else { return Ok(false) };
+        let mut lines = asked.lines;
+        for batch in asked.waiting {
+            // Answered already: its question came before this one.
+            lines.extend(batch.borrow_mut().take().unwrap_or_default());
+        }
+        let (passed, kept) = match hunks {
+            Some(hunks) => {
+                lines.sort_unstable_by_key(|l| l.at);
+                let mut map = LineMap::new(&hunks);
+                let mut passed = Vec::with_capacity(lines.len());
+                let mut kept = Vec::new();
+                for line in lines {
+                    match map.old_line(line.at) {
+                        Some(at) => passed.push(Line { at, target: line.target }),
+                        None => kept.push(line),
+                    }
+                }
+                (passed, kept)
+            }
+            None => (Vec::new(), lines),
+        };
+        if !kept.is_empty() {
+            let commit = self.repo.find_commit(asked.commit)?;
+            let index = self.commit_index(&commit, false);
+            self.attribute(&kept, index);
+        }
+        if let Some(out) = asked.out {
+            *out.borrow_mut() = Some(passed);
+        }
+        Ok(true)
+    }
+
+    /// Waits for the answers that `suspect`'s lines wait for, and takes them in.
+    fn wait_for(&mut self, suspect: &mut Suspect) -> Result<(), git2::Error> {
+        while suspect.waiting.iter().any(|batch| batch.borrow().is_none()) {
+            if !self.apply_answer(true)? {
+                break;
+            }
+        }
+        suspect.absorb();
+        Ok(())
+    }
+
+    /// Makes every one of `suspects` pending at `parent`, joining what is pending there already
+    /// (the smaller set moves into the larger, so a file's lines move a number of times that
+    /// grows with the logarithm of the history's branches, not with its length).
+    fn pass_all(&mut self, parent: &Commit<'_>, mut suspects: HashMap<u32, Suspect>) {
+        if suspects.is_empty() {
             return;
         }
         let at_commit = match self.pending.entry(parent.id()) {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => {
                 self.queue.push((parent.time().seconds(), parent.id()));
-                v.insert(HashMap::new())
+                v.insert(suspects);
+                return;
             }
         };
-        match at_commit.entry(path) {
-            Entry::Occupied(o) => o.into_mut().lines.extend(lines),
-            Entry::Vacant(v) => {
-                v.insert(Suspect { blob, lines });
+        if at_commit.len() < suspects.len() {
+            std::mem::swap(at_commit, &mut suspects);
+        }
+        for (path, suspect) in suspects {
+            match at_commit.entry(path) {
+                Entry::Occupied(o) => {
+                    let there = o.into_mut();
+                    there.lines.extend(suspect.lines);
+                    there.waiting.extend(suspect.waiting);
+                    if there.content.is_none() {
+                        there.content = suspect.content;
+                    }
+                }
+                Entry::Vacant(v) => {
+                    v.insert(suspect);
+                }
             }
         }
     }
