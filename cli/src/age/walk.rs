@@ -408,20 +408,11 @@ impl<'r> Walk<'r> {
         &mut self,
         old: Oid,
         new: &Content,
-        mut lines: Vec<Line>,
+        lines: Vec<Line>,
     ) -> Result<(Vec<Line>, Vec<Line>, Content), git2::Error> {
-        lines.sort_unstable_by_key(|l| l.at);
         let old_content = self.blobs.content(old, None)?;
         let hunks = hunks::between(old_content.bytes(), new.bytes(), &mut self.diff_opts)?;
-        let mut map = LineMap::new(&hunks);
-        let mut passed = Vec::with_capacity(lines.len());
-        let mut kept = Vec::new();
-        for line in lines {
-            match map.old_line(line.at) {
-                Some(at) => passed.push(Line { at, target: line.target }),
-                None => kept.push(line),
-            }
-        }
+        let (passed, kept) = split_by(&hunks, lines);
         Ok((passed, kept, old_content))
     }
 
@@ -488,19 +479,7 @@ impl<'r> Walk<'r> {
             lines.extend(batch.borrow_mut().take().unwrap_or_default());
         }
         let (passed, kept) = match hunks {
-            Some(hunks) => {
-                lines.sort_unstable_by_key(|l| l.at);
-                let mut map = LineMap::new(&hunks);
-                let mut passed = Vec::with_capacity(lines.len());
-                let mut kept = Vec::new();
-                for line in lines {
-                    match map.old_line(line.at) {
-                        Some(at) => passed.push(Line { at, target: line.target }),
-                        None => kept.push(line),
-                    }
-                }
-                (passed, kept)
-            }
+            Some(hunks) => split_by(&hunks, lines),
             None => (Vec::new(), lines),
         };
         if !kept.is_empty() {
@@ -610,4 +589,20 @@ impl<'r> Walk<'r> {
         self.commit_ids.insert(id, index);
         index
     }
+}
+
+/// Splits `lines` of a newer blob by the `hunks` that turn an older one into it: those the
+/// older blob has (renumbered to it), and those it does not.
+fn split_by(hunks: &[hunks::Hunk], mut lines: Vec<Line>) -> (Vec<Line>, Vec<Line>) {
+    lines.sort_unstable_by_key(|l| l.at);
+    let mut map = LineMap::new(hunks);
+    let mut passed = Vec::with_capacity(lines.len());
+    let mut kept = Vec::new();
+    for line in lines {
+        match map.old_line(line.at) {
+            Some(at) => passed.push(Line { at, target: line.target }),
+            None => kept.push(line),
+        }
+    }
+    (passed, kept)
 }
