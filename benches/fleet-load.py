@@ -394,26 +394,30 @@ def common_cells(backend):
     return {"memory": f"{rss:.0f} / {peak:.0f} MiB", "disk": f"{backend.disk_mib():.1f} MiB"}
 
 
+def ingest_cells(backend, args, work, wear_binary, expected, start, end, *extra):
+    """One `ingest` of the whole month into one ledger, and daily ones into another."""
+    name = os.path.basename(backend.data)
+    ledger = os.path.join(work, f"{name}-month.sqlite")
+    took, _ = wear(wear_binary, "ingest", "--prometheus", backend.url, *extra, "--now", instant(end),
+                   "--window", f"{args.days + 1}d", "--ledger", ledger)
+    daily_ledger = os.path.join(work, f"{name}-daily.sqlite")
+    daily = ingest_daily(wear_binary, backend.url, daily_ledger, start, args.days, *extra)
+    return {"first": f"{took:.2f} s (totals {exact(ledger_totals(ledger) == expected)})",
+            "daily": daily_cell(daily, ledger_totals(daily_ledger) == expected)}
+
+
 def raw_column(backend, args, work, wear_binary, expected, start, end):
     """The raw path on `backend`, which holds the runs' series: the window query, a first ingest
     of the whole month, and daily ingests; then the backend is stopped."""
-    name = os.path.basename(backend.data)
     series = backend.series("wear_part_calls_total", args.days + 1, end)
     window_promql = ("sum by (code_function_name, wear_part_serial) "
                      f"(max_over_time(wear_part_calls_total[{args.days * DAY}s]))")
     window_secs, answer = timed_query(backend, window_promql, end)
     window_total = sum(float(s["value"][1]) for s in answer["data"]["result"])
-    ledger = os.path.join(work, f"{name}-month.sqlite")
-    first_secs, _ = wear(wear_binary, "ingest", "--prometheus", backend.url, "--now", instant(end),
-                         "--window", f"{args.days + 1}d", "--ledger", ledger)
-    daily_ledger = os.path.join(work, f"{name}-daily.sqlite")
-    daily = ingest_daily(wear_binary, backend.url, daily_ledger, start, args.days)
     cells = {
         "series": f"{series:,}",
         "window": f"{window_secs:.2f} s (total {exact(window_total == sum(expected.values()))})",
-        "first": f"{first_secs:.2f} s (totals {exact(ledger_totals(ledger) == expected)})",
-        "daily": daily_cell(daily, ledger_totals(daily_ledger) == expected),
-    } | common_cells(backend)
+    } | ingest_cells(backend, args, work, wear_binary, expected, start, end) | common_cells(backend)
     backend.stop()
     return cells
 
@@ -453,16 +457,8 @@ def pushed_column(vm_binary, work, wear_binary, args, runs, expected):
 def month_column(month, args, work, wear_binary, expected, start, end):
     """A month of aggregated sums: one ingest of all of it, and daily ingests."""
     series = month.series("wear_fleet_part_calls_total", args.days + 1, end)
-    ledger = os.path.join(work, "aggregated-month.sqlite")
-    took, _ = wear(wear_binary, "ingest", "--prometheus", month.url, "--prometheus-series", "aggregated",
-                   "--now", instant(end), "--window", f"{args.days + 1}d", "--ledger", ledger)
-    daily_ledger = os.path.join(work, "aggregated-month-daily.sqlite")
-    daily = ingest_daily(wear_binary, month.url, daily_ledger, start, args.days, "--prometheus-series", "aggregated")
-    cells = {
-        "series": f"{series:,}",
-        "first": f"{took:.2f} s (totals {exact(ledger_totals(ledger) == expected)})",
-        "daily": daily_cell(daily, ledger_totals(daily_ledger) == expected),
-    } | common_cells(month)
+    cells = {"series": f"{series:,}"} | common_cells(month) | ingest_cells(
+        month, args, work, wear_binary, expected, start, end, "--prometheus-series", "aggregated")
     month.stop()
     return cells
 

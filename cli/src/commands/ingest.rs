@@ -54,7 +54,9 @@ fn ingest_fleet(args: &IngestArgs, path: &Path) -> Result<Outcome> {
     let identity = query.backend.identity();
     let files = if args.files.is_empty() { Vec::new() } else { crate::usage::files::expand(&args.files)? };
     let readings = crate::usage::files::read_all(&files)?;
-    let last = match Ledger::open_existing(path)? {
+    // Opened, not created: a backend that fails must leave no new ledger behind.
+    let existing = Ledger::open_existing(path)?;
+    let last = match &existing {
         Some(ledger) => ledger.last_period_end(&identity)?,
         None => None,
     };
@@ -78,7 +80,10 @@ fn ingest_fleet(args: &IngestArgs, path: &Path) -> Result<Outcome> {
     } else {
         None
     };
-    let mut ledger = Ledger::open(path)?;
+    let mut ledger = match existing {
+        Some(ledger) => ledger,
+        None => Ledger::open(path)?,
+    };
     let summary = match &period {
         Some(period) => ledger.record_period(
             &identity,

@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 use wear::snapshot::{PartReading, ProcessInfo, Snapshot};
 
+use super::period_tests::period;
 use crate::usage::Ledger;
 
 /// Tells the child test where the ledger and the batch are.
@@ -120,33 +121,13 @@ fn a_crash_inside_the_ingest_transaction_leaves_the_ledger_as_it_was() {
 
 const PERIOD_CHILD: &str = "usage::ledger::crash_tests::child_records_a_period_and_stops_before_commit";
 
-/// A fleet period of `parts` parts from `from` to `to` (seconds).
-fn period(parts: usize, from: i64, to: i64) -> crate::usage::prometheus::FleetReading {
-    let counts = crate::usage::series::Counts { calls: 3, failures: None, busy_ns: None };
-    crate::usage::prometheus::FleetReading {
-        reading: crate::usage::series::Reading {
-            series: crate::usage::prometheus::period_key("http://vm", from),
-            service: "fleet period".to_owned(),
-            taken_ms: to * 1000,
-            source: PathBuf::from("http://vm"),
-            parts: (0..parts)
-                .map(|i| {
-                    let part = format!("shop::module_{}::function_with_a_long_name_{i}", i % 50);
-                    (crate::usage::series::PartSerial { path: part, serial: format!("{i:016x}") }, counts)
-                })
-                .collect(),
-        },
-        gaps: Vec::new(),
-    }
-}
-
 #[test]
 fn a_crash_inside_a_fleet_period_leaves_the_ledger_as_it_was_and_the_period_to_record() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
     Ledger::open(&path)
         .unwrap()
-        .record_period("http://vm", &period(10, 0, 100), &[], false, 0, || {})
+        .record_period("http://vm", &period(0, 100, 10, 3), &[], false, 0, || {})
         .unwrap();
     let bytes_before = std::fs::read(&path).unwrap();
     kill_inside_the_transaction(PERIOD_CHILD, dir.path());
@@ -158,7 +139,7 @@ fn a_crash_inside_a_fleet_period_leaves_the_ledger_as_it_was_and_the_period_to_r
     drop(ledger);
     assert_eq!(std::fs::read(&path).unwrap(), bytes_before);
     ledger = Ledger::open(&path).unwrap();
-    ledger.record_period("http://vm", &period(20_000, 100, 200), &[], true, 0, || {}).unwrap();
+    ledger.record_period("http://vm", &period(100, 200, 20_000, 3), &[], true, 0, || {}).unwrap();
     assert_eq!(ledger.last_period_end("http://vm").unwrap(), Some(200));
 }
 
@@ -172,7 +153,7 @@ fn child_records_a_period_and_stops_before_commit() {
     let mut ledger = Ledger::open(&dir.join("ledger.sqlite")).unwrap();
     ledger.conn.execute_batch("PRAGMA cache_size = 10").unwrap();
     let result =
-        ledger.record_period("http://vm", &period(20_000, 100, 200), &[], true, 0, say_inside_and_wait);
+        ledger.record_period("http://vm", &period(100, 200, 20_000, 3), &[], true, 0, say_inside_and_wait);
     panic!("the parent should have killed this process: {result:?}");
 }
 
