@@ -19,8 +19,9 @@
 //! What makes it scale with the history (issue 19): a commit looks only at the files that
 //! differ from its first parent ([`trees::changed`]); every other pending file moves to that
 //! parent with the rest of the commit's pending map, in one step. Each blob is read once (its
-//! content stays with the lines passed to it, [`super::blobs`]), and a non-merge commit's diffs
-//! run on a second thread ([`super::differ`]) while the walk goes on with the next commits.
+//! content stays with the lines passed to it, [`super::blobs`]), and a non-merge commit's blob
+//! reads and diffs run on a second thread ([`super::differ`]) while the walk goes on with the
+//! next commits.
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
@@ -28,10 +29,9 @@ use std::rc::Rc;
 
 use git2::{Commit, DiffOptions, Mailmap, Oid, Repository, Tree};
 
-use super::blobs::{self, Blobs, Content};
+use super::blobs::{self, Budget, Content, Later};
 use super::cache::{Cached, Store};
-use super::cat_file::CatFile;
-use super::differ::Differ;
+use super::differ::{Differ, Reply, Want};
 use super::hunks::{self, LineMap};
 use super::progress::Progress;
 use super::promisor;
@@ -57,8 +57,8 @@ type Origin = Option<(u32, Oid)>;
 #[derive(Debug)]
 struct Suspect {
     blob: Oid,
-    /// The blob's content, when a diff read it and [`Blobs`] kept it.
-    content: Option<Content>,
+    /// The blob's content, when a diff read it and kept it (see [`super::blobs`]).
+    content: Option<Later>,
     /// The lines known now.
     lines: Vec<Line>,
     /// Lines still to come from diffs asked of the [`Differ`].
@@ -66,7 +66,7 @@ struct Suspect {
 }
 
 impl Suspect {
-    fn new(blob: Oid, content: Option<Content>, lines: Vec<Line>) -> Suspect {
+    fn new(blob: Oid, content: Option<Later>, lines: Vec<Line>) -> Suspect {
         Suspect { blob, content, lines, waiting: Vec::new() }
     }
 
@@ -114,7 +114,6 @@ struct Line {
 /// The walk's state.
 pub(super) struct Walk<'r> {
     repo: &'r Repository,
-    blobs: Blobs<'r>,
     differ: Differ,
     asked: VecDeque<Asked>,
     shallow: HashSet<Oid>,
@@ -146,11 +145,10 @@ impl<'r> Walk<'r> {
     pub(crate) fn new(repo: &'r Repository, shallow: HashSet<Oid>, opts: &AgeOptions) -> Walk<'r> {
         let cache = opts.cache_dir.as_deref().map(|dir| Store::open(dir, &shallow));
         // A partial clone fetches what it lacks before the walk, through libgit2's errors.
-        let git = if promisor::remote(repo).is_none() { CatFile::start(repo.path()) } else { None };
+        let with_git = promisor::remote(repo).is_none();
         Walk {
             repo,
-            blobs: Blobs::new(repo, git, blobs::BUDGET),
-            differ: Differ::new(true),
+            differ: Differ::new(repo.path(), with_git, Budget::new(blobs::BUDGET), true),
             asked: VecDeque::new(),
             shallow,
             cache,
@@ -339,17 +337,21 @@ impl<'r> Walk<'r> {
             }
             self.wait_for(&mut suspect)?;
             let mut left = suspect.lines;
-            let mut new = suspect.content;
+            let mut new = None;
             for (parent, origin) in parents.iter().zip(&in_parents) {
                 let Some((origin_path, blob)) = *origin else { continue };
                 if left.is_empty() {
                     break;
                 }
-                let new_content = self.blobs.content(suspect.blob, new.take())?;
+                let new_content = match new.take() {
+                    Some(content) => content,
+                    None => self.read_now(Want { id: suspect.blob, kept: suspect.content.take() })?,
+                };
                 let (passed, kept, old_content) = self.split(blob, &new_content, left)?;
                 new = Some(new_content);
-                let old_content = self.blobs.keep(old_content);
-                self.pass(parent, origin_path, Suspect::new(blob, old_content, passed));
+                let later = Later::default();
+                self.differ.keep(&old_content, &later);
+                self.pass(parent, origin_path, Suspect::new(blob, Some(later), passed));
                 left = kept;
             }
             if !left.is_empty() {
@@ -410,10 +412,19 @@ impl<'r> Walk<'r> {
         new: &Content,
         lines: Vec<Line>,
     ) -> Result<(Vec<Line>, Vec<Line>, Content), git2::Error> {
-        let old_content = self.blobs.content(old, None)?;
+        let old_content = self.read_now(Want { id: old, kept: None })?;
         let hunks = hunks::between(old_content.bytes(), new.bytes(), &mut self.diff_opts)?;
         let (passed, kept) = split_by(&hunks, lines);
         Ok((passed, kept, old_content))
+    }
+
+    /// Reads a blob at once, on a merge (rare: most merges pass a file whole to one parent):
+    /// the diff thread reads it after every diff asked before, whose answers come first.
+    fn read_now(&mut self, want: Want) -> Result<Content, git2::Error> {
+        while !self.asked.is_empty() {
+            self.apply_answer(true)?;
+        }
+        self.differ.read(want)
     }
 
     /// Makes `suspect` pending at `parent`, at `path`.
@@ -445,16 +456,14 @@ impl<'r> Walk<'r> {
             self.asked.push_back(Asked { lines, waiting, out: None, commit });
             return Ok(());
         };
-        let new = self.blobs.content(blob, content)?;
-        let old = self.blobs.content(origin_blob, None)?;
         let out: Batch = Rc::new(RefCell::new(None));
         self.asked.push_back(Asked { lines, waiting, out: Some(Rc::clone(&out)), commit });
-        self.differ.ask(old.clone(), new);
-        let old = self.blobs.keep(old);
+        let old = Later::default();
+        self.differ.ask(origin_blob, Want { id: blob, kept: content }, old.clone());
         self.pass(
             parent,
             origin_path,
-            Suspect { blob: origin_blob, content: old, lines: Vec::new(), waiting: vec![out] },
+            Suspect { blob: origin_blob, content: Some(old), lines: Vec::new(), waiting: vec![out] },
         );
         Ok(())
     }
@@ -467,7 +476,11 @@ impl<'r> Walk<'r> {
         let hunks = match &front.out {
             None => None,
             Some(_) => match self.differ.next(wait) {
-                Some(answer) => Some(answer?),
+                Some(Ok(Reply::Hunks(hunks))) => Some(hunks),
+                Some(Ok(Reply::Content(_))) => {
+                    return Err(git2::Error::from_str("a read answered a diff: answers out of step"));
+                }
+                Some(Err(e)) => return Err(e),
                 None if wait => return Err(git2::Error::from_str("the diff thread stopped")),
                 None => return Ok(false),
             },
