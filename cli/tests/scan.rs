@@ -105,3 +105,39 @@ fn a_missing_manifest_is_a_clear_error() {
     assert_eq!(err.line, Some(2), "{err}");
     assert!(err.help.is_some());
 }
+
+/// A crate whose sources outweigh what the scan keeps as syntax trees (1 MiB of source): the
+/// files past it are parsed again for their functions, which are all found, where they are.
+#[test]
+fn a_crate_past_the_syntax_budget_is_scanned_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    crate_at(root, "big");
+    let (files, fns) = (150, 20);
+    let mut lib = String::new();
+    let padding = format!("    // {}\n", "x".repeat(300));
+    for f in 0..files {
+        lib.push_str(&format!("pub mod m{f};\n"));
+        let mut text = String::new();
+        for g in 0..fns {
+            text.push_str(&format!(
+                "#[wear::tracked]\npub fn f{g}() -> u32 {{\n{padding}{padding}    {g}\n}}\n"
+            ));
+        }
+        write(root, &format!("src/m{f}.rs"), &text);
+    }
+    write(root, "src/lib.rs", &lib);
+    let source: usize =
+        (0..files).map(|f| fs::metadata(root.join(format!("src/m{f}.rs"))).unwrap().len() as usize).sum();
+    assert!(source > 3 << 19, "half again past the budget: {source} bytes");
+    let scan = scan_workspace(Some(&root.join("Cargo.toml"))).expect("scan");
+    assert!(scan.warnings.is_empty(), "{:?}", scan.warnings);
+    assert_eq!(scan.parts.len(), files * fns);
+    let last =
+        scan.parts.iter().find(|p| p.path == format!("big::m{}::f{}", files - 1, fns - 1)).expect("the last");
+    let line = 6 * (fns - 1) as u32 + 2;
+    assert_eq!(
+        (last.rel_file.as_str(), last.lines),
+        (format!("src/m{}.rs", files - 1).as_str(), (line, line + 4))
+    );
+}

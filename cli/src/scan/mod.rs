@@ -195,7 +195,7 @@ fn scan_on_this_thread(
             let scope = (which, compiled_out);
             let known = match &module.source {
                 Source::Cached { key, .. } => cache.sites(key, &wrappers),
-                Source::Parsed { .. } => None,
+                Source::Parsed { .. } | Source::Text { .. } => None,
             };
             if let Some(known) = known {
                 cfg.enter_known(&module.file, module.compiled_out, &known.muted);
@@ -241,6 +241,13 @@ fn sites_of(
             }
             (&parsed, Some(key))
         }
+        Source::Text { text, key } => match syn::parse_file(text) {
+            Ok(syntax) => {
+                parsed = syntax;
+                (&parsed, key.as_ref())
+            }
+            Err(_) => return Vec::new(),
+        },
         Source::Parsed { syntax, key } => (syntax, key.as_ref()),
     };
     let _ = cfg.take_notes();
