@@ -5,15 +5,15 @@
 //! A request says what to scan, where usage comes from, which instant it is, and whether ages
 //! come from git; it holds no command-line type, so the command layer above turns arguments
 //! into one and nothing below it knows about arguments.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::age::{AgeOptions, Ages, FileRanges, ages};
+use crate::age::{AgeOptions, Ages, FileRanges, LineOrigins, ages_given, line_origins};
 use crate::assemble::{Inputs, due_list as join};
 use crate::due::DueList;
 use crate::error::Result;
 use crate::policy::{Policy, load_logbook, load_policy, logbook_files};
 use crate::scan::cfg::BuildOptions;
-use crate::scan::{CompiledOut, Functions, Scan, load_workspace, scan_targets_for};
+use crate::scan::{CompiledOut, Functions, Scan, likely_sources, load_workspace, scan_targets_for};
 use crate::time::Secs;
 use crate::usage::Usage;
 use crate::usage::sources::{self, UsageSources};
@@ -63,10 +63,55 @@ pub(crate) enum History {
 pub(crate) fn scan(request: &ScanRequest) -> Result<Scan> {
     let loaded = load_workspace(request.manifest_path.as_deref(), &request.build)?;
     let scan = scan_targets_for(&loaded, request.functions, request.compiled_out, request.cache);
+    print_warnings(&scan);
+    Ok(scan)
+}
+
+fn print_warnings(scan: &Scan) {
     for warning in &scan.warnings {
         eprintln!("warning: {warning}"); // `Warning` shows itself escaped
     }
-    Ok(scan)
+}
+
+/// The stack of the thread that walks history beside the scan: the walk keeps its state on
+/// the heap, so this is the main thread's size, for the libraries it calls.
+const WALK_STACK: usize = 8 << 20;
+
+/// Scans as `request.scan` says and makes the due list of every part found. For every
+/// function (`heatmap --all`), the walk over history runs beside the scan, on the files the
+/// scan will most likely read ([`likely_sources`]): the walk needs its files up front, and on
+/// the 40,000-commit benchmark the scan took 4.7 s of a 12.8 s cold run before it.
+pub(crate) fn scan_and_due_list(request: &Request) -> Result<(Scan, DueList)> {
+    let History::Git { cache } = request.history else { return scanned_then_listed(request) };
+    if request.scan.functions != Functions::Every {
+        // Tracked parts are a few files of many: guessing them all would cost more.
+        return scanned_then_listed(request);
+    }
+    let asked = &request.scan;
+    let loaded = load_workspace(asked.manifest_path.as_deref(), &asked.build)?;
+    let guess = likely_sources(&loaded);
+    let opts = age_options_in(&loaded.target_dir, cache);
+    let (scan, early) = std::thread::scope(|scope| {
+        let walk = guess.and_then(|files| {
+            let (root, opts) = (&loaded.root, &opts);
+            let thread = std::thread::Builder::new().name("walk".to_owned()).stack_size(WALK_STACK);
+            thread.spawn_scoped(scope, move || line_origins(root, &files, opts)).ok()
+        });
+        let scan = scan_targets_for(&loaded, asked.functions, asked.compiled_out, asked.cache);
+        // A walk that failed or stopped is run again on the scan's files, which reports what
+        // is wrong in the usual order.
+        let early = walk.and_then(|thread| thread.join().ok()).and_then(Result::ok);
+        (scan, early)
+    });
+    print_warnings(&scan);
+    let list = due_list_given(&scan, request, early)?;
+    Ok((scan, list))
+}
+
+fn scanned_then_listed(request: &Request) -> Result<(Scan, DueList)> {
+    let scan = scan(&request.scan)?;
+    let list = due_list_of(&scan, request)?;
+    Ok((scan, list))
 }
 
 /// The due list `request` asks for.
@@ -79,6 +124,11 @@ pub(crate) fn due_list(request: &Request) -> Result<DueList> {
 /// policy and logbook come from the scan's root; ages are walked last, so that a bad policy
 /// or usage file is reported before the walk over history.
 pub(crate) fn due_list_of(scan: &Scan, request: &Request) -> Result<DueList> {
+    due_list_given(scan, request, None)
+}
+
+/// [`due_list_of`], with the origins of lines already attributed for a guess at the files.
+fn due_list_given(scan: &Scan, request: &Request, early: Option<LineOrigins>) -> Result<DueList> {
     let policy = load_policy(&scan.root)?;
     let logbook = load_logbook(&scan.root)?;
     let usage = sources::load(&request.usage, &scan.target_dir, request.now)?.usage();
@@ -86,9 +136,13 @@ pub(crate) fn due_list_of(scan: &Scan, request: &Request) -> Result<DueList> {
         eprintln!("warning: {}", crate::safe_text::escape(&warning));
     }
     let ages = match request.history {
-        History::Git { cache } => {
-            ages(&scan.root, &file_ranges(scan), &age_options(scan, cache), request.now)?
-        }
+        History::Git { cache } => ages_given(
+            &scan.root,
+            &file_ranges(scan),
+            &age_options_in(&scan.target_dir, cache),
+            request.now,
+            early,
+        )?,
         History::None => Ages::without_history(&scan.root),
     };
     for warning in future_commits(scan, &ages, request.now) {
@@ -199,9 +253,9 @@ fn file_ranges(scan: &Scan) -> Vec<FileRanges> {
         .collect()
 }
 
-fn age_options(scan: &Scan, cache: bool) -> AgeOptions {
+fn age_options_in(target_dir: &Path, cache: bool) -> AgeOptions {
     AgeOptions {
-        cache_dir: cache.then(|| scan.target_dir.join("wear").join("age-cache")),
+        cache_dir: cache.then(|| target_dir.join("wear").join("age-cache")),
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     }
 }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use git2::{IndexEntry, IndexTime, Oid, Repository, Signature, Time};
-use wear_cli::age::{AgeOptions, Ages, FileRanges, LineOrigin, LineOrigins, RangeAge, ages, line_origins};
+use wear_cli::age::{
+    AgeOptions, Ages, FileRanges, LineOrigin, LineOrigins, RangeAge, ages, ages_given, line_origins,
+};
 use wear_cli::time::{DAY, Secs};
 
 /// 2020-01-01T00:00:00Z.
@@ -464,4 +466,72 @@ fn a_corrupt_cache_is_recomputed_and_rewritten() {
     // An unusable cache folder is no error either.
     let blocked = AgeOptions { cache_dir: Some(files[1].join("not-a-dir")), progress: false };
     assert_eq!(all_ids(&line_origins(&root, &files, &blocked).unwrap()), truth);
+}
+
+/// `heatmap --all` walks history for a guess at the files beside the scan; what the guess
+/// lacks is walked after it, and what it has in excess is left out: the ages are those of one
+/// walk over exactly the files asked, with and without the cache. With it, the cache then
+/// answers both walks whole: they still answer once the history's older objects are gone.
+#[test]
+fn ages_from_a_guess_at_the_files_equal_one_walk_over_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = History::new(tmp.path());
+    h.set("src/lib.rs", &lines(6, "a"))
+        .set("shared/extra.rs", &lines(4, "x"))
+        .set("src/unused.rs", &lines(3, "u"));
+    h.commit("Alice", 0);
+    let mut text: Vec<String> = lines(6, "a").lines().map(str::to_owned).collect();
+    text[1] = "let b_2 = 20;".into();
+    h.set("src/lib.rs", &(text.join("\n") + "\n")).set("shared/extra.rs", &(lines(4, "x") + "let y = 1;\n"));
+    h.commit("Bob", 5);
+    let root = h.root();
+    let (lib, extra, unused) =
+        (root.join("src/lib.rs"), root.join("shared/extra.rs"), root.join("src/unused.rs"));
+    let files = [
+        FileRanges { file: lib.clone(), ranges: vec![(1, 3), (4, 6)] },
+        FileRanges { file: extra.clone(), ranges: vec![(1, 5)] },
+    ];
+    let alone = ages(&root, &files, &AgeOptions::default(), NOW).unwrap();
+    assert_eq!(alone.by_range[&(extra.clone(), (1, 5))].commits, 2);
+    assert_eq!(alone.by_range[&(lib.clone(), (1, 3))].authors, ["Alice", "Bob"], "most lines first");
+    let cache = tmp.path().join("age-cache");
+    let cached = AgeOptions { cache_dir: Some(cache), progress: false };
+    // The guess: the crate's folder, with a file no module declares, and without `#[path]`'s.
+    let guess = [lib.clone(), unused];
+    for opts in [&AgeOptions::default(), &cached, &cached] {
+        let early = line_origins(&root, &guess, opts).unwrap();
+        let guessed = ages_given(&root, &files, opts, NOW, Some(early)).unwrap();
+        assert_eq!(guessed.by_range, alone.by_range);
+    }
+    // Only HEAD's objects are left: what needs history must come from the cache.
+    let keep: Vec<Oid> = {
+        let head = h.repo.head().unwrap().peel_to_commit().unwrap();
+        let tree = head.tree().unwrap();
+        let mut keep = vec![head.id(), tree.id()];
+        tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+            keep.push(entry.id());
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+        keep
+    };
+    let objects = root.join(".git/objects");
+    let mut removed = 0;
+    for dir in std::fs::read_dir(&objects).unwrap().flatten() {
+        let prefix = dir.file_name().to_string_lossy().into_owned();
+        if prefix.len() != 2 {
+            continue;
+        }
+        for file in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            let id = Oid::from_str(&format!("{prefix}{}", file.file_name().to_string_lossy())).unwrap();
+            if !keep.contains(&id) {
+                std::fs::remove_file(file.path()).unwrap();
+                removed += 1;
+            }
+        }
+    }
+    assert!(removed >= 3, "the first commit, its tree and older blobs: {removed}");
+    let early = line_origins(&root, &guess, &cached).unwrap();
+    let guessed = ages_given(&root, &files, &cached, NOW, Some(early)).unwrap();
+    assert_eq!(guessed.by_range, alone.by_range, "answered by the cache alone");
 }

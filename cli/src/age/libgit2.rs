@@ -8,8 +8,11 @@
 //!   reads (`git fsck` does), and `git blame`, whose answers the walk matches, reads the same
 //!   objects unchecked.
 
-/// The object cache's limit, in bytes.
-const CACHE_BYTES: isize = 32 << 20;
+/// The object cache's limit, in bytes. The walk meets each tree once per commit, so a larger
+/// cache mostly holds trees it will not read again: on the 40,000-commit benchmark, cold runs
+/// took 8.69 s at 8 MiB and 8.93 s at 32 MiB, for 58 MiB less peak memory (with the blob
+/// budget at 16 MiB; `docs/src/benchmarks.md`).
+const CACHE_BYTES: isize = 8 << 20;
 
 /// How much of the pack files libgit2 keeps mapped at once (8 GiB by default on 64-bit): the
 /// pages of a mapped pack that the walk touched count in its resident memory.
@@ -30,19 +33,23 @@ pub fn tune() {
     // SAFETY: as above.
     let _ = unsafe { git2::opts::set_mwindow_size(WINDOW_BYTES) };
     git2::opts::strict_hash_verification(false);
-    one_malloc_arena();
+    few_malloc_arenas();
 }
 
-/// glibc gives each thread that allocates its own arena and keeps what is freed there: the
-/// scan thread's syntax trees, freed long before the walk ends, stayed resident beside the
-/// walk's memory (cold run of the benchmark: 418 MB peak with an arena per thread, 293 MB with
-/// one, at the same speed). The scan and the walk allocate little at once, so one arena costs
-/// them no measurable contention.
-fn one_malloc_arena() {
+/// How many arenas glibc's allocator may make: one per thread that allocates much at once
+/// (the scan, the walk, its diff thread, and `main`).
+const ARENAS: i32 = 4;
+
+/// glibc gives each thread that allocates its own arena, up to 8 per core, and keeps what is
+/// freed there. One arena kept memory lowest while the scan ran before the walk, but with the
+/// scan beside the walk (`heatmap --all`) the threads queued on its lock: the cold benchmark
+/// took 14.41 s with one arena, 11.28 s with two, 8.96 s with four (250 MiB) and 9.06 s with
+/// eight (251 MiB).
+fn few_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only changes a setting of glibc's allocator; called before any thread
     // starts (see `tune`), nothing allocates concurrently.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::mallopt(libc::M_ARENA_MAX, ARENAS);
     }
 }

@@ -158,19 +158,23 @@ pub fn line_origins(workspace_root: &Path, files: &[PathBuf], opts: &AgeOptions)
         let offset = u32::try_from(commits.len()).unwrap_or(u32::MAX);
         commits.extend(found);
         for (file, lines) in mine.into_iter().zip(origins) {
-            let lines = lines
-                .into_iter()
-                .map(|origin| match origin {
-                    LineOrigin::Commit(i) => LineOrigin::Commit(i.saturating_add(offset)),
-                    LineOrigin::Uncommitted => LineOrigin::Uncommitted,
-                })
-                .collect();
-            out.insert(file, lines);
+            out.insert(file, shifted(lines, offset));
         }
         shallow |= !repo.shallow.is_empty();
     }
     let repo_root = grouped.repos.into_iter().next().map(|r| r.workdir).unwrap_or_default();
     Ok(LineOrigins { head, shallow, repo_root, commits, files: out })
+}
+
+/// `lines`, with their commits moved `offset` places down a longer table.
+fn shifted(lines: Vec<LineOrigin>, offset: u32) -> Vec<LineOrigin> {
+    lines
+        .into_iter()
+        .map(|origin| match origin {
+            LineOrigin::Commit(i) => LineOrigin::Commit(i.saturating_add(offset)),
+            LineOrigin::Uncommitted => LineOrigin::Uncommitted,
+        })
+        .collect()
 }
 
 /// The commits of `repo` and the origin of every line of `files` (which it holds), in order.
@@ -230,8 +234,23 @@ fn in_repository(
 /// The age of every range of `files`, as `git blame` attributes their lines at HEAD, with
 /// uncommitted lines counting as `now`.
 pub fn ages(workspace_root: &Path, files: &[FileRanges], opts: &AgeOptions, now: Secs) -> Result<Ages> {
+    ages_given(workspace_root, files, opts, now, None)
+}
+
+/// [`ages`], from the origins of lines already attributed (`early`, of a guess at `files`),
+/// attributing only what they lack.
+pub fn ages_given(
+    workspace_root: &Path,
+    files: &[FileRanges],
+    opts: &AgeOptions,
+    now: Secs,
+    early: Option<LineOrigins>,
+) -> Result<Ages> {
     let paths: Vec<PathBuf> = files.iter().map(|f| f.file.clone()).collect();
-    let origins = line_origins(workspace_root, &paths, opts)?;
+    let origins = match early {
+        Some(early) => completed(workspace_root, early, &paths, opts)?,
+        None => line_origins(workspace_root, &paths, opts)?,
+    };
     // Sized up front: growing it hashes every path again, tens of thousands of them.
     let mut by_range = HashMap::with_capacity(files.iter().map(|f| f.ranges.len()).sum());
     for file in files {
@@ -241,6 +260,35 @@ pub fn ages(workspace_root: &Path, files: &[FileRanges], opts: &AgeOptions, now:
         }
     }
     Ok(Ages { head: origins.head, shallow: origins.shallow, repo_root: origins.repo_root, by_range })
+}
+
+/// `early` with the origins of the lines of those of `files` it lacks.
+fn completed(
+    workspace_root: &Path,
+    mut early: LineOrigins,
+    files: &[PathBuf],
+    opts: &AgeOptions,
+) -> Result<LineOrigins> {
+    let missing: Vec<PathBuf> = files.iter().filter(|f| !early.files.contains_key(*f)).cloned().collect();
+    if missing.is_empty() {
+        return Ok(early);
+    }
+    if opts.cache_dir.is_some() {
+        // The cache holds one answer per HEAD, which the early walk just wrote: walked with
+        // its files too, the cache answers them at HEAD at once and then holds all of them, so
+        // that the next run finds both walks cached.
+        let mut all: Vec<PathBuf> = early.files.into_keys().collect();
+        all.extend(missing);
+        return line_origins(workspace_root, &all, opts);
+    }
+    let more = line_origins(workspace_root, &missing, opts)?;
+    let offset = u32::try_from(early.commits.len()).unwrap_or(u32::MAX);
+    early.commits.extend(more.commits);
+    for (file, lines) in more.files {
+        early.files.insert(file, shifted(lines, offset));
+    }
+    early.shallow |= more.shallow;
+    Ok(early)
 }
 
 /// The age of lines `first..=last` (1-based) of a file whose lines come from `lines`. A

@@ -14,8 +14,7 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
     let filter = args.filter.as_deref().map(PartFilter::new).transpose()?;
     let which = if args.all { Functions::Every } else { Functions::Tracked };
     let request = args.inputs.request(which)?;
-    let scan = pipeline::scan(&request.scan)?;
-    let list = pipeline::due_list_of(&scan, &request)?;
+    let (scan, list) = pipeline::scan_and_due_list(&request)?;
     if let Some(filter) = &filter
         && !list.parts.is_empty()
         && !list.parts.iter().any(|p| filter.matches(p))

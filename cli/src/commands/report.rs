@@ -30,8 +30,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<Outcome> {
 /// Makes the due list and writes it where and as the arguments say.
 fn print(args: &DueArgs, fail_on: Status) -> Result<DueList> {
     let request = args.inputs.request(Functions::Tracked)?;
-    let scan = pipeline::scan(&request.scan)?;
-    let list = pipeline::due_list_of(&scan, &request)?;
+    let (scan, list) = pipeline::scan_and_due_list(&request)?;
     let color = args.format == Format::Table && args.output.is_none() && color(args.inputs.color);
     let text = render(&list, args.format, &RenderOptions::of_this_tool(color, fail_on));
     match &args.output {

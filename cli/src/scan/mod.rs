@@ -7,6 +7,7 @@
 //! run over unchanged files builds no syntax tree.
 mod cache;
 pub(crate) mod cfg;
+mod likely;
 mod modules;
 mod nfc;
 mod unreached;
@@ -25,6 +26,7 @@ use crate::error::Result;
 use crate::safe_text::escape;
 use cache::{Fingerprint, Key, ScanCache, SiteRecord, SitesRecord};
 use cfg::{BuildOptions, Decider, FileCfg, UndecidedLog};
+pub(crate) use likely::likely_sources;
 use modules::{CrateWalk, FoundModule, Source};
 pub use modules::{ModuleFile, module_files, module_files_with};
 pub(crate) use workspace::{Target, Workspace, load_workspace};
