@@ -109,6 +109,31 @@ measure floor floor
 measure blame blame_sample
 rm -rf "$repo/target/wear/age-cache" "$repo/target/wear/scan-cache"
 measure cold heatmap
+# /usr/bin/time reports the largest process, not wear and its `git cat-file` together: a second
+# cold run samples the resident memory of both every 0.1 s (VmRSS), and prints the largest sum.
+both_peak() {
+    rm -rf "$repo/target/wear/age-cache" "$repo/target/wear/scan-cache"
+    heatmap > /dev/null &
+    local pid=$! top=0 kib proc sum todo tree
+    while kill -0 "$pid" 2> /dev/null; do
+        # The subshell running the function (a few MiB), wear under it, and git under wear.
+        sum=0 todo=$pid tree=
+        while [ -n "$todo" ]; do
+            tree="$tree $todo"
+            todo=$(for proc in $todo; do pgrep -P "$proc" || true; done | tr '\n' ' ' | sed 's/ *$//')
+        done
+        for proc in $tree; do
+            kib=$(awk '/^VmRSS/ { print $2 }' "/proc/$proc/status" 2> /dev/null || true)
+            sum=$((sum + ${kib:-0}))
+        done
+        if [ "$sum" -gt "$top" ]; then top=$sum; fi
+        sleep 0.1
+    done
+    wait "$pid"
+    awk -v k="$top" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+mib_both="?"
+if [ -d /proc/self ] && command -v pgrep > /dev/null; then mib_both=$(both_peak); fi
 parts=$(sed -n 's/^heatmap of \([0-9]*\) parts.*/\1/p' "$work/out.cold")
 measure warm heatmap
 
@@ -145,6 +170,7 @@ row "git log -p -U0 -M -- '*.rs' (the floor)" "$secs_floor" "$cpu_floor" "$mib_f
 row "git blame --porcelain, $n_sample sampled files one by one" "$secs_blame" "$cpu_blame" "$mib_blame"
 printf '  %-56s %8s s\n' "git blame --porcelain, scaled to all $n_files files" "$blame_all"
 row "cargo wear heatmap --all, cold (empty cache)" "$secs_cold" "$cpu_cold" "$mib_cold"
+printf '  %-56s %8s   %8s   %9s MiB\n' "  the same, wear and its git cat-file summed (sampled)" "" "" "$mib_both"
 row "cargo wear heatmap --all, warm (cache, nothing new)" "$secs_warm" "$cpu_warm" "$mib_warm"
 row "cargo wear heatmap --all, one new commit" "$secs_one" "$cpu_one" "$mib_one"
 echo "  agreement with git blame over the $n_sample sampled files: $agreement"
@@ -157,7 +183,10 @@ echo "    cold >= 10x faster than git blame over every file: ${r_blame}x, $(met 
 if [ "$peak" = "?" ]; then
     echo "    peak memory <= 256 MiB: unknown (no /usr/bin/time)"
 else
-    echo "    peak memory <= 256 MiB: $peak MiB, $(met "$peak <= 256")"
+    echo "    peak memory <= 256 MiB: $peak MiB for wear's process, $(met "$peak <= 256")"
+    if [ "$mib_both" != "?" ]; then
+        echo "      and $mib_both MiB with its git cat-file, $(met "$mib_both <= 256")"
+    fi
 fi
 echo "    warm <= 0.5 s: $secs_warm s, $(met "$secs_warm <= 0.5")"
 echo "    one new commit <= 1 s: $secs_one s, $(met "$secs_one <= 1")"
