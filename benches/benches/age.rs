@@ -130,7 +130,11 @@ fn child(spec: &str) {
     let started = Instant::now();
     let mut files = Vec::new();
     list_rs(repo, &mut files);
-    let opts = AgeOptions { cache_dir: (!cache.is_empty()).then(|| PathBuf::from(cache)), progress: false };
+    let opts = AgeOptions {
+        cache_dir: (!cache.is_empty()).then(|| PathBuf::from(cache)),
+        progress: false,
+        stop: None,
+    };
     let origins = line_origins(repo, &files, &opts).expect("the walk succeeds");
     let secs = started.elapsed().as_secs_f64();
     assert_eq!(origins.files.len(), files.len());

@@ -349,7 +349,7 @@ fn no_repository_is_a_clear_error_and_writes_nothing() {
     let file = workspace.join("src/lib.rs");
     std::fs::write(&file, "fn a() {}\n").unwrap();
     let cache = tmp.path().join("cache");
-    let opts = AgeOptions { cache_dir: Some(cache.clone()), progress: false };
+    let opts = AgeOptions { cache_dir: Some(cache.clone()), progress: false, stop: None };
     let files = [FileRanges { file, ranges: vec![(1, 1)] }];
     let err = ages(&workspace, &files, &opts, NOW).unwrap_err();
     assert_eq!(err.file.as_deref(), Some(workspace.as_path()));
@@ -396,7 +396,7 @@ fn the_cache_gives_the_same_answer_warm_and_after_a_new_commit() {
     let root = h.root();
     let files = [root.join("src/a.rs"), root.join("src/b.rs")];
     let cache = tmp.path().join("cache");
-    let cached = AgeOptions { cache_dir: Some(cache.clone()), progress: false };
+    let cached = AgeOptions { cache_dir: Some(cache.clone()), progress: false, stop: None };
     let uncached = AgeOptions::default();
 
     let truth = all_ids(&line_origins(&root, &files, &uncached).unwrap());
@@ -444,7 +444,7 @@ fn a_corrupt_cache_is_recomputed_and_rewritten() {
     let root = h.root();
     let files = [root.join("src/a.rs"), root.join("src/b.rs")];
     let cache = tmp.path().join("cache");
-    let opts = AgeOptions { cache_dir: Some(cache.clone()), progress: false };
+    let opts = AgeOptions { cache_dir: Some(cache.clone()), progress: false, stop: None };
     let truth = all_ids(&line_origins(&root, &files, &AgeOptions::default()).unwrap());
     line_origins(&root, &files, &opts).unwrap();
     let head = h.repo.head().unwrap().target().unwrap();
@@ -464,7 +464,7 @@ fn a_corrupt_cache_is_recomputed_and_rewritten() {
     std::fs::write(&entry, tampered).unwrap();
     assert_eq!(all_ids(&line_origins(&root, &files, &opts).unwrap()), truth);
     // An unusable cache folder is no error either.
-    let blocked = AgeOptions { cache_dir: Some(files[1].join("not-a-dir")), progress: false };
+    let blocked = AgeOptions { cache_dir: Some(files[1].join("not-a-dir")), progress: false, stop: None };
     assert_eq!(all_ids(&line_origins(&root, &files, &blocked).unwrap()), truth);
 }
 
@@ -495,7 +495,7 @@ fn ages_from_a_guess_at_the_files_equal_one_walk_over_them() {
     assert_eq!(alone.by_range[&(extra.clone(), (1, 5))].commits, 2);
     assert_eq!(alone.by_range[&(lib.clone(), (1, 3))].authors, ["Alice", "Bob"], "most lines first");
     let cache = tmp.path().join("age-cache");
-    let cached = AgeOptions { cache_dir: Some(cache), progress: false };
+    let cached = AgeOptions { cache_dir: Some(cache), progress: false, stop: None };
     // The guess: the crate's folder, with a file no module declares, and without `#[path]`'s.
     let guess = [lib.clone(), unused];
     for opts in [&AgeOptions::default(), &cached, &cached] {
@@ -534,4 +534,24 @@ fn ages_from_a_guess_at_the_files_equal_one_walk_over_them() {
     let early = line_origins(&root, &guess, &cached).unwrap();
     let guessed = ages_given(&root, &files, &cached, NOW, Some(early)).unwrap();
     assert_eq!(guessed.by_range, alone.by_range, "answered by the cache alone");
+}
+
+/// A walk told to stop fails at its next commit and caches nothing: `heatmap --all` stops the
+/// walk it started on a poor guess at the files, and walks again on the scan's.
+#[test]
+fn a_stopped_walk_fails_and_caches_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let h = busy_history(tmp.path());
+    let root = h.root();
+    let cache = tmp.path().join("age-cache");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let opts = AgeOptions { cache_dir: Some(cache.clone()), progress: false, stop: Some(stop.clone()) };
+    let files = [root.join("src/a.rs"), root.join("src/b.rs")];
+    let e = line_origins(&root, &files, &opts).unwrap_err();
+    assert!(e.to_string().contains("stopped"), "{e}");
+    assert!(!cache.exists() || std::fs::read_dir(&cache).unwrap().next().is_none(), "nothing cached");
+    stop.store(false, std::sync::atomic::Ordering::Relaxed);
+    let walked = line_origins(&root, &files, &opts).unwrap();
+    assert_eq!(walked.files.len(), 2);
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 1, "cached once it ran");
 }

@@ -164,6 +164,47 @@ fn all_makes_every_function_a_part_and_colours_by_age() {
     assert!(calls.contains("add 5000") && calls.contains("helper -"), "usage only where tracked: {calls}");
 }
 
+/// `heatmap --all` walks history beside the scan, on the `.rs` files under `src/`. Whether that
+/// guess holds (a module under `#[path]` outside `src/` is walked after the scan), or is so
+/// wide that the walk is stopped and run again on the scan's files (a large module the build
+/// leaves out), every part gets the age it has.
+#[test]
+fn all_gives_the_same_ages_whether_the_guess_at_files_holds_or_not() {
+    let fx = fleet();
+    let cells = |text: &str| -> Vec<String> {
+        ["helper 1045d", "quote 172d", "add 1045d"]
+            .iter()
+            .filter(|c| text.contains(**c))
+            .map(|c| c.to_string())
+            .collect()
+    };
+    let before = stdout(&draw(&fx, "heatmap", &["--all", "--color", "never", "--width", "100"]));
+    assert_eq!(cells(&before).len(), 3, "{before}");
+    let lib = fx.read("src/lib.rs");
+    fx.write("src/lib.rs", &format!("{lib}\n#[path = \"../shared/util.rs\"]\npub mod util;\n"));
+    fx.write("shared/util.rs", "pub fn shared_helper() -> u32 {\n    7\n}\n");
+    fx.commit("a shared module", "Cy", "2025-03-01");
+    let outside = stdout(&draw(&fx, "heatmap", &["--all", "--color", "never", "--width", "100"]));
+    assert_eq!(cells(&outside), cells(&before), "{outside}");
+    assert!(outside.contains("shared_helper 629d"), "the file outside the guess has its age: {outside}");
+    let lib = fx.read("src/lib.rs");
+    fx.write("src/lib.rs", &format!("{lib}\n#[cfg(feature = \"never\")]\nmod platform;\n"));
+    let big: String = (0..2000).map(|i| format!("pub fn left_out_{i}() -> u32 {{\n    {i}\n}}\n")).collect();
+    fx.write("src/platform.rs", &big);
+    fx.commit("a platform the build leaves out", "Cy", "2025-04-01");
+    let wide = stdout(&draw(&fx, "heatmap", &["--all", "--color", "never", "--width", "100"]));
+    assert_eq!(cells(&wide), cells(&before), "{wide}");
+    assert!(wide.contains("shared_helper 629d") && !wide.contains("left_out_"), "{wide}");
+    let warm = |args: &[&str]| {
+        let mut all = vec!["heatmap", "--usage", "usage/fleet.json", "--now", pictures::NOW];
+        all.extend_from_slice(args);
+        stdout(&fx.wear(&all).output().expect("cargo-wear runs"))
+    };
+    let args = ["--all", "--color", "never", "--width", "100"];
+    assert_eq!(warm(&args), wide, "with the caches, cold");
+    assert_eq!(warm(&args), wide, "with the caches, warm");
+}
+
 #[test]
 fn bad_arguments_exit_2_with_a_clear_message_and_write_nothing() {
     let fx = fleet();

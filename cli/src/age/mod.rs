@@ -30,6 +30,8 @@ mod worktree;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use crate::error::Result;
 use crate::time::Secs;
@@ -42,6 +44,10 @@ pub struct AgeOptions {
     pub cache_dir: Option<PathBuf>,
     /// Show a progress bar on stderr when it is a terminal and the walk takes long.
     pub progress: bool,
+    /// Set to stop the walk: it then fails at its next commit, and caches nothing.
+    /// `heatmap --all` stops the walk it started on a guess at the files when the scan shows
+    /// the guess was poor.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// The line ranges of one file whose ages are wanted.

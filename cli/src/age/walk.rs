@@ -26,6 +26,8 @@ use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use git2::{Commit, DiffOptions, Mailmap, Oid, Repository, Tree};
 
@@ -121,6 +123,7 @@ pub(super) struct Walk<'r> {
     progress: Progress,
     mailmap: Option<Mailmap>,
     diff_opts: DiffOptions,
+    stop: Option<Arc<AtomicBool>>,
     paths: Vec<String>,
     path_ids: HashMap<String, u32>,
     queue: BinaryHeap<(i64, Oid)>,
@@ -155,6 +158,7 @@ impl<'r> Walk<'r> {
             progress: Progress::new(opts.progress),
             mailmap: repo.mailmap().ok(),
             diff_opts: hunks::blame_diff_options(),
+            stop: opts.stop.clone(),
             paths: Vec::new(),
             path_ids: HashMap::new(),
             queue: BinaryHeap::new(),
@@ -185,6 +189,10 @@ impl<'r> Walk<'r> {
             }
             let cached_head = self.cache_covers(head, files);
             while let Some((_, oid)) = self.queue.pop() {
+                // Relaxed: the flag orders nothing; a commit more or less before seeing it is fine.
+                if self.stop.as_ref().is_some_and(|stop| stop.load(Ordering::Relaxed)) {
+                    return Err(git2::Error::from_str("the walk was stopped"));
+                }
                 let Some(suspects) = self.pending.remove(&oid) else { continue };
                 self.visit(oid, suspects)?;
                 self.progress.update(u64::from(total) - self.unresolved, u64::from(total));
