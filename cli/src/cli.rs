@@ -307,6 +307,13 @@ pub(crate) struct HeatmapArgs {
     /// or matches this glob (`shop::*::parse*`, `crates/engine/**`).
     #[arg(long, value_name = "GLOB")]
     pub(crate) filter: Option<String>,
+    /// Open one module or file: its cells, as `--filter` gives them.
+    #[arg(value_name = "MODULE_OR_FILE", conflicts_with = "filter")]
+    pub(crate) open: Option<String>,
+    /// The summary, a line per module this many segments deep (1: per crate). Without it the
+    /// summary is drawn only when the cells would not fit a screen (50 lines).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64), conflicts_with_all = ["top", "compact"])]
+    pub(crate) depth: Option<u16>,
     /// Columns to fit in (default: the terminal's width, else $COLUMNS, else 80).
     #[arg(long, value_name = "COLUMNS", value_parser = parse_width)]
     pub(crate) width: Option<usize>,

@@ -29,6 +29,7 @@ pub mod map;
 pub(crate) mod order;
 pub(crate) mod output;
 pub(crate) mod packed;
+pub(crate) mod pager;
 pub(crate) mod pipeline;
 pub mod policy;
 pub(crate) mod present;

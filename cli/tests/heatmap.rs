@@ -44,8 +44,8 @@ fn plain_heatmap_has_a_cell_per_part_the_legend_and_the_findings() {
     // quote is at 150% of its 100-call limit, the top bin; cart::total has no usage but its age
     // (1045 days) against the 1460d limit gives it a wear.
     assert!(text.contains("[██] quote 150%"), "{text}");
-    assert!(text.contains("[▓▓] total 72%") && text.contains("[  ] discount 12%"), "{text}");
-    assert!(text.contains("[  ] 0%–20%") && text.contains("[██] 80%–100%+") && text.contains("[··] no data"));
+    assert!(text.contains("[▓▓] total 72%") && text.contains("[▁▁] discount 12%"), "{text}");
+    assert!(text.contains("[▁▁] 0%–20%") && text.contains("[██] 80%–100%+") && text.contains("[··] no data"));
     assert!(text.contains("hottest: fleet::cart::add, 5000 calls since overhaul (src/cart.rs:2)"), "{text}");
     assert!(text.contains("oldest: fleet::cart::add, 1045d since overhaul"), "{text}");
     assert!(text.contains("highest wear: fleet::pricing::quote, 150%"), "{text}");
@@ -64,7 +64,9 @@ fn by_calls_age_and_busy_change_the_values_and_the_legend() {
     assert!(calls.contains("with no calls drawn as ··"), "{calls}");
     let age = stdout(&draw(&fx, "heatmap", &["--color", "never", "--by", "age", "--width", "100"]));
     assert!(age.contains("add 1045d") && age.contains("quote 172d"), "{age}");
-    assert!(age.contains("[  ] 0d–209d") && age.contains("[██] 836d–1045d"), "{age}");
+    // Logarithmic, as the HTML report's: 172 days is the fourth fifth, 1045 the last.
+    assert!(age.contains("[▁▁] 0d–3d") && age.contains("[██] 259d–1045d"), "{age}");
+    assert!(age.contains("[▓▓] quote 172d") && age.contains("[██] add 1045d"), "{age}");
     let busy = stdout(&draw(&fx, "heatmap", &["--color", "never", "--by", "busy", "--width", "100"]));
     assert!(busy.contains("6 with no busy drawn as ··"), "no part is timed: {busy}");
 }
@@ -120,9 +122,10 @@ fn the_picture_fits_the_width() {
     let compact = stdout(&draw(&fx, "heatmap", &["--color", "never", "--width", "40", "--compact"]));
     expect_file("heatmap/compact.txt", &compact);
     let rows: Vec<String> = grid(&compact);
-    // The name column is a third of the width, cut from the left; quote (150%) is full, the
-    // two parts at 12% are the blank lowest shade, cart's three at 72% the fourth.
-    assert_eq!(rows, ["…eet::pricing │██    │", "fleet::cart   │▓▓▓▓▓▓│"], "{compact}");
+    // The name column is a third of the width, cut from the left (two segments: no middle to
+    // leave out); quote (150%) is full, the two parts at 12% are the lowest shade (never a
+    // blank), cart's three at 72% the fourth.
+    assert_eq!(rows, ["…eet::pricing │██▁▁▁▁│", "fleet::cart   │▓▓▓▓▓▓│"], "{compact}");
 }
 
 #[test]
@@ -209,7 +212,7 @@ fn all_gives_the_same_ages_whether_the_guess_at_files_holds_or_not() {
 fn bad_arguments_exit_2_with_a_clear_message_and_write_nothing() {
     let fx = fleet();
     let before = tree_bytes(fx.root());
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 14] = [
         (&["--by", "heat"], "invalid value 'heat' for '--by <BY>'"),
         (&["--top", "0"], "--top 0 shows nothing: give 1 to 1000000 parts"),
         (&["--top", "1000001"], "--top 1000001 is more parts than any workspace has"),
@@ -219,6 +222,11 @@ fn bad_arguments_exit_2_with_a_clear_message_and_write_nothing() {
         (&["--color", "sometimes"], "invalid value 'sometimes' for '--color <COLOR>'"),
         (&["--filter", "src/[a"], "--filter `src/[a` is not a valid glob"),
         (&["--filter", "nowhere"], "no part matches --filter `nowhere`"),
+        (&["nowhere::else"], "no part matches `nowhere::else`"),
+        (&["fleet::cart", "--filter", "fleet"], "'[MODULE_OR_FILE]' cannot be used with '--filter <GLOB>'"),
+        (&["--depth", "0"], "invalid value '0' for '--depth <N>': 0 is not in 1..=64"),
+        (&["--depth", "two"], "invalid value 'two' for '--depth <N>'"),
+        (&["--depth", "2", "--top", "3"], "'--depth <N>' cannot be used with '--top <N>'"),
     ];
     for (args, message) in cases {
         let out = draw(&fx, "heatmap", args);

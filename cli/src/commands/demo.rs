@@ -76,6 +76,7 @@ pub(super) fn run(args: &DemoArgs) -> Result<Outcome> {
         top: None,
         filter: None,
         compact: false,
+        depth: None,
     };
     print!("{}", heatmap::render(&list, &heat));
 

@@ -4,14 +4,14 @@ use crate::cli::HeatmapArgs;
 use crate::due::Status;
 use crate::error::{Error, Result};
 use crate::heatmap::{HeatmapOptions, Measure, PartFilter, render};
-use crate::output::{emit, palette, width, write_named};
+use crate::output::{palette, width, write_named};
 use crate::pipeline;
 use crate::report::{self, Format, RenderOptions};
 use crate::scan::Functions;
 
 /// `cargo wear heatmap`.
 pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
-    let filter = args.filter.as_deref().map(PartFilter::new).transpose()?;
+    let filter = args.open.as_deref().or(args.filter.as_deref()).map(PartFilter::new).transpose()?;
     let which = if args.all { Functions::Every } else { Functions::Tracked };
     let request = args.inputs.request(which)?;
     let (scan, list) = pipeline::scan_and_due_list(&request)?;
@@ -20,7 +20,8 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
         && !list.parts.iter().any(|p| filter.matches(p))
     {
         let example = &list.parts[0];
-        return Err(Error::new(format!("no part matches --filter `{}`", filter.pattern())).help(format!(
+        let asked = if args.open.is_some() { "" } else { "--filter " };
+        return Err(Error::new(format!("no part matches {asked}`{}`", filter.pattern())).help(format!(
             "parts are named like `{}` and files like `{}`; a glob needs `*`",
             example.part, example.file
         )));
@@ -33,6 +34,7 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
         top: args.top,
         filter,
         compact: args.compact,
+        depth: args.depth.map(usize::from),
     };
     if let Some(path) = &args.html {
         let page = RenderOptions::of_this_tool(false, Status::Overdue);
@@ -42,7 +44,7 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
     // `--html -` puts the page on standard output, alone: a heatmap around it would break it.
     let html_to_stdout = args.html.as_deref() == Some(std::path::Path::new("-"));
     if !html_to_stdout {
-        emit(&render(&list, &opts))?;
+        crate::pager::emit_paged(&render(&list, &opts))?;
     }
     if let Some(path) = args.html.as_ref().filter(|_| !html_to_stdout) {
         eprintln!("the HTML report is in {}", crate::safe_text::path(path));

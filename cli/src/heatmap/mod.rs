@@ -11,6 +11,7 @@ pub(crate) mod layout;
 mod measure;
 mod render;
 pub(crate) mod scale;
+mod summary;
 
 pub(crate) use crate::present::paint::Palette;
 pub(crate) use filter::PartFilter;
@@ -46,6 +47,9 @@ pub(crate) struct HeatmapOptions {
     pub(crate) filter: Option<PartFilter>,
     /// Compact cells whatever the number of parts.
     pub(crate) compact: bool,
+    /// The summary, a line per module this many segments deep (1: per crate), whatever the
+    /// number of parts; `None` draws it only when the cells would not fit a screen.
+    pub(crate) depth: Option<usize>,
 }
 
 /// The heatmap of `list` as text ending in a newline: a pure function of its inputs.

@@ -7,10 +7,11 @@ use anstyle::Style;
 use super::layout::{Cell, Group, Selection, per_row, select};
 use super::measure::Measure;
 use super::scale::{SHADES, Scale, color, shade_level};
+use super::summary::{self, SCREEN_LINES};
 use super::{HeatmapOptions, LABELLED_MAX, MIN_WIDTH};
 use crate::due::{DueItem, DueList};
 use crate::present::paint::{GREY, Palette, push_styled};
-use crate::present::text::{fit, fit_left, flow, one_line, width as width_of, wrap_words};
+use crate::present::text::{fit, fit_middle, flow, one_line, width as width_of, wrap_words};
 use crate::present::words::count;
 use crate::time::{DAY, format_date};
 
@@ -27,12 +28,30 @@ pub(super) fn render(list: &DueList, opts: &HeatmapOptions) -> String {
     let values: Vec<f64> = sel.groups.iter().flat_map(|g| g.cells.iter().filter_map(|c| c.value)).collect();
     let scale = Scale::for_measure(opts.by, &values);
     let paint = Painter { palette: opts.color, scale };
+    let mut grid = String::new();
+    if sel.shown() > 0 && opts.depth.is_none() {
+        if opts.compact || sel.shown() > LABELLED_MAX {
+            compact_grid(&mut grid, &sel.groups, width, &paint);
+        } else {
+            labelled_grid(&mut grid, &sel.groups, width, &paint, opts.by);
+        }
+    }
+    let opened = opts.top.is_some() || opts.filter.is_some() || opts.compact;
+    let depth = match opts.depth {
+        Some(depth) => Some(depth),
+        None if !opened && grid.lines().count() > SCREEN_LINES => Some(1),
+        None => None,
+    };
     let mut out = String::new();
+    let grouped = match depth {
+        Some(1) => "summed by crate".to_owned(),
+        Some(depth) => format!("summed by module, {depth} deep"),
+        None => format!("grouped by {}", opts.group.as_str()),
+    };
     let title = format!(
-        "heatmap of {} by {}, grouped by {}, as of {}",
+        "heatmap of {} by {}, {grouped}, as of {}",
         parts_text(sel.shown()),
         opts.by.as_str(),
-        opts.group.as_str(),
         format_date(list.now)
     );
     for line in wrap_words(&title, width, 2) {
@@ -43,10 +62,23 @@ pub(super) fn render(list: &DueList, opts: &HeatmapOptions) -> String {
         out.push_str("no parts to show\n");
         return out;
     }
-    if opts.compact || sel.shown() > LABELLED_MAX {
-        compact_grid(&mut out, &sel.groups, width, &paint);
-    } else {
-        labelled_grid(&mut out, &sel.groups, width, &paint, opts.by);
+    match depth {
+        Some(depth) => {
+            let rows = summary::rows(&sel, &paint.scale, list.now, depth);
+            let what = if depth == 1 { "crate" } else { "module" };
+            let hint = format!(
+                "a line per {what} ({}); --depth {} goes a level down, --filter <module> opens one",
+                count(rows.len() as u64),
+                depth + 1
+            );
+            for line in wrap_words(&hint, width, 2) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push('\n');
+            summary::table(&mut out, &rows, width, opts.color);
+        }
+        None => out.push_str(&grid),
     }
     out.push('\n');
     legend(&mut out, opts.by, width, &paint);
@@ -133,7 +165,7 @@ fn value_text(by: Measure, cell: &Cell<'_>) -> String {
 
 fn group_header(out: &mut String, group: &Group<'_>, width: usize, palette: Palette) {
     let suffix = format!(" · {}", parts_text(group.cells.len()));
-    let name = fit_left(&group.name, width.saturating_sub(width_of(&suffix)).max(1));
+    let name = fit_middle(&group.name, width.saturating_sub(width_of(&suffix)).max(1));
     push_styled(out, &name, palette.style(Style::new().bold()));
     out.push_str(&suffix);
     out.push('\n');
@@ -146,7 +178,7 @@ fn compact_grid(out: &mut String, groups: &[Group<'_>], width: usize, paint: &Pa
     let name_width = longest.min(width / 3).max(1);
     let columns = ((width - name_width - 3) / 2).max(1);
     for group in groups {
-        let name = fit_left(&group.name, name_width);
+        let name = fit_middle(&group.name, name_width);
         for (row, cells) in group.cells.chunks(columns).enumerate() {
             let mut line = String::new();
             if row == 0 {

@@ -1,5 +1,5 @@
 //! The colour scale of the heatmap: where a value sits between the lowest and the highest the
-//! scale shows (linear for wear and age, logarithmic for calls and busy time, which span orders
+//! scale shows (linear for wear, logarithmic for age, calls and busy time, which span orders
 //! of magnitude), its colour on viridis, its shade character without colour, and the values at
 //! the legend's stops.
 //!
@@ -9,8 +9,13 @@
 //! low end disappears. Its bright yellow end is "hot".
 use super::measure::Measure;
 
-/// Shade characters from low to high, for output without colour.
-pub(crate) const SHADES: [char; 5] = [' ', '░', '▒', '▓', '█'];
+/// Shade characters from low to high, for output without colour. None is a blank: a blank
+/// lowest shade left young code and whole rows looking empty when piped.
+pub(crate) const SHADES: [char; 5] = ['▁', '░', '▒', '▓', '█'];
+
+/// The age scale reaches at least this many days, as the HTML report's does, so that a young
+/// repository is not all at the top.
+const MIN_AGE_SPAN_DAYS: f64 = 30.0;
 
 /// How a scale maps values to positions.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -33,13 +38,17 @@ pub(crate) struct Scale {
 
 impl Scale {
     /// The scale for `measure` over the values shown: wear from 0% to 100% (overdue parts
-    /// beyond it sit at the top), age linearly from 0 days to the oldest, calls and busy time
-    /// logarithmically from 0 to the largest.
+    /// beyond it sit at the top), age logarithmically from 0 days to the oldest (at least
+    /// 30), calls and busy time logarithmically from 0 to the largest.
     pub(crate) fn for_measure(measure: Measure, values: &[f64]) -> Scale {
         let max = values.iter().copied().filter(|v| v.is_finite()).fold(0.0f64, f64::max);
         match measure {
             Measure::Wear => Scale { mapping: Mapping::Linear, lo: 0.0, hi: 100.0, overflow: max > 100.0 },
-            Measure::Age => Scale { mapping: Mapping::Linear, lo: 0.0, hi: max.max(1.0), overflow: false },
+            // As the HTML report's: a real codebase's ages span days to decades, and linear
+            // buckets put most parts in the first (67% on a 41k-commit workspace).
+            Measure::Age => {
+                Scale { mapping: Mapping::Log, lo: 0.0, hi: max.max(MIN_AGE_SPAN_DAYS), overflow: false }
+            }
             Measure::Calls | Measure::Busy => {
                 Scale { mapping: Mapping::Log, lo: 0.0, hi: max.max(1.0), overflow: false }
             }
@@ -108,11 +117,16 @@ mod tests {
     }
 
     #[test]
-    fn age_runs_from_zero_to_the_oldest_and_never_divides_by_zero() {
-        let scale = Scale::for_measure(Measure::Age, &[100.0, 400.0]);
-        assert_eq!(scale.position(200.0), 0.5);
+    fn age_is_logarithmic_from_zero_to_the_oldest_and_never_divides_by_zero() {
+        let scale = Scale::for_measure(Measure::Age, &[100.0, 9999.0]);
+        let (a, b, c) = (scale.position(9.0), scale.position(99.0), scale.position(999.0));
+        assert!((b - a - (c - b)).abs() < 1e-9, "days to decades in equal steps: {a} {b} {c}");
+        assert_eq!(scale.position(9999.0), 1.0);
+        let young = Scale::for_measure(Measure::Age, &[3.0]);
+        assert!(young.position(3.0) < 0.5, "a young repository is not all at the top");
         let flat = Scale::for_measure(Measure::Age, &[0.0]);
         assert_eq!(flat.position(0.0), 0.0);
+        assert!(!SHADES.contains(&' '), "no shade is a blank");
         assert_eq!(Scale::for_measure(Measure::Busy, &[]).position(f64::NAN), 0.0);
     }
 

@@ -43,6 +43,33 @@ pub(crate) fn fit(text: &str, columns: usize) -> String {
     format!("{}…", take_columns(text, columns - 1))
 }
 
+/// A module path (`::`) or file path (`/`) cut to `columns` columns in the middle, keeping what
+/// identifies it: the first segment (the crate, or the crate's folder) and the last ones
+/// (`fleet::…::oil::gear`, `crates/…/src/oil.rs`); cut from the left when even the first and
+/// the last segment do not fit.
+pub(crate) fn fit_middle(path: &str, columns: usize) -> String {
+    if width(path) <= columns {
+        return path.to_owned();
+    }
+    let sep = if path.contains("::") { "::" } else { "/" };
+    let segments: Vec<&str> = path.split(sep).collect();
+    let Some((first, rest)) = segments.split_first() else { return fit_left(path, columns) };
+    let elided = format!("{first}{sep}…{sep}");
+    let mut tail: Vec<&str> = Vec::new();
+    for segment in rest.iter().rev() {
+        let mut kept = tail.clone();
+        kept.insert(0, segment);
+        if kept.len() == rest.len() || width(&elided) + width(&kept.join(sep)) > columns {
+            break;
+        }
+        tail = kept;
+    }
+    if tail.is_empty() {
+        return fit_left(path, columns);
+    }
+    format!("{elided}{}", tail.join(sep))
+}
+
 /// `text` cut to `columns` columns from the left, starting with `…` when cut, so the end of a
 /// long module path or file stays.
 pub(crate) fn fit_left(text: &str, columns: usize) -> String {
@@ -121,6 +148,23 @@ pub(crate) fn wrap_words(text: &str, width: usize, indent: usize) -> Vec<String>
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_path_cut_in_the_middle_keeps_its_crate_and_its_end() {
+        assert_eq!(fit_middle("fleet::cart", 20), "fleet::cart");
+        assert_eq!(fit_middle("fleet_engine::oil::pump::gear", 24), "fleet_engine::…::gear");
+        assert_eq!(fit_middle("fleet_engine::oil::pump::gear", 27), "fleet_engine::…::pump::gear");
+        assert_eq!(fit_middle("crates/engine/src/oil/pump.rs", 24), "crates/…/src/oil/pump.rs");
+        assert_eq!(
+            fit_middle("a_very_long_crate_name::x::y", 12),
+            "…_name::x::y",
+            "too narrow: from the left"
+        );
+        for (path, columns) in [("fleet_engine::oil::pump::gear", 24), ("a::b", 3)] {
+            assert!(width(&fit_middle(path, columns)) <= columns);
+        }
+    }
+
     use super::*;
 
     #[test]
