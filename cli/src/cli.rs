@@ -325,10 +325,25 @@ pub(crate) struct HeatmapArgs {
     /// anything is instrumented.
     #[arg(long)]
     pub(crate) all: bool,
+    /// What goes to standard output: the picture, or the parts it draws (after --filter and
+    /// --top; with --all, every function with its age) as `wear-report/2` JSON or CSV.
+    #[arg(long, value_enum, default_value_t = HeatmapFormat::Text)]
+    pub(crate) format: HeatmapFormat,
     /// Also write the HTML report (treemap, wear map, due list) to this file, atomically; `-`
     /// puts the page on standard output instead of the heatmap.
     #[arg(long, value_name = "FILE")]
     pub(crate) html: Option<PathBuf>,
+}
+
+/// What `cargo wear heatmap` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum HeatmapFormat {
+    /// The heatmap.
+    Text,
+    /// The parts drawn, as `report --format json` writes them.
+    Json,
+    /// The parts drawn, as `report --format csv` writes them.
+    Csv,
 }
 
 /// `cargo wear map`.

@@ -212,7 +212,7 @@ fn all_gives_the_same_ages_whether_the_guess_at_files_holds_or_not() {
 fn bad_arguments_exit_2_with_a_clear_message_and_write_nothing() {
     let fx = fleet();
     let before = tree_bytes(fx.root());
-    let cases: [(&[&str], &str); 14] = [
+    let cases: [(&[&str], &str); 15] = [
         (&["--by", "heat"], "invalid value 'heat' for '--by <BY>'"),
         (&["--top", "0"], "--top 0 shows nothing: give 1 to 1000000 parts"),
         (&["--top", "1000001"], "--top 1000001 is more parts than any workspace has"),
@@ -227,6 +227,7 @@ fn bad_arguments_exit_2_with_a_clear_message_and_write_nothing() {
         (&["--depth", "0"], "invalid value '0' for '--depth <N>': 0 is not in 1..=64"),
         (&["--depth", "two"], "invalid value 'two' for '--depth <N>'"),
         (&["--depth", "2", "--top", "3"], "'--depth <N>' cannot be used with '--top <N>'"),
+        (&["--format", "xml"], "invalid value 'xml' for '--format <FORMAT>'"),
     ];
     for (args, message) in cases {
         let out = draw(&fx, "heatmap", args);

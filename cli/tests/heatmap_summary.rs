@@ -124,3 +124,24 @@ fn which(program: &str) -> Result<std::path::PathBuf, ()> {
     let path = std::env::var_os("PATH").ok_or(())?;
     std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file()).ok_or(())
 }
+
+/// `--all`'s data leaves as JSON or CSV from the command that draws it: the parts drawn, after
+/// a module argument or `--top`, each with its age.
+#[test]
+fn the_parts_drawn_export_as_json_and_csv() {
+    let fx = workspace();
+    let json: serde_json::Value = serde_json::from_str(&heatmap(&fx, &["--format", "json"])).expect("JSON");
+    let parts = json["parts"].as_array().expect("parts");
+    assert_eq!(parts.len(), CRATES.len() * MODULES * FUNCTIONS);
+    assert_eq!(json["schema"], "wear-report/2");
+    assert!(parts.iter().all(|p| p["overhauled_at"].is_string()), "every part has its age");
+    let csv = heatmap(&fx, &["--format", "csv", "engine::m3"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
+    let age = header.iter().position(|h| h == "age_since_overhaul_days").expect("an age column");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+    assert_eq!(rows.len(), FUNCTIONS, "the module opened: {csv}");
+    assert!(rows.iter().all(|r| r[0].starts_with("engine::m3::") && &r[age] == "2455"), "{csv}");
+    let top = heatmap(&fx, &["--format", "csv", "--top", "5"]);
+    assert_eq!(top.lines().count(), 6, "a header and the 5 oldest: {top}");
+}

@@ -3,7 +3,7 @@
 //! logbook signer and note, usage file names and Prometheus answers carry escape codes
 //! (`\x1b]52;...` sets the clipboard, `\x1b[2J` clears the screen), `\r`, bidi overrides, line
 //! breaks followed by `::error::` (a GitHub workflow command) and Markdown table pipes. In every
-//! format (table, JSON, Markdown, SARIF, GitHub commands, JUnit), the heatmap, the map,
+//! format (table, JSON, Markdown, SARIF, GitHub commands, JUnit, CSV), the heatmap, the map,
 //! `scan`, `inspect` and the errors and warnings on stderr: no raw control character (other
 //! than line feeds between lines) or bidi override is printed, the payload is there in
 //! escaped form, a Markdown table keeps its columns, a GitHub command stays one line, and
@@ -136,6 +136,12 @@ fn hostile_names_in_the_tree_history_and_logbook_reach_no_output_raw() {
     let doc = roxmltree::Document::parse(&junit).expect("JUnit parses");
     let case = doc.descendants().find(|n| n.has_tag_name("testcase")).expect("a case");
     assert!(case.attribute("file").expect("file").contains(SHOWN), "{junit}");
+
+    let csv = report(&fx, "csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let record = reader.records().next().expect("a row").expect("CSV parses");
+    assert_eq!(record.len(), reader.headers().expect("a header").len(), "the row keeps its columns");
+    assert!(record[1].contains(SHOWN) && record[16].contains("\\u{202e}"), "{csv}");
 
     let (heatmap, _) = run(&fx, &["heatmap", "--now", NOW, "--usage", "usage/a.json", "--group", "file"], 0);
     assert!(heatmap.contains(SHOWN), "{heatmap}");

@@ -1,10 +1,10 @@
 //! `cargo wear heatmap`: every part as a coloured cell, and optionally the HTML report.
 use super::Outcome;
-use crate::cli::HeatmapArgs;
+use crate::cli::{HeatmapArgs, HeatmapFormat};
 use crate::due::Status;
 use crate::error::{Error, Result};
-use crate::heatmap::{HeatmapOptions, Measure, PartFilter, render};
-use crate::output::{palette, width, write_named};
+use crate::heatmap::{HeatmapOptions, Measure, PartFilter, drawn, render};
+use crate::output::{emit, palette, width, write_named};
 use crate::pipeline;
 use crate::report::{self, Format, RenderOptions};
 use crate::scan::Functions;
@@ -44,7 +44,12 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
     // `--html -` puts the page on standard output, alone: a heatmap around it would break it.
     let html_to_stdout = args.html.as_deref() == Some(std::path::Path::new("-"));
     if !html_to_stdout {
-        crate::pager::emit_paged(&render(&list, &opts))?;
+        let plain = RenderOptions::of_this_tool(false, Status::Overdue);
+        match args.format {
+            HeatmapFormat::Text => crate::pager::emit_paged(&render(&list, &opts))?,
+            HeatmapFormat::Json => emit(&report::render(&drawn(&list, &opts), Format::Json, &plain))?,
+            HeatmapFormat::Csv => emit(&report::render(&drawn(&list, &opts), Format::Csv, &plain))?,
+        }
     }
     if let Some(path) = args.html.as_ref().filter(|_| !html_to_stdout) {
         eprintln!("the HTML report is in {}", crate::safe_text::path(path));

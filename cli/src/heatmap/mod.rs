@@ -56,3 +56,21 @@ pub(crate) struct HeatmapOptions {
 pub(crate) fn render(list: &DueList, opts: &HeatmapOptions) -> String {
     render::render(list, opts)
 }
+
+/// The due list of the parts the heatmap draws (after `--filter` and `--top`), in the due
+/// list's order, for `--format json|csv`.
+pub(crate) fn drawn(list: &DueList, opts: &HeatmapOptions) -> DueList {
+    let sel = layout::select(list, opts.by, opts.group, opts.filter.as_ref(), opts.top);
+    // The cells borrow the list's items: which ones, by address.
+    let shown: std::collections::HashSet<*const crate::due::DueItem> =
+        sel.groups.iter().flat_map(|g| &g.cells).map(|c| std::ptr::from_ref(c.item)).collect();
+    let parts = list.parts.iter().filter(|p| shown.contains(&std::ptr::from_ref(*p))).cloned().collect();
+    DueList {
+        schema: list.schema,
+        now: list.now,
+        head: list.head.clone(),
+        shallow: list.shallow,
+        usage_window: list.usage_window,
+        parts,
+    }
+}

@@ -11,6 +11,7 @@ use crate::present::text::one_line;
 use crate::present::words::{age, count, percent};
 use crate::time::{Secs, format_date};
 
+mod csv;
 mod github;
 mod html;
 mod json;
@@ -43,6 +44,9 @@ pub enum Format {
     Junit,
     /// One self-contained HTML page: a treemap, the wear map and a sortable due list.
     Html,
+    /// A row per part for spreadsheets: part, file, lines, status, ages in days, calls, the
+    /// nearest limit, authors.
+    Csv,
 }
 
 /// What the caller decides for every format.
@@ -76,6 +80,7 @@ pub fn render(list: &DueList, format: Format, opts: &RenderOptions) -> String {
         Format::Github => github::render(list, opts),
         Format::Junit => junit::render(list, opts),
         Format::Html => html::render(list, opts),
+        Format::Csv => csv::render(list, opts),
     }
 }
 
