@@ -354,6 +354,10 @@ pub(crate) struct MapArgs {
     /// Columns to fit in (default: the terminal's width, else $COLUMNS, else 80).
     #[arg(long, value_name = "COLUMNS", value_parser = parse_width)]
     pub(crate) width: Option<usize>,
+    /// Every function of the workspace is a part, tracked or not; with no usage data at all,
+    /// the map is of age alone (no quadrants by calls).
+    #[arg(long)]
+    pub(crate) all: bool,
 }
 
 /// The most parts `--top` takes: more than any workspace has functions, so a larger number is

@@ -151,11 +151,6 @@ fn scanned_then_listed(request: &Request) -> Result<(Scan, DueList)> {
     Ok((scan, list))
 }
 
-/// The due list `request` asks for.
-pub(crate) fn due_list(request: &Request) -> Result<DueList> {
-    due_list_of(&scan(&request.scan)?, request)
-}
-
 /// The due list of the parts of `scan`, with usage, instant and ages as `request` says
 /// (`request.scan` is not read: the caller scanned, and may have narrowed the parts). The
 /// policy and logbook come from the scan's root; ages are walked last, so that a bad policy

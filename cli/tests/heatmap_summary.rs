@@ -145,3 +145,33 @@ fn the_parts_drawn_export_as_json_and_csv() {
     let top = heatmap(&fx, &["--format", "csv", "--top", "5"]);
     assert_eq!(top.lines().count(), 6, "a header and the 5 oldest: {top}");
 }
+
+/// `map --all` with no usage at all is a histogram of age on the wear map's log axis (no
+/// quadrants, and it says why), the oldest parts named under it.
+#[test]
+fn map_all_without_usage_draws_age_alone() {
+    let fx = workspace();
+    let out = fx
+        .wear(&["map", "--all", "--now", NOW, "--no-cache", "--width", "80", "--color", "never"])
+        .output()
+        .expect("cargo-wear runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    expect_file("map/ages-80.txt", &text);
+    assert!(text.starts_with("age map of 1800 parts"), "{text}");
+    assert!(text.contains("no part has usage data, so there are no quadrants"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    // The tallest column: a crate's functions that no later commit edited (its three edited
+    // modules changed 4, 10 and 16 functions), all added on the same day.
+    let untouched = MODULES * FUNCTIONS - (4 + 10 + 16);
+    let top_row = text.lines().find(|l| l.contains('│')).expect("a plot row");
+    assert!(top_row.trim_start().starts_with(&format!("{untouched}│")), "{text}");
+    // Eight dates of change (five crates added, three edit days): eight columns drawn.
+    let bottom = text.lines().rfind(|l| l.contains('│')).expect("the bottom row");
+    let drawn = bottom.split_once('│').map(|(_, cells)| cells.chars().filter(|c| *c != ' ').count());
+    assert_eq!(drawn, Some(8), "{text}");
+    let oldest: Vec<&str> =
+        text.lines().skip_while(|l| *l != "oldest:").skip(1).take_while(|l| l.starts_with("  ")).collect();
+    assert_eq!(oldest.len(), 5, "{text}");
+    assert!(oldest.iter().all(|l| l.starts_with("  2455d engine::")), "{text}");
+}

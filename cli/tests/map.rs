@@ -94,12 +94,18 @@ fn colour_marks_points_by_quadrant_and_the_picture_fits_the_width() {
 }
 
 #[test]
-fn a_map_without_usage_says_so() {
+fn a_map_without_usage_draws_age_alone_and_says_so() {
     let fx = fleet();
     let out =
         fx.wear(&["map", "--now", pictures::NOW, "--no-cache", "--color", "never"]).output().expect("runs");
     let text = stdout(&out);
-    assert!(text.contains("nothing to plot") && text.contains("not on the map: 6 parts"), "{text}");
+    assert!(text.starts_with("age map of 6 parts"), "{text}");
+    assert!(text.contains("no part has usage data, so there are no quadrants by calls"), "{text}");
+    assert!(!text.contains("inspect first"), "no quadrants without calls: {text}");
+    assert!(text.contains("oldest:\n  1045d fleet::cart::"), "{text}");
+    // With usage for some parts, the untracked functions of `--all` are counted, not drawn.
+    let all = stdout(&draw(&fx, "map", &["--all", "--color", "never", "--width", "80"]));
+    assert!(all.starts_with("wear map of 5 parts") && all.contains("not on the map:"), "{all}");
 }
 
 #[test]

@@ -9,7 +9,8 @@ use crate::scan::Functions;
 
 /// `cargo wear map`.
 pub(super) fn run(args: &MapArgs) -> Result<Outcome> {
-    let list = pipeline::due_list(&args.inputs.request(Functions::Tracked)?)?;
+    let which = if args.all { Functions::Every } else { Functions::Tracked };
+    let (_, list) = pipeline::scan_and_due_list(&args.inputs.request(which)?)?;
     let opts = MapOptions { width: width(args.width), color: palette(args.inputs.color) };
     emit(&render(&list, &opts))?;
     Ok(Outcome::Clean)

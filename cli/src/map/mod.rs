@@ -6,6 +6,7 @@
 //!
 //! [`render`] is a pure function of the due list and the options; `cargo wear map`
 //! resolves them.
+mod ages;
 mod axes;
 mod plot;
 mod render;
@@ -25,7 +26,11 @@ pub(crate) struct MapOptions {
     pub(crate) color: Palette,
 }
 
-/// The wear map of `list` as text ending in a newline: a pure function of its inputs.
+/// The wear map of `list` as text ending in a newline: a pure function of its inputs. With no
+/// usage data for any part, the map of age alone.
 pub(crate) fn render(list: &DueList, opts: &MapOptions) -> String {
+    if list.parts.iter().all(|p| p.calls_since_overhaul.is_none()) {
+        return ages::render(list, opts.width, opts.color);
+    }
     render::render(list, opts)
 }
