@@ -6,16 +6,13 @@
 //! filter, the history of a part, nothing fetched, a quiet console, no injected script run.
 //! A second page, rendered from a due list whose remarks and authors are hostile, proves that
 //! those show as text too. Chromium missing is a failure that says how to install it.
+mod browser;
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
 
-use headless_chrome::protocol::cdp::Log::LogEntryLevel;
-use headless_chrome::protocol::cdp::Network;
-use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::{Browser, LaunchOptions, Tab};
-use serde::de::DeserializeOwned;
+use browser::{browser, click, file_url, js, open, seen};
+use headless_chrome::Tab;
 use serde_json::Value;
 use support::{Fixture, Reading, snapshot};
 
@@ -129,122 +126,9 @@ fn usage(fx: &Fixture) {
     fx.write("usage/fleet.json", &snapshot("a1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", &readings));
 }
 
-/// The browser, or a failure that says how to install it.
-fn browser() -> Browser {
-    let chrome = headless_chrome::browser::default_executable().unwrap_or_else(|e| {
-        panic!(
-            "no Chromium to test the HTML report in ({e}): run `bash .ci/backends`, which installs \
-             Debian's chromium (CI runs it), or set CHROME to a Chrome or Chromium binary"
-        )
-    });
-    let options = LaunchOptions::default_builder()
-        .path(Some(chrome))
-        .sandbox(false)
-        .window_size(Some((1280, 900)))
-        .idle_browser_timeout(std::time::Duration::from_secs(120))
-        .build()
-        .expect("launch options");
-    Browser::new(options).expect("Chromium starts")
-}
-
-/// What the page did on its own: the requests it made and anything its console reported.
-#[derive(Default)]
-struct Watch {
-    requests: Vec<String>,
-    problems: Vec<String>,
-}
-
-/// Opens `page` in a new tab, recording requests, console messages, log entries and
-/// exceptions from before the navigation on.
-fn open(browser: &Browser, page: &Path) -> (Arc<Tab>, Arc<Mutex<Watch>>) {
-    let tab = browser.new_tab().expect("tab");
-    let watch = Arc::new(Mutex::new(Watch::default()));
-    let seen = Arc::clone(&watch);
-    tab.add_event_listener(Arc::new(move |event: &Event| {
-        // A failed assertion elsewhere must not turn every later event into a second panic.
-        let mut seen = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match event {
-            Event::NetworkRequestWillBeSent(e) => seen.requests.push(e.params.request.url.clone()),
-            Event::RuntimeConsoleAPICalled(e) => {
-                let args: Vec<String> = e
-                    .params
-                    .args
-                    .iter()
-                    .map(|a| {
-                        a.value.as_ref().map_or_else(|| format!("{:?}", a.description), Value::to_string)
-                    })
-                    .collect();
-                seen.problems.push(format!("console.{:?}: {}", e.params.Type, args.join(" ")));
-            }
-            Event::RuntimeExceptionThrown(e) => {
-                let details = &e.params.exception_details;
-                let what = details.exception.as_ref().and_then(|x| x.description.clone()).unwrap_or_default();
-                seen.problems.push(format!("exception: {} {what}", details.text));
-            }
-            Event::LogEntryAdded(e)
-                if matches!(e.params.entry.level, LogEntryLevel::Warning | LogEntryLevel::Error) =>
-            {
-                seen.problems.push(format!("log {:?}: {}", e.params.entry.level, e.params.entry.text));
-            }
-            _ => {}
-        }
-    }))
-    .expect("listener");
-    tab.call_method(Network::Enable {
-        max_total_buffer_size: None,
-        max_resource_buffer_size: None,
-        max_post_data_size: None,
-        report_direct_socket_traffic: None,
-        enable_durable_messages: None,
-    })
-    .expect("Network.enable");
-    tab.enable_runtime().expect("Runtime.enable");
-    tab.enable_log().expect("Log.enable");
-    tab.navigate_to(&file_url(page)).expect("navigate").wait_until_navigated().expect("page loads");
-    tab.wait_for_element("#treemap .cell, #due tbody tr").expect("the page draws");
-    (tab, watch)
-}
-
-/// The requests and problems seen so far, copied out of the lock.
-fn seen(watch: &Mutex<Watch>) -> (Vec<String>, Vec<String>) {
-    let watch = watch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    (watch.requests.clone(), watch.problems.clone())
-}
-
-fn file_url(path: &Path) -> String {
-    let path = path.canonicalize().expect("page exists");
-    let mut url = String::from("file://");
-    for byte in path.to_string_lossy().bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => url.push(byte as char),
-            b => url.push_str(&format!("%{b:02X}")),
-        }
-    }
-    url
-}
-
-/// The value of a JavaScript expression, through JSON.
-fn js<T: DeserializeOwned>(tab: &Tab, expr: &str) -> T {
-    let wrapped = format!("JSON.stringify((() => {{ return {expr}; }})())");
-    let result = tab.evaluate(&wrapped, false).unwrap_or_else(|e| panic!("{expr}: {e}"));
-    let text = result
-        .value
-        .as_ref()
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("{expr} gave no JSON: {:?}", result.description));
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{expr}: {e}: {text}"))
-}
-
-fn click(tab: &Tab, selector: &str) {
-    tab.find_element(selector).unwrap_or_else(|e| panic!("{selector}: {e}")).click().expect("click");
-}
-
 /// The parts of the table's visible rows, top to bottom.
 fn row_parts(tab: &Tab) -> Vec<String> {
-    js(
-        tab,
-        "[...document.querySelectorAll('#due tbody tr')].filter(r => !r.hidden).map(r => r.cells[0].textContent)",
-    )
+    js(tab, "[...document.querySelectorAll('#due tbody tr[data-i]')].map(r => r.cells[0].textContent)")
 }
 
 /// The history panel, field by field.
@@ -364,18 +248,26 @@ fn the_html_report_works_in_a_real_browser() {
         "unused parts on the band"
     );
 
-    // Sorting by calls: ascending, then descending, parts without usage last both times.
+    // Sorting by calls: the busiest first, then ascending, parts without usage last both times.
     let calls: Vec<Option<u64>> = parts.iter().map(|p| p["calls_since_overhaul"].as_u64()).collect();
     click(&tab, "th[data-key=calls]");
-    let want: Vec<&str> = sorted_by(&calls, true).into_iter().map(|i| names[i]).collect();
-    assert_eq!(row_parts(&tab), want, "calls ascending");
-    click(&tab, "th[data-key=calls]");
     let want: Vec<&str> = sorted_by(&calls, false).into_iter().map(|i| names[i]).collect();
-    assert_eq!(row_parts(&tab), want, "calls descending");
+    assert_eq!(row_parts(&tab), want, "calls descending first");
     assert_eq!(
         js::<String>(&tab, "document.querySelector('th[data-key=calls]').getAttribute('aria-sort')"),
         "descending"
     );
+    click(&tab, "th[data-key=calls]");
+    let want: Vec<&str> = sorted_by(&calls, true).into_iter().map(|i| names[i]).collect();
+    assert_eq!(row_parts(&tab), want, "calls ascending");
+    // Age: the oldest first.
+    click(&tab, "th[data-key=age]");
+    let overhauled: Vec<Option<i64>> = parts
+        .iter()
+        .map(|p| p["overhauled_at"].as_str().map(|t| wear_cli::time::parse_instant(t).expect("instant")))
+        .collect();
+    let want: Vec<&str> = sorted_by(&overhauled, true).into_iter().map(|i| names[i]).collect();
+    assert_eq!(row_parts(&tab), want, "the oldest first");
     click(&tab, "th[data-key=part]");
     let mut by_name = names.clone();
     by_name.sort_unstable();
@@ -386,11 +278,12 @@ fn the_html_report_works_in_a_real_browser() {
         serde_json::from_str(&js::<String>(&tab, "document.getElementById('wear-data').textContent"))
             .expect("data");
     let fills = |scale: &str| -> Vec<String> {
-        data["parts"]
-            .as_array()
-            .expect("parts")
-            .iter()
-            .map(|p| p["fill"][scale].as_str().unwrap_or("").to_owned())
+        let steps = &data["parts"][if scale == "wear" { "hw" } else { "ha" }];
+        (0..parts.len())
+            .map(|i| match steps[i].as_u64() {
+                Some(step) => data["palette"][step as usize].as_str().expect("a colour").to_owned(),
+                None => data["no_data"].as_str().expect("no data").to_owned(),
+            })
             .collect()
     };
     assert_eq!(cell_fills(&tab), fills("wear"));

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::heatmap::{HeatmapOptions, Measure, PartFilter, drawn, render};
 use crate::output::{emit, palette, width, write_named};
 use crate::pipeline;
-use crate::report::{self, Format, RenderOptions};
+use crate::report::{self, Format, Hue, PageOptions, RenderOptions};
 use crate::scan::Functions;
 
 /// `cargo wear heatmap`.
@@ -37,9 +37,16 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
         depth: args.depth.map(usize::from),
     };
     if let Some(path) = &args.html {
-        let page = RenderOptions::of_this_tool(false, Status::Overdue);
+        // The page shows what the terminal would: the parts drawn, coloured as asked.
+        let plain = RenderOptions::of_this_tool(false, Status::Overdue);
+        let hue = match opts.by {
+            Measure::Age => Some(Hue::Age),
+            Measure::Wear => Some(Hue::Wear),
+            Measure::Calls | Measure::Busy => None,
+        };
+        let page = PageOptions { hue, source_root: Some(scan.root.clone()) };
         let inputs = pipeline::inputs(&scan, &request);
-        write_named(path, &report::render(&list, Format::Html, &page), &inputs)?;
+        write_named(path, &report::render_page(&drawn(&list, &opts), &plain, &page), &inputs)?;
     }
     // `--html -` puts the page on standard output, alone: a heatmap around it would break it.
     let html_to_stdout = args.html.as_deref() == Some(std::path::Path::new("-"));

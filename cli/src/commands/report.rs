@@ -5,7 +5,7 @@ use crate::due::{DueList, Status};
 use crate::error::Result;
 use crate::output::{color, emit, write_named};
 use crate::pipeline;
-use crate::report::{Format, RenderOptions, render};
+use crate::report::{Format, PageOptions, RenderOptions, render, render_page};
 use crate::scan::Functions;
 
 /// `cargo wear report`.
@@ -32,7 +32,13 @@ fn print(args: &DueArgs, fail_on: Status) -> Result<DueList> {
     let request = args.inputs.request(Functions::Tracked)?;
     let (scan, list) = pipeline::scan_and_due_list(&request)?;
     let color = args.format == Format::Table && args.output.is_none() && color(args.inputs.color);
-    let text = render(&list, args.format, &RenderOptions::of_this_tool(color, fail_on));
+    let opts = RenderOptions::of_this_tool(color, fail_on);
+    let text = match args.format {
+        Format::Html => {
+            render_page(&list, &opts, &PageOptions { hue: None, source_root: Some(scan.root.clone()) })
+        }
+        format => render(&list, format, &opts),
+    };
     match &args.output {
         Some(path) => write_named(path, &text, &pipeline::inputs(&scan, &request))?,
         None => emit(&text)?,

@@ -14,6 +14,7 @@ use crate::time::{Secs, format_date};
 mod csv;
 mod github;
 mod html;
+pub(crate) use html::{Hue, PageOptions, render_page};
 mod json;
 pub(crate) use json::PartId;
 mod junit;

@@ -3,6 +3,7 @@
 //! stable), snapshot files as the runtime writes them, and the real `cargo-wear` binary.
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
+pub mod big;
 pub mod edge;
 
 use std::fs;

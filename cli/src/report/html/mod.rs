@@ -1,49 +1,85 @@
-//! The HTML report: one self-contained page that works offline, with a treemap of modules
-//! and parts (area by calls or lines, colour by wear or age), the wear map, and the due list as
-//! a sortable, filterable table; pointing at a part shows its history.
+//! The HTML report: one self-contained page that works offline and stays fast at tens of
+//! thousands of parts. A treemap of modules and parts (area by calls or lines, colour by wear
+//! or age) that opens on a summary and drills down by module with breadcrumbs; the wear map;
+//! the due list as a sortable, filterable, virtualised table whose search also lights up the
+//! treemap; a part's history on pointing; each location a link to the source.
 //!
 //! The page is assembled here from the style sheet and script beside this file (inlined, so
-//! nothing is fetched), the wear map drawn as SVG ([`wearmap`]) from [`crate::wear_map`], the
-//! legends ([`colour`]) and the data: every part with its readable values, its fills and its
-//! cells in both treemap layouts ([`treemap`]), the wear map's split and each placed part's
-//! point and quadrant (as the model decided them, never recomputed in the page), embedded as JSON in a `<script type="application/json">` with `<`,
-//! `>`, `&`, U+2028 and U+2029 escaped, which the script renders with `textContent` only. Every
-//! string that comes from sources, usage or the logbook and is written into the HTML here goes
-//! through [`escape_html`]. A Content-Security-Policy allows no network at all and runs only
-//! the page's own script, by its hash: a string that slipped through would still not run.
+//! nothing is fetched), the wear map's frame drawn as SVG ([`wearmap`]) from
+//! [`crate::wear_map`], the legends ([`colour`]) and the data ([`data`]): column by column,
+//! files, modules, limits and people interned, instants as numbers, fills as palette steps, so
+//! a part costs a hundred-odd bytes and no element until it is shown. The data is embedded as
+//! JSON in a `<script type="application/json">` with `<`, `>`, `&`, U+2028 and U+2029
+//! escaped, which the script renders with `textContent` only. Every string written into the
+//! HTML here goes through [`escape_html`]. A Content-Security-Policy allows no network at all
+//! and runs only the page's own script, by its hash: a string that slipped through would still
+//! not run.
+use std::path::PathBuf;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{RenderOptions, counts_text, due_date, location, nearest, window_text};
-use crate::due::{DueItem, DueList};
-use crate::present::names::{top_level_segments, trait_impl_self_type};
-use crate::present::words::{age, busy, count, parts_text};
-use crate::time::{DAY, format_date};
-use crate::wear_map::{Quadrant, Split, WearMap};
+use super::{RenderOptions, counts_text, window_text};
+use crate::due::DueList;
+use crate::present::words::parts_text;
+use crate::time::format_date;
+use crate::wear_map::WearMap;
 
 mod colour;
-mod treemap;
+mod data;
 mod wearmap;
+
+pub(crate) use colour::Hue;
 
 /// The page's style sheet.
 const STYLE: &str = include_str!("report.css");
 /// The page's script.
 const SCRIPT: &str = include_str!("report.js");
 
-/// Width and height of the treemap, in layout units (the SVG scales to the page).
-const TREEMAP_SIZE: (f64, f64) = (960.0, 500.0);
+/// What the page opens on and where its links go, beyond what every format shares.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PageOptions {
+    /// The colour scale the page opens on; by default wear, or age when no part has usage.
+    pub(crate) hue: Option<Hue>,
+    /// The workspace root: each location links to its file there (`file://`).
+    pub(crate) source_root: Option<PathBuf>,
+}
+
+/// Area of the treemap's cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Area {
+    Calls,
+    Lines,
+}
 
 /// Renders the due list as one HTML page. The same list gives the same bytes.
 pub(crate) fn render(list: &DueList, opts: &RenderOptions) -> String {
-    let oldest_days = list.parts.iter().filter_map(|p| age_days(list, p)).fold(0.0, f64::max);
+    render_page(list, opts, &PageOptions::default())
+}
+
+/// Renders the due list as one HTML page, opening as `page` says.
+pub(crate) fn render_page(list: &DueList, opts: &RenderOptions, page: &PageOptions) -> String {
+    let any_usage = list.parts.iter().any(|p| p.calls_since_overhaul.is_some());
+    let hue = page.hue.unwrap_or(if any_usage { Hue::Wear } else { Hue::Age });
+    // Without usage every part would have the same sliver: lines say more.
+    let area = if any_usage { Area::Calls } else { Area::Lines };
     let wear_map = WearMap::of(list);
-    let data = page_data(list, oldest_days, &wear_map);
-    let map = wearmap::render(&wear_map);
-    let split_note = format!(
-        "<p class=\"note\" id=\"map-split\">{}; {}.</p>\n",
-        escape_html(&wear_map.split.text()),
-        escape_html(&wear_map.counts_text())
-    );
+    let (map_svg, dots) = wearmap::render(&wear_map);
+    let scales = data::scales(list);
+    let json = data::page_data(list, &scales, dots, hue, area, page.source_root.as_deref());
+    let map = if wear_map.points.is_empty() {
+        "<p class=\"note\" id=\"no-map\">No part has both usage data and an age from git, so there is \
+         nothing to place on the wear map: it plots calls against age. Give usage (<code>--usage</code> \
+         or <code>--prometheus</code>) for the tracked parts.</p>\n"
+            .to_owned()
+    } else {
+        format!(
+            "{map_svg}<p class=\"note\" id=\"map-split\">{}; {}.</p>\n",
+            escape_html(&wear_map.split.text()),
+            escape_html(&wear_map.counts_text())
+        )
+    };
     let unplaced_note = match wear_map.unplaced {
         0 => String::new(),
         n => {
@@ -54,7 +90,9 @@ pub(crate) fn render(list: &DueList, opts: &RenderOptions) -> String {
         base64::Engine::encode(&base64::engine::general_purpose::STANDARD, Sha256::digest(SCRIPT));
     let summary = summary(list);
     let title = format!("wear: due list of {}", parts_text(list.parts.len()));
-    let (tw, th) = TREEMAP_SIZE;
+    let checked = |on: bool| if on { " checked" } else { "" };
+    let shown = |on: bool| if on { "" } else { " hidden" };
+    let (tw, th) = data::TREEMAP_SIZE;
     format!(
         "<!DOCTYPE html>
 <html lang=\"en\">
@@ -80,16 +118,19 @@ style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">
 <h2>Treemap</h2>
 <form class=\"controls\" id=\"switches\">
 <fieldset><legend>Area</legend>\
-<label><input type=\"radio\" name=\"area\" value=\"calls\" checked> calls</label>\
-<label><input type=\"radio\" name=\"area\" value=\"lines\"> lines</label></fieldset>
+<label><input type=\"radio\" name=\"area\" value=\"calls\"{area_calls}> calls</label>\
+<label><input type=\"radio\" name=\"area\" value=\"lines\"{area_lines}> lines</label></fieldset>
 <fieldset><legend>Colour</legend>\
-<label><input type=\"radio\" name=\"colour\" value=\"wear\" checked> wear</label>\
-<label><input type=\"radio\" name=\"colour\" value=\"age\"> age</label></fieldset>
+<label><input type=\"radio\" name=\"colour\" value=\"wear\"{hue_wear}> wear</label>\
+<label><input type=\"radio\" name=\"colour\" value=\"age\"{hue_age}> age</label></fieldset>
 </form>
 </div>
-<p class=\"hint\" data-hint=\"calls\">Area: calls since overhaul (a part with few or none keeps a sliver). \
-Frames: modules.</p>
-<p class=\"hint\" data-hint=\"lines\" hidden>Area: lines of code. Frames: modules.</p>
+<nav id=\"crumbs\" aria-label=\"treemap level\"></nav>
+<p class=\"hint\" data-hint=\"calls\"{hint_calls}>Area: calls since overhaul (a part with few or none keeps a sliver). \
+Frames: modules; a module too small to show its parts is one block in its worst part's colour: click it, or a \
+frame's name, to open it.</p>
+<p class=\"hint\" data-hint=\"lines\"{hint_lines}>Area: lines of code. Frames: modules; a module too small to \
+show its parts is one block in its worst part's colour: click it, or a frame's name, to open it.</p>
 <svg id=\"treemap\" viewBox=\"0 0 {tw} {th}\" role=\"img\" aria-label=\"treemap of modules and parts\"></svg>
 {wear_legend}{age_legend}</section>
 <aside id=\"details\" aria-live=\"polite\">
@@ -101,13 +142,14 @@ Frames: modules.</p>
 <h2>Wear map</h2>
 <p class=\"hint\">Each dot a part, coloured by status; the dashed lines are the median age and the median \
 calls.</p>
-{map}{split_note}{unplaced_note}</section>
+{map}{unplaced_note}</section>
 <section id=\"list\">
 <div class=\"section-head\">
 <h2>Due list</h2>
-<input id=\"filter\" type=\"search\" placeholder=\"filter: part, status or file\" aria-label=\"filter the due list\">
+<input id=\"filter\" type=\"search\" placeholder=\"search: part, status or file\" aria-label=\"search the due list and the treemap\">
 <span id=\"shown\"></span>
 </div>
+<div id=\"due-scroll\">
 <table id=\"due\">
 <thead><tr>\
 <th data-key=\"part\">Part</th>\
@@ -120,18 +162,25 @@ calls.</p>
 </tr></thead>
 <tbody></tbody>
 </table>
+</div>
 </section>
 </main>
 <footer>Made by cargo-wear {version}. Self-contained: this page fetches nothing.</footer>
-<script type=\"application/json\" id=\"wear-data\">{data}</script>
+<script type=\"application/json\" id=\"wear-data\">{json}</script>
 <script>{SCRIPT}</script>
 </body>
 </html>
 ",
         version = escape_html(opts.tool_version),
         title = escape_html(&title),
-        wear_legend = colour::legend(colour::Scale::Wear, oldest_days),
-        age_legend = colour::legend(colour::Scale::Age, oldest_days),
+        area_calls = checked(area == Area::Calls),
+        area_lines = checked(area == Area::Lines),
+        hue_wear = checked(hue == Hue::Wear),
+        hue_age = checked(hue == Hue::Age),
+        hint_calls = shown(area == Area::Calls),
+        hint_lines = shown(area == Area::Lines),
+        wear_legend = scales.legend(Hue::Wear, hue),
+        age_legend = scales.legend(Hue::Age, hue),
     )
 }
 
@@ -152,184 +201,6 @@ fn summary(list: &DueList) -> String {
         text.push_str(" Shallow clone: ages at the cut are lower bounds.");
     }
     escape_html(&text)
-}
-
-/// Days from the part's overhaul to the report's instant, when the part is in git.
-fn age_days(list: &DueList, item: &DueItem) -> Option<f64> {
-    item.overhauled_at.map(|t| (list.now.saturating_sub(t)).max(0) as f64 / DAY as f64)
-}
-
-/// Everything the page's script needs.
-#[derive(Serialize)]
-struct PageData<'a> {
-    parts: Vec<PartData<'a>>,
-    layout: Layouts,
-    map: MapData,
-}
-
-/// The wear map as [`crate::wear_map`] decided it: the split, the quadrants' names, and the
-/// point and quadrant of every part on the map (`part` is its index in `parts`).
-#[derive(Serialize)]
-struct MapData {
-    split: Split,
-    quadrants: Vec<QuadrantData>,
-    points: Vec<PointData>,
-}
-
-#[derive(Serialize)]
-struct QuadrantData {
-    key: Quadrant,
-    name: &'static str,
-    advice: &'static str,
-}
-
-#[derive(Serialize)]
-struct PointData {
-    part: usize,
-    days: u64,
-    calls: u64,
-    quadrant: Quadrant,
-}
-
-fn map_data(map: &WearMap<'_>) -> MapData {
-    MapData {
-        split: map.split,
-        quadrants: Quadrant::ALL
-            .iter()
-            .map(|&q| QuadrantData { key: q, name: q.name(), advice: q.advice() })
-            .collect(),
-        points: map
-            .points
-            .iter()
-            .map(|p| PointData { part: p.index, days: p.days, calls: p.calls, quadrant: p.quadrant })
-            .collect(),
-    }
-}
-
-/// The treemap's two layouts.
-#[derive(Serialize)]
-struct Layouts {
-    calls: treemap::Layout,
-    lines: treemap::Layout,
-}
-
-/// One part: readable values for the table and the history, keys to sort on, fills.
-#[derive(Serialize)]
-struct PartData<'a> {
-    part: &'a str,
-    name: String,
-    status: &'static str,
-    serial: &'a str,
-    location: String,
-    calls: String,
-    calls_new: String,
-    failures: String,
-    busy: String,
-    nearest: String,
-    age: String,
-    overhauled: String,
-    oldest: String,
-    signed_off: String,
-    due: String,
-    commits: u32,
-    authors: &'a [String],
-    remarks: &'a [String],
-    key: SortKeys,
-    fill: Fills,
-}
-
-/// Numbers the table sorts on; `null` sorts last.
-#[derive(Serialize)]
-struct SortKeys {
-    status: u8,
-    calls: Option<u64>,
-    wear: Option<f64>,
-    age: Option<i64>,
-    due: Option<i64>,
-}
-
-/// The cell's fill on each colour scale.
-#[derive(Serialize)]
-struct Fills {
-    wear: String,
-    age: String,
-}
-
-fn page_data(list: &DueList, oldest_days: f64, map: &WearMap<'_>) -> String {
-    let parts: Vec<PartData<'_>> = list.parts.iter().map(|p| part_data(list, p, oldest_days)).collect();
-    let groups: Vec<Vec<String>> = list.parts.iter().map(|p| module_segments(&p.part)).collect();
-    let calls: Vec<u64> = list.parts.iter().map(|p| p.calls_since_overhaul.unwrap_or(0)).collect();
-    // Area by calls, with a floor of a tenth of the mean so cold and unused parts keep a cell
-    // that can be seen and pointed at.
-    let mean = calls.iter().map(|&c| c as f64).sum::<f64>() / calls.len().max(1) as f64;
-    let floor = (mean / 10.0).max(1.0);
-    let by_calls: Vec<f64> = calls.iter().map(|&c| (c as f64).max(floor)).collect();
-    let by_lines: Vec<f64> =
-        list.parts.iter().map(|p| f64::from(p.lines[1].saturating_sub(p.lines[0]) + 1)).collect();
-    let (w, h) = TREEMAP_SIZE;
-    let data = PageData {
-        parts,
-        layout: Layouts {
-            calls: treemap::layout(&groups, &by_calls, w, h),
-            lines: treemap::layout(&groups, &by_lines, w, h),
-        },
-        map: map_data(map),
-    };
-    json_for_script(&data)
-}
-
-fn part_data<'a>(list: &DueList, item: &'a DueItem, oldest_days: f64) -> PartData<'a> {
-    let when = |t: Option<i64>| match t {
-        Some(t) => format!("{} ({} ago)", format_date(t), age(list.now, Some(t))),
-        None => "-".to_owned(),
-    };
-    let no_usage = || "no usage data".to_owned();
-    PartData {
-        part: &item.part,
-        name: top_level_segments(&item.part).last().map_or_else(|| item.part.clone(), |s| (*s).to_owned()),
-        status: item.status.as_str(),
-        serial: &item.serial,
-        location: location(item),
-        calls: item.calls_since_overhaul.map_or_else(no_usage, count),
-        calls_new: item.calls_since_new.map_or_else(no_usage, count),
-        failures: item.failures.map_or_else(|| "not counted".to_owned(), count),
-        busy: if item.busy_ns.is_some() { busy(item.busy_ns) } else { "not timed".to_owned() },
-        nearest: nearest(item),
-        age: age(list.now, item.overhauled_at),
-        overhauled: when(item.overhauled_at),
-        oldest: when(item.oldest_line_at),
-        signed_off: signed_off(item),
-        due: due_date(item),
-        commits: item.commits,
-        authors: &item.authors,
-        remarks: &item.remarks,
-        key: SortKeys {
-            status: item.status as u8,
-            calls: item.calls_since_overhaul,
-            wear: item.nearest.as_ref().map(|n| n.percent).filter(|p| p.is_finite()),
-            age: item.overhauled_at.map(|t| list.now.saturating_sub(t).max(0)),
-            due: item.projected_due,
-        },
-        fill: Fills {
-            wear: colour::wear_fill(item.nearest.as_ref().map(|n| n.percent)),
-            age: colour::age_fill(age_days(list, item), oldest_days),
-        },
-    }
-}
-
-/// The module frames a part sits in: its path without the last segment, or the self type's
-/// path for a trait impl (`<shop::cart::Cart<T> as From<u8>>::from` → `shop`, `cart`,
-/// `Cart<T>`).
-fn module_segments(part: &str) -> Vec<String> {
-    let segments = match trait_impl_self_type(part) {
-        Some(self_type) => top_level_segments(self_type),
-        None => {
-            let mut all = top_level_segments(part);
-            all.pop();
-            all
-        }
-    };
-    segments.into_iter().map(str::to_owned).collect()
 }
 
 /// `value` as JSON that is safe inside `<script type="application/json">`: `<`, `>` and `&`
@@ -369,17 +240,3 @@ fn escape_html(text: &str) -> String {
 
 #[cfg(test)]
 mod tests;
-
-/// The latest sign-off in words: its date, who signed and the note (text the page shows with
-/// `textContent`, never as markup).
-fn signed_off(item: &DueItem) -> String {
-    let Some(at) = item.signed_off_at else { return "never".to_owned() };
-    let mut text = format_date(at);
-    if let Some(by) = &item.signed_off_by {
-        text.push_str(&format!(" by {by}"));
-    }
-    if let Some(note) = &item.signoff_note {
-        text.push_str(&format!(": {note}"));
-    }
-    text
-}

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::*;
-use crate::due::{LimitKind, LimitUse, SCHEMA, Status};
+use crate::due::{DueItem, LimitKind, LimitUse, SCHEMA, Status};
 use crate::time::parse_instant;
 
 const HOSTILE: &str =
@@ -91,24 +91,36 @@ fn hostile_strings_never_become_markup() {
     assert_eq!(page.matches("</script>").count(), 2);
     assert!(!page.contains("<img"), "an <img> from a part path or remark");
     assert!(!page.contains("onerror=\""), "an attribute from a remark");
-    // In the wear map's tooltip the path is escaped as HTML.
-    assert!(page.contains("shop::evil::&lt;script&gt;window.pwned=1&lt;/script&gt;&lt;img"));
     // In the data it is escaped as JSON and reads back unchanged.
     let json = embedded_json(&page);
     assert!(!json.contains('<') && !json.contains('>') && !json.contains('&'), "{json}");
     assert!(json.contains("\\u003cscript\\u003ewindow.pwned=1\\u003c/script\\u003e"));
     assert!(json.contains("\\u2028\\u2029") && !json.contains('\u{2028}') && !json.contains('\u{2029}'));
     let data: Value = serde_json::from_str(json).expect("the embedded data is JSON");
-    let hostile = data["parts"]
-        .as_array()
-        .expect("parts")
-        .iter()
-        .find(|p| p["status"] == "due-soon")
-        .expect("the hostile part");
-    assert_eq!(hostile["part"], format!("shop::evil::{HOSTILE}"));
-    assert_eq!(hostile["remarks"][0], HOSTILE);
-    assert_eq!(hostile["authors"][0], HOSTILE);
-    assert_eq!(hostile["location"], format!("shop/src/{HOSTILE}.rs:10"));
+    let i = data["parts"]["s"].as_array().expect("statuses").iter().position(|s| s == 1).expect("due-soon");
+    assert_eq!(path_of(&data, i), format!("shop::evil::{HOSTILE}"));
+    assert_eq!(data["remarks"][i.to_string()][0], HOSTILE);
+    assert_eq!(data["people"][data["parts"]["a"][i][0].as_u64().expect("author") as usize], HOSTILE);
+    assert_eq!(
+        data["files"][data["parts"]["f"][i].as_u64().expect("file") as usize],
+        format!("shop/src/{HOSTILE}.rs")
+    );
+}
+
+/// Part `i`'s path as the page's script reads it: its module's path and its last segment, or
+/// the whole path where the data gives one.
+fn path_of(data: &Value, i: usize) -> String {
+    if let Some(whole) = data["whole"].get(i.to_string()) {
+        return whole[0].as_str().expect("path").to_owned();
+    }
+    let mut m = data["parts"]["m"][i].as_u64();
+    let mut segments = vec![data["parts"]["t"][i].as_str().expect("tail").to_owned()];
+    while let Some(k) = m {
+        let module = &data["modules"][k as usize];
+        segments.insert(0, module[1].as_str().expect("label").to_owned());
+        m = module[0].as_u64();
+    }
+    segments.join("::")
 }
 
 #[test]
@@ -142,32 +154,25 @@ fn the_page_fetches_nothing_and_runs_only_its_own_script() {
 }
 
 #[test]
-fn every_part_has_a_cell_in_both_layouts() {
+fn every_part_reads_back_whole_and_sits_in_its_module() {
     let list = list();
     let page = page(&list);
     let data: Value = serde_json::from_str(embedded_json(&page)).expect("json");
-    for mode in ["calls", "lines"] {
-        let cells = data["layout"][mode]["parts"].as_array().expect("cells");
-        assert_eq!(cells.len(), list.parts.len(), "{mode}");
-        for cell in cells {
-            assert!(
-                cell[2].as_f64().expect("w") > 0.0 && cell[3].as_f64().expect("h") > 0.0,
-                "{mode}: {cell}"
-            );
-        }
-    }
-    assert_ne!(data["layout"]["calls"], data["layout"]["lines"], "the area switch changes the layout");
-    let groups: Vec<&str> = data["layout"]["calls"]["groups"]
-        .as_array()
-        .expect("groups")
-        .iter()
-        .map(|g| g["name"].as_str().expect("name"))
-        .collect();
-    assert!(groups.contains(&"shop::cart::Cart<T>"), "a trait impl sits in its self type: {groups:?}");
-    assert!(groups.contains(&"shop::stock::Stock"), "{groups:?}");
-    // Wear and age colour the cells differently.
-    let p = &data["parts"][0];
-    assert_ne!(p["fill"]["wear"], p["fill"]["age"]);
+    let paths: Vec<String> = (0..list.parts.len()).map(|i| path_of(&data, i)).collect();
+    let want: Vec<&str> = list.parts.iter().map(|p| p.part.as_str()).collect();
+    assert_eq!(paths, want);
+    let modules: Vec<&str> =
+        data["modules"].as_array().expect("modules").iter().map(|m| m[1].as_str().expect("label")).collect();
+    assert!(modules.contains(&"Cart<T>"), "a trait impl sits in its self type: {modules:?}");
+    assert!(modules.contains(&"Stock"), "{modules:?}");
+    // Wear and age colour a part differently; one without an age has no age step.
+    assert_ne!(data["parts"]["hw"], data["parts"]["ha"]);
+    let unknown = list.parts.iter().position(|p| p.overhauled_at.is_none()).expect("a part not in git");
+    assert!(data["parts"]["ha"][unknown].is_null());
+    // Instants and counts are exact: the oldest line is the overhaul less the offset.
+    let o = data["parts"]["o"][0].as_i64().expect("overhauled");
+    assert_eq!(Some(o), list.parts[0].overhauled_at);
+    assert_eq!(Some(o - data["parts"]["ol"][0].as_i64().expect("offset")), list.parts[0].oldest_line_at);
 }
 
 #[test]
@@ -184,7 +189,8 @@ fn the_same_list_gives_the_same_bytes() {
 
 #[test]
 fn module_frames_follow_the_part_path() {
+    use super::data::module_segments;
     assert_eq!(module_segments("shop::cart::Cart::add_item"), ["shop", "cart", "Cart"]);
     assert_eq!(module_segments("<shop::Map<K, V> as Index<&K>>::index"), ["shop", "Map<K, V>"]);
-    assert_eq!(module_segments("main"), Vec::<String>::new());
+    assert_eq!(module_segments("main"), Vec::<&str>::new());
 }

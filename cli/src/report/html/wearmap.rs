@@ -3,11 +3,13 @@
 //! hot: inspect first; new and hot: watch; old and unused: removal candidates; new and unused).
 //! Which parts are on the map, the split and the quadrants come from [`crate::wear_map`], as in
 //! the terminal's map; this file only draws them. Parts with no calls sit on a band under the
-//! plot, since a log scale has no zero. It does not change with the page's switches, so it is
-//! drawn here, with every part path escaped, and the page's script only listens to its dots.
+//! plot, since a log scale has no zero. The frame, axes and quadrant names are drawn here; the
+//! dots, one per part and so the bulk of a large page, are placed here too but drawn by the
+//! page's script from [`Dot`]s: three numbers each rather than an element of markup.
 use std::fmt::Write as _;
 
-use super::escape_html;
+use serde::Serialize;
+
 use crate::present::words::count;
 use crate::wear_map::{Quadrant, WearMap};
 
@@ -26,9 +28,15 @@ const BAND_BOTTOM: f64 = 370.0;
 /// The shortest age on the axis: a part changed in the last hour is an hour old.
 const MIN_AGE_DAYS: f64 = 1.0 / 24.0;
 
-/// The SVG of `map`. Ages are drawn with their fraction of a day; the split is a whole number
-/// of days, so every dot is on its quadrant's side of the lines.
-pub(super) fn render(map: &WearMap<'_>) -> String {
+/// A part's dot: its index in the due list, its centre, and its quadrant's index in
+/// [`Quadrant::ALL`]. Serialized as a four-number array.
+#[derive(Serialize)]
+pub(super) struct Dot(pub(super) usize, f64, f64, u8);
+
+/// The SVG of `map` without its dots, and the dots, most urgent last so that an overdue dot
+/// is never hidden under a serviceable one. Ages are placed with their fraction of a day; the
+/// split is a whole number of days, so every dot is on its quadrant's side of the lines.
+pub(super) fn render(map: &WearMap<'_>) -> (String, Vec<Dot>) {
     let age = |days: f64| days.max(MIN_AGE_DAYS);
     let ages: Vec<f64> = map.points.iter().map(|p| age(p.age_days())).collect();
     let calls: Vec<f64> = map.points.iter().filter(|p| p.calls > 0).map(|p| p.calls as f64).collect();
@@ -95,29 +103,25 @@ pub(super) fn render(map: &WearMap<'_>) -> String {
         HEIGHT - 8.0,
         (TOP + BOTTOM) / 2.0
     );
-    // Most urgent drawn last, so an overdue dot is never hidden under a serviceable one.
     let mut order: Vec<_> = map.points.iter().collect();
     order.sort_by(|a, b| b.item.status.cmp(&a.item.status).then(a.index.cmp(&b.index)));
     let mut unused = 0usize;
-    for p in order {
-        let cy = if p.calls == 0 {
-            unused += 1;
-            (BAND_TOP + BAND_BOTTOM) / 2.0 + ((unused % 5) as f64 - 2.0) * 5.0
-        } else {
-            y.at(p.calls as f64)
-        };
-        let _ = writeln!(
-            svg,
-            "<circle class=\"dot {status}\" data-i=\"{i}\" cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"5\">\
-             <title>{} ({status})</title></circle>",
-            x.at(age(p.age_days())),
-            escape_html(&p.item.part),
-            i = p.index,
-            status = p.item.status.as_str(),
-        );
-    }
-    svg.push_str("</svg>\n");
-    svg
+    let tenth = |v: f64| (v * 10.0).round() / 10.0;
+    let dots = order
+        .into_iter()
+        .map(|p| {
+            let cy = if p.calls == 0 {
+                unused += 1;
+                (BAND_TOP + BAND_BOTTOM) / 2.0 + ((unused % 5) as f64 - 2.0) * 5.0
+            } else {
+                y.at(p.calls as f64)
+            };
+            let quadrant = Quadrant::ALL.iter().position(|q| *q == p.quadrant).unwrap_or(0) as u8;
+            Dot(p.index, tenth(x.at(age(p.age_days()))), tenth(cy), quadrant)
+        })
+        .collect();
+    svg.push_str("<g id=\"dots\"></g>\n</svg>\n");
+    (svg, dots)
 }
 
 /// Ages worth a grid line, in days.
@@ -190,8 +194,8 @@ mod tests {
         DueItem { status, overhauled_at, calls_since_overhaul: calls, ..item(part) }
     }
 
-    /// The SVG of `parts`, and how many are off the map.
-    fn render(parts: Vec<DueItem>) -> (String, usize) {
+    /// The SVG of `parts`, its dots, and how many are off the map.
+    fn render(parts: Vec<DueItem>) -> (String, Vec<Dot>, usize) {
         let list = DueList {
             schema: "wear-report/2",
             now: 1000 * DAY,
@@ -201,17 +205,13 @@ mod tests {
             parts,
         };
         let map = WearMap::of(&list);
-        (super::render(&map), map.unplaced)
+        let (svg, dots) = super::render(&map);
+        (svg, dots, map.unplaced)
     }
 
     /// `(cx, cy)` of the dot for part `i`.
-    fn dot(svg: &str, i: usize) -> (f64, f64) {
-        let at = svg.find(&format!("data-i=\"{i}\"")).expect("dot drawn");
-        let attr = |name: &str| -> f64 {
-            let start = at + svg[at..].find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
-            svg[start..start + svg[start..].find('"').expect("closing quote")].parse().expect("number")
-        };
-        (attr("cx"), attr("cy"))
+    fn dot(dots: &[Dot], i: usize) -> (f64, f64) {
+        dots.iter().find(|d| d.0 == i).map(|d| (d.1, d.2)).expect("dot placed")
     }
 
     #[test]
@@ -224,38 +224,28 @@ mod tests {
             point("a::unknown", Status::Unknown, Some(50.0), None),
             point("a::not_in_git", Status::Serviceable, None, Some(10)),
         ];
-        let (svg, unplaced) = render(points);
+        let (svg, dots, unplaced) = render(points);
         assert_eq!(unplaced, 2);
-        let (old_hot, new_hot, old_cold, unused) = (dot(&svg, 0), dot(&svg, 1), dot(&svg, 2), dot(&svg, 3));
+        let (old_hot, new_hot, old_cold, unused) =
+            (dot(&dots, 0), dot(&dots, 1), dot(&dots, 2), dot(&dots, 3));
         assert!(old_hot.0 > new_hot.0 && old_cold.0 > new_hot.0, "older is further right");
         assert!(old_hot.1 < old_cold.1, "more calls is higher up");
         assert!(unused.1 > BAND_TOP && unused.1 < BAND_BOTTOM, "no calls: on the band");
         assert!(old_cold.1 <= BOTTOM);
-        assert!(!svg.contains("data-i=\"4\"") && !svg.contains("data-i=\"5\""));
+        assert!(dots.iter().all(|d| d.0 < 4), "the unknown part and the one not in git are off the map");
         for name in ["old and hot: inspect first", "new and hot: watch", "old and unused: removal candidates"]
         {
             assert!(svg.contains(name), "{name}");
         }
         assert!(svg.contains(">new and unused<"));
-        // The overdue dot is drawn last, over the others.
-        assert!(svg.rfind("class=\"dot ").expect("dots") < svg.find("data-i=\"0\"").expect("dot 0") + 40);
-    }
-
-    #[test]
-    fn part_paths_are_escaped_in_tooltips() {
-        let (svg, _) =
-            render(vec![point("<script>alert(1)</script>&", Status::Serviceable, Some(1.0), Some(1))]);
-        assert!(
-            svg.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt;&amp; (serviceable)</title>"),
-            "{svg}"
-        );
-        assert!(!svg.contains("<script"));
+        assert_eq!(dots.last().map(|d| d.0), Some(0), "the overdue dot is drawn last, over the others");
+        assert_eq!(Quadrant::ALL[usize::from(dots.last().map_or(9, |d| d.3))], Quadrant::InspectFirst);
     }
 
     #[test]
     fn an_empty_map_still_draws() {
-        let (svg, unplaced) = render(Vec::new());
-        assert_eq!(unplaced, 0);
+        let (svg, dots, unplaced) = render(Vec::new());
+        assert_eq!((unplaced, dots.len()), (0, 0));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n") && !svg.contains("NaN"));
     }
 }
