@@ -117,12 +117,14 @@ fn every_part_arrives_with_its_attributes_and_exact_counts() {
     expected.push(f64::INFINITY);
     assert_eq!(bounds, expected);
     assert!(buckets.windows(2).all(|w| w[0].1 <= w[1].1), "cumulative: {buckets:?}");
-    // These calls are short, so they are sampled: the first call of the thread weighs 1, every
-    // later one 0 or 8. The export carries exactly what the program estimated.
+    // These calls are short, so they are sampled: the first call of the thread weighs 1, later
+    // ones 0 or 8, except that a call the scheduler stretched past the sampling threshold puts
+    // the thread back to timing every call (weight 1) until one is short again; on a loaded
+    // machine that happens. The export carries exactly what the program estimated.
     let timed = run.parts.iter().find(|p| p.path == "wear_otel_probe::timed_work").and_then(|p| p.timed);
     assert_eq!(buckets.last().map(|b| b.1), timed, "+Inf is the program's own estimate");
     let estimate = timed.expect("timed_work is timed");
-    assert!(estimate % 8 == 1 && estimate <= 1 + 8 * 199, "1 + 8k for 200 short calls: {estimate}");
+    assert!((1..=1 + 8 * 199).contains(&estimate), "weights 1 and 8 over 200 calls: {estimate}");
 }
 
 #[test]
