@@ -175,3 +175,18 @@ fn map_all_without_usage_draws_age_alone() {
     assert_eq!(oldest.len(), 5, "{text}");
     assert!(oldest.iter().all(|l| l.starts_with("  2455d engine::")), "{text}");
 }
+
+/// `--by calls` with no usage has nothing to put on its scale: the legend says so rather than
+/// printing ranges like `0–0`.
+#[test]
+fn a_scale_with_no_values_says_so() {
+    let fx = workspace();
+    let text = heatmap(&fx, &["--by", "calls", "--width", "80", "--color", "never"]);
+    assert!(
+        text.contains("calls since overhaul: no part shown has one, so every cell is ·· (no data)"),
+        "{text}"
+    );
+    assert!(!text.contains("0–0") && !text.contains("[▁▁]"), "{text}");
+    let aged = heatmap(&fx, &["--by", "age", "--width", "80", "--color", "never"]);
+    assert!(aged.contains("[▁▁]") && !aged.contains("no part shown has one"), "{aged}");
+}

@@ -81,7 +81,17 @@ pub(super) fn render(list: &DueList, opts: &HeatmapOptions) -> String {
         None => out.push_str(&grid),
     }
     out.push('\n');
-    legend(&mut out, opts.by, width, &paint);
+    if values.is_empty() {
+        // A scale with nothing on it would print ranges like `0–0`: say why instead.
+        let text =
+            format!("{}: no part shown has one, so every cell is {UNKNOWN} (no data)", opts.by.title());
+        for line in wrap_words(&text, width, 2) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    } else {
+        legend(&mut out, opts.by, width, &paint);
+    }
     out.push('\n');
     for line in findings(list, &sel, opts) {
         for wrapped in wrap_words(&line, width, 2) {
