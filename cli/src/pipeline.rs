@@ -293,6 +293,20 @@ fn age_options_in(target_dir: &Path, cache: bool) -> AgeOptions {
     }
 }
 
+/// How the HTML page of `scan`'s workspace opens and links: on `hue` (by default, as the page
+/// decides), each location linked as `[report] source_url` says, else to its file.
+pub(crate) fn page_options(
+    scan: &Scan,
+    hue: Option<crate::report::Hue>,
+) -> Result<crate::report::PageOptions> {
+    let policy = load_policy(&scan.root)?;
+    Ok(crate::report::PageOptions {
+        hue,
+        source_root: Some(scan.root.clone()),
+        source_url: policy.source_url,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

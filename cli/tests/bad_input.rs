@@ -217,6 +217,7 @@ fn cases() -> Vec<Case> {
         c("F48", File, "logbook: a symlink to `/dev/zero`", |fx| { symlink(fx, "/dev/zero", "wear-logbook.toml"); Ctx::default() }, R, 2, "wear-logbook.toml: is a character device"),
         c("F49", File, "the old single logbook file a FIFO, when `inspect` reads it before signing", |fx| { mkfifo(fx, "wear-logbook.toml"); Ctx::default() }, &["inspect", "fleet::hot", "--note", "x", "--by", "me", "--now", NOW], 2, "wear-logbook.toml: is a FIFO"),
         c("F50", File, "source: a module file that is a FIFO", |fx| { fx.write("src/lib.rs", &format!("mod pipe;\n{LIB}")); mkfifo(fx, "src/pipe.rs"); Ctx::default() }, R, 0, "src/pipe.rs: is a FIFO (named pipe), not a regular file: reading it might never end; skipped"),
+        c("F51", File, "wear.toml: a source URL with no `{file}`", |fx| { fx.write("wear.toml", "[report]\nsource_url = \"https://git.example.com/fleet\"\n"); Ctx::default() }, &["report", "--now", NOW, "--format", "html", "--output", "wear.html"], 2, "wear.toml:2: invalid `source_url`"),
         // Environment.
         c("E1", Env, "a bearer token and a user both set", |_| Ctx::env(&[("WEAR_PROMETHEUS_TOKEN", "tok-9f8e7d6c"), ("WEAR_PROMETHEUS_USER", "ops")]), &["report", "--prometheus", "http://127.0.0.1:9"], 2, "both WEAR_PROMETHEUS_TOKEN and"),
         c("E2", Env, "a user without a password", |_| Ctx::env(&[("WEAR_PROMETHEUS_USER", "ops")]), &["report", "--prometheus", "http://127.0.0.1:9"], 2, "WEAR_PROMETHEUS_PASSWORD is not"),

@@ -47,7 +47,11 @@ const TRACK: [(&str, usize); 3] = [("locate", 6), ("eta", 11), ("history", 4)];
 /// and Cy changed two prices and added the oddly named files in October 2026.
 fn workspace() -> Fixture {
     let fx = Fixture::new("fleet");
-    fx.write("wear.toml", "[defaults]\ncalls = 100_000\nage = \"1500d\"\ndue_soon = 75\n");
+    fx.write(
+        "wear.toml",
+        "[defaults]\ncalls = 100_000\nage = \"1500d\"\ndue_soon = 75\n\n\
+         [report]\nsource_url = \"https://git.example.com/fleet/blob/{rev}/{file}#L{line}\"\n",
+    );
     fx.write("src/lib.rs", "pub mod parse;\npub mod price;\n");
     fx.write("src/parse.rs", &module(&PARSE));
     fx.write("src/price.rs", &module(&PRICE));
@@ -124,6 +128,27 @@ fn usage(fx: &Fixture) {
         .map(|((path, _), (serial, calls))| Reading { path, serial, calls: *calls, busy_ns: None })
         .collect();
     fx.write("usage/fleet.json", &snapshot("a1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", &readings));
+}
+
+/// `text` as JavaScript's `encodeURIComponent` writes it.
+fn uri_component(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'~'
+            | b'*'
+            | b'\''
+            | b'('
+            | b')' => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The parts of the table's visible rows, top to bottom.
@@ -333,6 +358,13 @@ fn the_html_report_works_in_a_real_browser() {
     assert_eq!(h["Authors"], "Cy O'Neil & \"Co\" Ltd");
     assert_eq!(h["Calls since overhaul"], "5");
     assert_eq!(h["Overhauled"], "2026-10-01 (50d ago)");
+    // The location links where the policy's `source_url` says, the file's segments encoded.
+    let head = report["head"].as_str().expect("a commit");
+    let encoded: Vec<String> = format!("src/{SCRIPT_FILE}").split('/').map(uri_component).collect();
+    assert_eq!(
+        js::<String>(&tab, "document.querySelector('#history dd[data-field=Location] a').href"),
+        format!("https://git.example.com/fleet/blob/{head}/{}#L2", encoded.join("/"))
+    );
     assert_eq!(h["Last sign-off"], "never");
     let tax = index("fleet::price::tax");
     click(&tab, &format!("#due tbody tr[data-i=\"{tax}\"]"));

@@ -82,7 +82,7 @@ pub(super) fn run(args: &DemoArgs) -> Result<Outcome> {
 
     let page = dir.join("report.html");
     let plain = RenderOptions { color: false, ..opts };
-    let links = crate::report::PageOptions { hue: None, source_root: Some(scan.root.clone()) };
+    let links = pipeline::page_options(&scan, None)?;
     crate::fs::write_output(&page, crate::report::render_page(&list, &plain, &links).as_bytes())?;
     println!("\n== the HTML report (treemap, wear map, due list): {}", page.display());
     Ok(Outcome::Clean)

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::heatmap::{HeatmapOptions, Measure, PartFilter, drawn, render};
 use crate::output::{emit, palette, width, write_named};
 use crate::pipeline;
-use crate::report::{self, Format, Hue, PageOptions, RenderOptions};
+use crate::report::{self, Format, Hue, RenderOptions};
 use crate::scan::Functions;
 
 /// `cargo wear heatmap`.
@@ -44,7 +44,7 @@ pub(super) fn run(args: &HeatmapArgs) -> Result<Outcome> {
             Measure::Wear => Some(Hue::Wear),
             Measure::Calls | Measure::Busy => None,
         };
-        let page = PageOptions { hue, source_root: Some(scan.root.clone()) };
+        let page = pipeline::page_options(&scan, hue)?;
         let inputs = pipeline::inputs(&scan, &request);
         write_named(path, &report::render_page(&drawn(&list, &opts), &plain, &page), &inputs)?;
     }

@@ -5,7 +5,7 @@ use crate::due::{DueList, Status};
 use crate::error::Result;
 use crate::output::{color, emit, write_named};
 use crate::pipeline;
-use crate::report::{Format, PageOptions, RenderOptions, render, render_page};
+use crate::report::{Format, RenderOptions, render, render_page};
 use crate::scan::Functions;
 
 /// `cargo wear report`.
@@ -34,9 +34,7 @@ fn print(args: &DueArgs, fail_on: Status) -> Result<DueList> {
     let color = args.format == Format::Table && args.output.is_none() && color(args.inputs.color);
     let opts = RenderOptions::of_this_tool(color, fail_on);
     let text = match args.format {
-        Format::Html => {
-            render_page(&list, &opts, &PageOptions { hue: None, source_root: Some(scan.root.clone()) })
-        }
+        Format::Html => render_page(&list, &opts, &pipeline::page_options(&scan, None)?),
         format => render(&list, format, &opts),
     };
     match &args.output {

@@ -13,6 +13,9 @@
 //! parts = "shop::checkout::**"
 //! files = "examples/shop/src/legacy/**"
 //! calls = 1_000_000
+//!
+//! [report]                   # the HTML report's links to the source
+//! source_url = "https://github.com/owner/repo/blob/{rev}/{file}#L{line}"
 //! ```
 use std::path::Path;
 
@@ -39,7 +42,19 @@ struct RawPolicy {
     defaults: Option<RawSection>,
     #[serde(default, rename = "rule")]
     rules: Vec<Spanned<RawSection>>,
+    report: Option<RawReport>,
 }
+
+/// `[report]`: how reports present what they show.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    source_url: Option<Spanned<String>>,
+}
+
+/// What `source_url` fills in: the commit, the file (relative to the workspace root) and the
+/// part's first line.
+const URL_FIELDS: [&str; 3] = ["{rev}", "{file}", "{line}"];
 
 /// `[defaults]` or one `[[rule]]`; values are checked by hand for precise messages.
 #[derive(Debug, Deserialize)]
@@ -157,7 +172,46 @@ fn check(path: &Path, text: &str, raw: RawPolicy) -> Result<Policy> {
         let files = rule.files.as_ref().map(|g| glob(path, text, g, GlobKind::Files)).transpose()?;
         policy.rules.push(Rule { parts, files, settings: settings(path, text, &rule)? });
     }
+    if let Some(url) = raw.report.and_then(|r| r.source_url) {
+        policy.source_url = Some(source_url(path, text, &url)?);
+    }
     Ok(policy)
+}
+
+/// `source_url`: an http(s) URL with `{file}`, and `{rev}` and `{line}` where the host wants
+/// them; no other `{...}`.
+fn source_url(path: &Path, text: &str, url: &Spanned<String>) -> Result<String> {
+    let written = url.get_ref().trim();
+    let fail = |why: String| {
+        Error::in_file(path, format!("invalid `source_url` {written:?}: {why}"))
+            .at_line(line_of(text, url.span().start))
+            .help(
+                "write an http(s) URL with `{file}`, and `{rev}` and `{line}` if the host takes them, like \
+                 `source_url = \"https://github.com/owner/repo/blob/{rev}/{file}#L{line}\"`"
+                    .to_owned(),
+            )
+    };
+    if !(written.starts_with("https://") || written.starts_with("http://")) {
+        return Err(fail("it must start with `https://` or `http://`".to_owned()));
+    }
+    if written.chars().any(char::is_whitespace) {
+        return Err(fail("a URL has no spaces".to_owned()));
+    }
+    let mut rest = written;
+    while let Some(open) = rest.find('{') {
+        let field = rest[open..].find('}').map(|close| &rest[open..=open + close]);
+        match field {
+            Some(field) if URL_FIELDS.contains(&field) => rest = &rest[open + field.len()..],
+            Some(field) => {
+                return Err(fail(format!("`{field}` is not one of `{{rev}}`, `{{file}}`, `{{line}}`")));
+            }
+            None => return Err(fail("a `{` is not closed".to_owned())),
+        }
+    }
+    if !written.contains("{file}") {
+        return Err(fail("it has no `{file}`, so every part would link to the same page".to_owned()));
+    }
+    Ok(written.to_owned())
 }
 
 /// The limits one section sets.
@@ -336,7 +390,10 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> Error {
 /// What to do about a TOML error, by its kind.
 fn help_for(message: &str) -> String {
     if message.contains("unknown field") {
-        format!("a policy has a `[defaults]` table and `[[rule]]` tables; they take {KEYS}")
+        format!(
+            "a policy has a `[defaults]` table and `[[rule]]` tables, which take {KEYS}, and a `[report]` \
+             table, which takes `source_url`"
+        )
     } else if message.contains("invalid type") {
         format!(
             "check the value's type: {KEYS} take strings, numbers or \"none\" as in the starter from `cargo wear init`"

@@ -78,6 +78,9 @@ pub struct Policy {
     pub defaults: Settings,
     /// The `[[rule]]` sections, in file order.
     pub rules: Vec<Rule>,
+    /// `[report] source_url`: where the HTML report links each location, `{rev}`, `{file}`
+    /// and `{line}` to fill in; `None` links to the files in the workspace.
+    pub source_url: Option<String>,
 }
 
 impl Policy {

@@ -247,7 +247,50 @@ const MISTAKES: &[(&str, &str, usize, &str, &str)] = &[
     ("TOML syntax", "[defaults]\ncalls = 1\nage = \"365d\n", 3, "", "TOML syntax"),
     ("rule without a pattern", "[defaults]\ncalls = 1\n\n[[rule]]\ncalls = 2\n", 4, "neither", "parts ="),
     ("pattern in defaults", "[defaults]\ncalls = 1\nparts = \"a::**\"\n", 3, "takes no `parts`", "[[rule]]"),
+    (
+        "source URL without a scheme",
+        "[report]\nsource_url = \"github.com/o/r/blob/{rev}/{file}\"\n",
+        2,
+        "must start with `https://`",
+        "source_url = \"https://github.com",
+    ),
+    ("source URL without {file}", "[report]\nsource_url = \"https://h/o/r\"\n", 2, "no `{file}`", "`{file}`"),
+    (
+        "source URL with a field unknown",
+        "[report]\n\nsource_url = \"https://h/{path}\"\n",
+        3,
+        "`{path}` is not one of",
+        "`{rev}`",
+    ),
+    (
+        "source URL with a brace open",
+        "[report]\nsource_url = \"https://h/{file\"\n",
+        2,
+        "not closed",
+        "`{line}`",
+    ),
+    (
+        "source URL with a space",
+        "[report]\nsource_url = \"https://h/a b/{file}\"\n",
+        2,
+        "no spaces",
+        "https://",
+    ),
+    (
+        "unknown key in report",
+        "[report]\nurl = \"https://h/{file}\"\n",
+        2,
+        "unknown field `url`",
+        "`source_url`",
+    ),
 ];
+
+#[test]
+fn a_source_url_is_kept_as_written() {
+    let url = "https://github.com/owner/repo/blob/{rev}/{file}#L{line}";
+    assert_eq!(parse(&format!("[report]\nsource_url = \"{url}\"\n")).source_url.as_deref(), Some(url));
+    assert_eq!(parse("[defaults]\ncalls = 5\n").source_url, None);
+}
 
 #[test]
 fn every_mistake_names_file_line_and_fix() {

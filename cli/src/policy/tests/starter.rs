@@ -70,3 +70,13 @@ fn init_in_a_missing_folder_is_an_error() {
     let err = write_starter(&root.path().join("nope")).expect_err("no folder");
     assert!(err.message.contains("cannot create a temporary file"), "{err}");
 }
+
+#[test]
+fn the_starter_source_url_is_valid_when_uncommented() {
+    let start = STARTER.find("# [report]").expect("the starter shows `[report]`");
+    let end = start + STARTER[start..].find("\n\n").expect("a blank line after it");
+    let uncommented: String =
+        STARTER[start..end].lines().map(|l| format!("{}\n", l.strip_prefix("# ").unwrap_or(l))).collect();
+    let policy = parse_policy_text(Path::new("wear.toml"), &uncommented).expect("the example parses");
+    assert_eq!(policy.source_url.as_deref(), Some("https://github.com/owner/repo/blob/{rev}/{file}#L{line}"));
+}

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::colour::{self, Hue, NO_DATA, Scales};
 use super::wearmap::Dot;
-use super::{Area, json_for_script};
+use super::{Area, PageOptions, json_for_script};
 use crate::due::{DueItem, DueList, Status};
 use crate::present::names::{top_level_segments, trait_impl_self_type};
 use crate::report::{limit_text, limit_word};
@@ -44,8 +44,9 @@ struct PageData<'a> {
     no_data: &'static str,
     /// The scale and area the page opens on.
     open: Open,
-    /// The `file://` URL of the workspace root, ending in `/`: each location links there.
-    source: Option<String>,
+    /// Where each location links: `{"file": URL}` of the workspace root, ending in `/`, or
+    /// `{"url": TEMPLATE}` with `{file}` and `{line}` to fill in.
+    source: Option<Source>,
     parts: Columns<'a>,
     /// `[path, name]` of parts whose path is not their module's path and a name.
     whole: BTreeMap<usize, (&'a str, &'a str)>,
@@ -55,6 +56,13 @@ struct PageData<'a> {
     /// The wear map's dots and its quadrants' names by index.
     dots: Vec<Dot>,
     quadrants: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Source {
+    File(String),
+    Url(String),
 }
 
 #[derive(Serialize)]
@@ -137,7 +145,7 @@ pub(super) fn page_data(
     dots: Vec<Dot>,
     hue: Hue,
     area: Area,
-    root: Option<&Path>,
+    page: &PageOptions,
 ) -> String {
     let parts = &list.parts;
     let mut modules: Interner<(Option<usize>, String)> = Interner::new();
@@ -206,7 +214,7 @@ pub(super) fn page_data(
         palette: colour::palette(),
         no_data: NO_DATA,
         open: Open { colour: hue.name(), area },
-        source: root.map(file_url),
+        source: source(list, page),
         parts: cols,
         whole,
         signed: parts.iter().enumerate().filter_map(|(i, p)| signed_off(p).map(|s| (i, s))).collect(),
@@ -260,6 +268,16 @@ fn signed_off(item: &DueItem) -> Option<String> {
         text.push_str(&format!(": {note}"));
     }
     Some(text)
+}
+
+/// Where the page links each location: the policy's URL with the commit filled in, or the
+/// files in the workspace when there is no URL or no commit for its `{rev}`.
+fn source(list: &DueList, page: &PageOptions) -> Option<Source> {
+    let url = page.source_url.as_deref().and_then(|url| match &list.head {
+        Some(head) => Some(url.replace("{rev}", head)),
+        None => (!url.contains("{rev}")).then(|| url.to_owned()),
+    });
+    url.map(Source::Url).or_else(|| page.source_root.as_deref().map(|root| Source::File(file_url(root))))
 }
 
 /// `file://` URL of the directory `root`, ending in `/`, with every byte but unreserved ones

@@ -41,8 +41,10 @@ const SCRIPT: &str = include_str!("report.js");
 pub(crate) struct PageOptions {
     /// The colour scale the page opens on; by default wear, or age when no part has usage.
     pub(crate) hue: Option<Hue>,
-    /// The workspace root: each location links to its file there (`file://`).
+    /// The workspace root: each location links to its file there (`file://`)...
     pub(crate) source_root: Option<PathBuf>,
+    /// ...unless `[report] source_url` says where (`{rev}`, `{file}`, `{line}`).
+    pub(crate) source_url: Option<String>,
 }
 
 /// Area of the treemap's cells.
@@ -67,7 +69,7 @@ pub(crate) fn render_page(list: &DueList, opts: &RenderOptions, page: &PageOptio
     let wear_map = WearMap::of(list);
     let (map_svg, dots) = wearmap::render(&wear_map);
     let scales = data::scales(list);
-    let json = data::page_data(list, &scales, dots, hue, area, page.source_root.as_deref());
+    let json = data::page_data(list, &scales, dots, hue, area, page);
     let map = if wear_map.points.is_empty() {
         "<p class=\"note\" id=\"no-map\">No part has both usage data and an age from git, so there is \
          nothing to place on the wear map: it plots calls against age. Give usage (<code>--usage</code> \

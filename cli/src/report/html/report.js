@@ -69,10 +69,12 @@
     const w = at(P.w, i);
     return (w === null ? "?" : w) + "% " + data.limits[limit];
   }
-  // A location's link: its file in the workspace, when the page knows where that is.
+  // A location's link: the policy's source URL filled in, or its file in the workspace.
   function href(i) {
     if (!data.source) return null;
-    return data.source + data.files[P.f[i]].split("/").map(encodeURIComponent).join("/");
+    const file = data.files[P.f[i]].split("/").map(encodeURIComponent).join("/");
+    if (data.source.file) return data.source.file + file;
+    return data.source.url.split("{file}").join(file).split("{line}").join(String(P.l[i]));
   }
 
   function svg(tag, attrs) {
