@@ -19,7 +19,7 @@ use std::path::Path;
 use browser::{browser, js, open};
 use headless_chrome::Tab;
 use serde_json::Value;
-use support::big::{Shape, workspace, write_usage};
+use support::big::{Shape, with_page};
 
 const NOW: &str = "2026-11-21";
 
@@ -30,23 +30,7 @@ fn main() {
     } else {
         Shape { crates: 25, modules: 20, functions: 25 }
     };
-    let fx = workspace(shape);
-    write_usage(&fx);
-    let out = fx
-        .wear(&[
-            "report",
-            "--now",
-            NOW,
-            "--usage",
-            "usage/fleet.json",
-            "--format",
-            "html",
-            "--output",
-            "wear.html",
-        ])
-        .output()
-        .expect("cargo-wear runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fx = with_page(shape, NOW);
     let page = fx.path("wear.html");
     let baseline = fx.path("baseline.html");
     std::fs::write(&baseline, baseline_page(&page)).expect("write the baseline");

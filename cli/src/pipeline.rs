@@ -300,9 +300,14 @@ pub(crate) fn page_options(
     hue: Option<crate::report::Hue>,
 ) -> Result<crate::report::PageOptions> {
     let policy = load_policy(&scan.root)?;
+    // Files are named relative to the repository's work tree (as its host names them), which
+    // is the workspace root unless the workspace sits in a subfolder; outside git, the root.
+    let work_tree = git2::Repository::discover(&scan.root)
+        .ok()
+        .and_then(|repo| repo.workdir().map(|w| w.canonicalize().unwrap_or_else(|_| w.to_owned())));
     Ok(crate::report::PageOptions {
         hue,
-        source_root: Some(scan.root.clone()),
+        source_root: Some(work_tree.unwrap_or_else(|| scan.root.clone())),
         source_url: policy.source_url,
     })
 }

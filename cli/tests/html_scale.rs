@@ -12,7 +12,7 @@ mod support;
 use browser::{browser, click, file_url, js, open, seen};
 use headless_chrome::Tab;
 use serde_json::Value;
-use support::big::{Shape, calls_of, workspace, write_usage};
+use support::big::{Shape, calls_of, with_page, workspace, write_usage};
 
 const NOW: &str = "2026-11-21";
 const SHAPE: Shape = Shape { crates: 25, modules: 20, functions: 25 };
@@ -39,23 +39,7 @@ fn rows(tab: &Tab) -> Vec<String> {
 #[test]
 fn fifteen_thousand_parts_drill_down_search_and_sort() {
     assert_eq!(SHAPE.parts(), 15_000);
-    let fx = workspace(SHAPE);
-    write_usage(&fx);
-    let out = fx
-        .wear(&[
-            "report",
-            "--now",
-            NOW,
-            "--usage",
-            "usage/fleet.json",
-            "--format",
-            "html",
-            "--output",
-            "wear.html",
-        ])
-        .output()
-        .expect("report runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fx = with_page(SHAPE, NOW);
     let size = std::fs::metadata(fx.path("wear.html")).expect("page").len();
     println!("page: {size} bytes for {} parts", SHAPE.parts());
 
@@ -160,6 +144,14 @@ fn fifteen_thousand_parts_drill_down_search_and_sort() {
     let bottom = rows(&tab);
     assert_eq!(bottom.last(), paths.last(), "the least used last, drawn once scrolled to");
     assert!(bottom.len() < 200, "{} rows in the DOM", bottom.len());
+    // A search from down there shows its few rows at once, from the top.
+    tab.find_element("#filter").expect("filter").type_into("c07::m1::f2").expect("type");
+    assert_eq!(rows(&tab).len(), 6, "the matches, not an empty table under a tall spacer");
+    tab.evaluate(
+        "(() => { const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input')); })()",
+        false,
+    )
+    .expect("clear");
 
     // The switches: colour by age recolours the blocks, area by lines re-lays them out.
     let fills = || -> Vec<String> {
@@ -228,4 +220,30 @@ fn heatmap_html_shows_the_parts_drawn_and_opens_on_age_without_usage() {
     );
     let by_wear = page(&["--usage", "usage/fleet.json"]);
     assert_eq!(by_wear["open"]["colour"].as_str(), Some("wear"));
+}
+
+/// A workspace in a subfolder of its repository: files are named from the work tree, as the
+/// repository's host names them, and the `file://` links start there too.
+#[test]
+fn links_start_at_the_work_tree_when_the_workspace_is_a_subfolder() {
+    let fx = support::Fixture::new("sub");
+    fx.write(
+        "rust/Cargo.toml",
+        "[workspace]\n\n[package]\nname = \"sub\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    fx.write("rust/src/lib.rs", "#[wear::tracked]\npub fn f() -> u8 {\n    1\n}\n");
+    fx.commit("add", "Ana", "2026-01-01");
+    let out = fx
+        .wear(&["report", "--now", NOW, "--format", "html", "--manifest-path", "rust/Cargo.toml"])
+        .output()
+        .expect("report runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = String::from_utf8(out.stdout).expect("utf-8");
+    let start = html.find("id=\"wear-data\">").expect("data") + "id=\"wear-data\">".len();
+    let data: Value =
+        serde_json::from_str(&html[start..start + html[start..].find("</script>").expect("end")])
+            .expect("json");
+    assert_eq!(data["files"][0], "rust/src/lib.rs");
+    let root = file_url(fx.root());
+    assert_eq!(data["source"]["file"].as_str(), Some(format!("{}/", root.trim_end_matches('/')).as_str()));
 }

@@ -52,8 +52,8 @@ struct RawReport {
     source_url: Option<Spanned<String>>,
 }
 
-/// What `source_url` fills in: the commit, the file (relative to the workspace root) and the
-/// part's first line.
+/// What `source_url` fills in: the commit, the file (relative to the repository's work tree,
+/// as its host names it) and the part's first line.
 const URL_FIELDS: [&str; 3] = ["{rev}", "{file}", "{line}"];
 
 /// `[defaults]` or one `[[rule]]`; values are checked by hand for precise messages.

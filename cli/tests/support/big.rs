@@ -100,3 +100,14 @@ pub fn write_usage(fx: &Fixture) {
         .collect();
     fx.write("usage/fleet.json", &snapshot("a1", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", &readings));
 }
+
+/// The workspace with its usage and its HTML report as of `now`, in `wear.html`.
+pub fn with_page(shape: Shape, now: &str) -> Fixture {
+    let fx = workspace(shape);
+    write_usage(&fx);
+    let args =
+        ["report", "--now", now, "--usage", "usage/fleet.json", "--format", "html", "--output", "wear.html"];
+    let out = fx.wear(&args).output().expect("cargo-wear runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    fx
+}

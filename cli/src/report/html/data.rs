@@ -84,7 +84,8 @@ struct Columns<'a> {
     n: Vec<u32>,
     /// Status code.
     s: Vec<u8>,
-    /// Calls since overhaul; calls since new less those (mostly 0); failures; busy nanoseconds.
+    /// Calls since overhaul; calls since new less those (mostly 0; all of them when the current
+    /// serial has no usage yet); failures; busy nanoseconds.
     c: Option<Vec<Option<u64>>>,
     cn: Option<Vec<Option<u64>>>,
     fl: Option<Vec<Option<u64>>>,
@@ -164,7 +165,7 @@ pub(super) fn page_data(
         cn: column(
             parts
                 .iter()
-                .map(|p| p.calls_since_new.zip(p.calls_since_overhaul).map(|(n, o)| n.saturating_sub(o))),
+                .map(|p| p.calls_since_new.map(|n| n.saturating_sub(p.calls_since_overhaul.unwrap_or(0)))),
         ),
         fl: column(parts.iter().map(|p| p.failures)),
         b: column(parts.iter().map(|p| p.busy_ns)),

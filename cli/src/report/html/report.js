@@ -73,7 +73,8 @@
   function href(i) {
     if (!data.source) return null;
     const file = data.files[P.f[i]].split("/").map(encodeURIComponent).join("/");
-    if (data.source.file) return data.source.file + file;
+    // A file outside the repository is named by its absolute path.
+    if (data.source.file) return (file.startsWith("/") ? "file://" : data.source.file) + file;
     return data.source.url.split("{file}").join(file).split("{line}").join(String(P.l[i]));
   }
 
@@ -339,7 +340,7 @@
     { key: "wear", text: nearestText, sort: (i) => at(P.w, i), num: true },
     { key: "age", text: (i) => ageText(at(P.o, i)), sort: (i) => (at(P.o, i) === null ? null : -at(P.o, i)), num: true },
     { key: "due", text: (i) => (at(P.d, i) === null ? "-" : dateText(at(P.d, i) * DAY)), sort: (i) => at(P.d, i) },
-    { key: "location", text: location, sort: location },
+    { key: "location", text: location, sort: (i) => data.files[P.f[i]] + "\n" + String(P.l[i]).padStart(10, "0") },
   ];
   // The first click on a number sorts the largest first: the oldest, the busiest, the most worn.
   const firstDir = { calls: -1, wear: -1, age: -1 };
@@ -375,26 +376,35 @@
   function spacer(height) {
     const tr = html("tr", undefined, "spacer");
     tr.setAttribute("aria-hidden", "true");
-    tr.style.height = height + "px";
+    const td = html("td");
+    td.colSpan = columns.length;
+    td.style.height = height + "px";
+    tr.append(td);
     return tr;
   }
   function renderRows() {
-    const visible = Math.ceil(scroller.clientHeight / (rowHeight || 24)) + 2 * OVERSCAN;
-    const first = rowHeight ? Math.max(0, Math.floor(scroller.scrollTop / rowHeight) - OVERSCAN) : 0;
-    const last = Math.min(view.length, first + Math.max(visible, 40));
+    const height = rowHeight || 24;
+    const visible = Math.max(Math.ceil(window.innerHeight / height), 20) + 2 * OVERSCAN;
+    // Never past the end, so that a list shortened by a search starts drawing at once.
+    const top = Math.floor(scroller.scrollTop / height) - OVERSCAN;
+    const first = Math.max(0, Math.min(top, view.length - visible));
+    const last = Math.min(view.length, first + visible);
     const nodes = [];
-    if (first > 0) nodes.push(spacer(first * rowHeight));
+    if (first > 0) nodes.push(spacer(first * height));
     for (let k = first; k < last; k++) nodes.push(row(view[k]));
-    if (last < view.length) nodes.push(spacer((view.length - last) * (rowHeight || 24)));
+    if (last < view.length) nodes.push(spacer((view.length - last) * height));
     tbody.replaceChildren(...nodes);
     if (!rowHeight) {
+      // Measured once a row is laid out; until then (a hidden table) the guess stands.
       const drawn = tbody.querySelector("tr[data-i]");
-      if (drawn) {
-        rowHeight = drawn.getBoundingClientRect().height || 24;
-        if (last < view.length) tbody.lastChild.style.height = (view.length - last) * rowHeight + "px";
+      const measured = drawn ? drawn.getBoundingClientRect().height : 0;
+      if (measured > 0) {
+        rowHeight = measured;
+        if (measured !== height) renderRows();
       }
     }
   }
+  window.addEventListener("resize", () => renderRows());
   let scrollPending = false;
   scroller.addEventListener("scroll", () => {
     if (scrollPending) return;
@@ -413,6 +423,7 @@
   }
   function refilter() {
     view = state.query ? order.filter((i) => matches[i]) : order;
+    scroller.scrollTop = 0;
     shown.textContent = view.length + " of " + count + " parts";
     renderRows();
   }
@@ -465,7 +476,7 @@
       ["Status", statusOf(i)],
       ["Serial", P.e[i]],
       ["Calls since overhaul", noUsage(at(P.c, i))],
-      ["Calls since new", noUsage(at(P.c, i) === null ? null : at(P.c, i) + (at(P.cn, i) || 0))],
+      ["Calls since new", noUsage(at(P.cn, i) === null ? null : (at(P.c, i) || 0) + at(P.cn, i))],
       ["Failures", failures === null ? "not counted" : countText(failures)],
       ["Busy time", busy === null ? "not timed" : busyText(busy)],
       ["Nearest limit", nearestText(i)],
@@ -551,16 +562,23 @@
 
   // `report.html#part=PATH` opens with that part's history shown (and the treemap on its module
   // if it has no cell), as a link to it would; `#module=PATH` opens the treemap on a module.
+  function decoded(text) {
+    try {
+      return decodeURIComponent(text);
+    } catch (_) {
+      return null;
+    }
+  }
   function pinFromHash() {
     const module = /^#module=(.+)$/.exec(window.location.hash);
     if (module) {
-      const m = modulePath.indexOf(decodeURIComponent(module[1]));
+      const m = modulePath.indexOf(decoded(module[1]));
       if (m >= 0) zoom(m);
       return;
     }
     const match = /^#part=(.+)$/.exec(window.location.hash);
     if (!match) return;
-    const i = paths.indexOf(decodeURIComponent(match[1]));
+    const i = paths.indexOf(decoded(match[1]));
     if (i < 0) return;
     // Opened on the part's module only when it has no cell where the treemap is.
     if (!treemap.querySelector('.cell[data-i="' + i + '"]')) zoom(P.m[i]);

@@ -194,3 +194,17 @@ fn module_frames_follow_the_part_path() {
     assert_eq!(module_segments("<shop::Map<K, V> as Index<&K>>::index"), ["shop", "Map<K, V>"]);
     assert_eq!(module_segments("main"), Vec::<&str>::new());
 }
+
+#[test]
+fn calls_since_new_survive_a_serial_with_no_usage_yet() {
+    // The current serial has no usage, older serials had 500 calls.
+    let changed = DueItem {
+        calls_since_overhaul: None,
+        calls_since_new: Some(500),
+        ..item("shop::cart::Cart::add_item", Status::Unknown)
+    };
+    let list = DueList { parts: vec![changed], ..list() };
+    let data: Value = serde_json::from_str(embedded_json(&page(&list))).expect("json");
+    assert!(data["parts"]["c"].is_null(), "no part has calls since overhaul");
+    assert_eq!(data["parts"]["cn"][0], 500);
+}
