@@ -360,18 +360,21 @@
     for (const column of columns) {
       const td = html("td", undefined, column.num ? "num" : undefined);
       const text = column.text(i);
-      const link = column.key === "location" ? href(i) : null;
-      if (link) {
-        const a = html("a", text);
-        a.href = link + "";
-        td.append(a);
-      } else {
-        td.textContent = text;
-      }
+      textOrLink(td, text, column.key === "location" ? href(i) : null);
       if (column.key === "status") td.className = "status " + text;
       tr.append(td);
     }
     return tr;
+  }
+  // `node` holding `text`, as a link to `link` when there is one.
+  function textOrLink(node, text, link) {
+    if (link) {
+      const a = html("a", text);
+      a.href = link;
+      node.append(a);
+    } else {
+      node.textContent = text;
+    }
   }
   function spacer(height) {
     const tr = html("tr", undefined, "spacer");
@@ -493,14 +496,7 @@
     for (const [name, value] of fields) {
       nodes.push(html("dt", name));
       const dd = html("dd");
-      const link = name === "Location" ? href(i) : null;
-      if (link) {
-        const a = html("a", value);
-        a.href = link + "";
-        dd.append(a);
-      } else {
-        dd.textContent = value;
-      }
+      textOrLink(dd, value, name === "Location" ? href(i) : null);
       dd.dataset.field = name;
       if (name === "Status") dd.className = "status " + value;
       nodes.push(dd);
