@@ -13,6 +13,9 @@ mod nfc;
 mod unreached;
 mod workspace;
 
+#[cfg(test)]
+mod ahead_tests;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -149,7 +152,7 @@ pub(crate) fn scan_targets_for(
 ) -> Scan {
     let dir = cache.then(|| workspace.target_dir.join("wear").join("scan-cache"));
     let scan = |mut cache: ScanCache| {
-        let scan = scan_on_this_thread(workspace, which, compiled_out, &mut cache);
+        let scan = scan_on_this_thread(workspace, (which, compiled_out), &mut cache, true);
         (scan, cache)
     };
     let (scan, cache) = std::thread::scope(|scope| {
@@ -164,11 +167,14 @@ pub(crate) fn scan_targets_for(
     scan
 }
 
+/// The scan, on the calling thread; `ahead` finds each file's sites as it is parsed (see
+/// [`CrateWalk::ahead`]), as the CLI always does; tests compare it with the walk that keeps
+/// syntax trees.
 fn scan_on_this_thread(
     workspace: &Workspace,
-    which: Functions,
-    compiled_out: CompiledOut,
+    (which, compiled_out): (Functions, CompiledOut),
     cache: &mut ScanCache,
+    ahead: bool,
 ) -> Scan {
     let mut parts = Vec::new();
     let mut warnings = workspace.warnings.clone();
@@ -183,6 +189,7 @@ fn scan_on_this_thread(
         let mut walk = CrateWalk {
             cfg: &cfg,
             list,
+            ahead,
             macros: &mut macros,
             not_read: &mut left_out,
             warnings: &mut warnings,
@@ -196,8 +203,15 @@ fn scan_on_this_thread(
             reached.insert(module.file.clone());
             let scope = (which, compiled_out);
             let known = match &module.source {
-                Source::Cached { key, .. } => cache.sites(key, &wrappers),
-                Source::Parsed { .. } | Source::Text { .. } => None,
+                Source::Cached { key, .. } => cache.sites(key, &wrappers).cloned(),
+                // Found ahead with the wrappers the crate turned out to have: they stand.
+                Source::Found { sites, key, .. } if sites.wrappers == wrappers => {
+                    if let Some(key) = key {
+                        cache.put_sites(key, sites.clone());
+                    }
+                    Some(sites.clone())
+                }
+                Source::Parsed { .. } | Source::Text { .. } | Source::Found { .. } => None,
             };
             if let Some(known) = known {
                 cfg.enter_known(&module.file, module.compiled_out, &known.muted);
@@ -243,7 +257,7 @@ fn sites_of(
             }
             (&parsed, Some(key))
         }
-        Source::Text { text, key } => match syn::parse_file(text) {
+        Source::Text { text, key } | Source::Found { text, key, .. } => match syn::parse_file(text) {
             Ok(syntax) => {
                 parsed = syntax;
                 (&parsed, key.as_ref())
@@ -253,17 +267,30 @@ fn sites_of(
         Source::Parsed { syntax, key } => (syntax, key.as_ref()),
     };
     let _ = cfg.take_notes();
-    cfg.enter_file(&module.file, syntax, module.compiled_out);
-    let muted = cfg.muted();
-    let sites: Vec<SiteRecord> = sites_in_crate_file(syntax, cfg, macros)
-        .iter()
-        .map(|site| site_record(site, &module.module_path))
-        .collect();
-    let notes = cfg.take_notes();
+    let found =
+        find_sites(syntax, (&module.file, &module.module_path, module.compiled_out), cfg, macros, *wrappers);
+    let sites = found.sites.clone();
     if let Some(key) = key {
-        cache.put_sites(key, SitesRecord { wrappers: *wrappers, muted, notes, sites: sites.clone() });
+        cache.put_sites(key, found);
     }
     sites
+}
+
+/// The functions of the file `file` of module `module_path` (`compiled_out` when the build
+/// leaves the whole file out), parsed as `syntax`, found with the crate's `macros` whose
+/// fingerprint is `wrappers`; with what the `cfg` decider noted and muted on the way.
+fn find_sites(
+    syntax: &syn::File,
+    (file, module_path, compiled_out): (&Path, &str, bool),
+    cfg: &dyn FileCfg,
+    macros: &Macros,
+    wrappers: Fingerprint,
+) -> SitesRecord {
+    cfg.enter_file(file, syntax, compiled_out);
+    let muted = cfg.muted();
+    let sites =
+        sites_in_crate_file(syntax, cfg, macros).iter().map(|site| site_record(site, module_path)).collect();
+    SitesRecord { wrappers, muted, notes: cfg.take_notes(), sites }
 }
 
 /// What the scan keeps of a function of the module `module_path`.

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use wear_identity::cfg::Everything;
 use wear_identity::items::{Macros, expand};
 
-use super::cache::{Fingerprint, Key, ModuleKey, ModuleRecord, ScanCache};
+use super::cache::{Fingerprint, Key, ModuleKey, ModuleRecord, ScanCache, SitesRecord};
 use super::cfg::{FileCfg, configured};
 use super::{CompiledOut, Warning};
 
@@ -80,7 +80,7 @@ pub fn module_files_with(
     warnings: &mut Vec<Warning>,
 ) -> Vec<ModuleFile> {
     let mut crate_walk =
-        CrateWalk { cfg, list: compiled_out == CompiledOut::List, macros, not_read, warnings };
+        CrateWalk { cfg, list: compiled_out == CompiledOut::List, ahead: false, macros, not_read, warnings };
     let found = crate_walk.run(root_file, crate_name, None);
     found
         .into_iter()
@@ -97,7 +97,8 @@ pub fn module_files_with(
                 syntax,
                 compiled_out: m.compiled_out,
             }),
-            Source::Cached { .. } => None, // never without a cache
+            // never without a cache, or when finding sites ahead
+            Source::Cached { .. } | Source::Found { .. } => None,
         })
         .collect()
 }
@@ -125,13 +126,17 @@ pub(crate) enum Source {
     /// Parsed this run, past [`SYNTAX_BUDGET`]: its syntax tree was dropped, and its text is
     /// parsed again for its sites. `key` as for `Parsed`.
     Text { text: String, key: Option<Key> },
+    /// Parsed this run and its sites found at once ([`CrateWalk::ahead`]), with the wrappers
+    /// learnt so far: `sites.wrappers` says which. If the crate's wrappers turn out the same,
+    /// the sites stand; else `text` is parsed again. `key` as for `Parsed`.
+    Found { sites: SitesRecord, text: String, key: Option<Key> },
 }
 
-/// How many bytes of source a crate's walk keeps as syntax trees until the sites are found.
-/// A tree weighs tens of times its text: on the 40,000-commit benchmark, a crate of 2.3 MB of
-/// source held about 100 MiB of them, which stayed beside the walk over history (heatmap --all
-/// runs both at once). Files past it are parsed twice; files that define `macro_rules!` are
-/// always kept, their wrappers pointing into their trees.
+/// How many bytes of source a crate's walk that does not find sites ahead ([`CrateWalk::ahead`])
+/// keeps as syntax trees for its caller. A tree weighs tens of times its text: on the
+/// 40,000-commit benchmark, a crate of 2.3 MB of source held about 100 MiB of them. Files past
+/// it are parsed twice; files that define `macro_rules!` are always kept, their wrappers
+/// pointing into their trees.
 const SYNTAX_BUDGET: usize = 1 << 20;
 
 /// The walk over one crate's module tree, and where it reports.
@@ -139,6 +144,10 @@ pub(crate) struct CrateWalk<'w> {
     pub(crate) cfg: &'w dyn FileCfg,
     /// Whether modules the build leaves out are followed (and marked).
     pub(crate) list: bool,
+    /// Find each file's sites as soon as it is parsed ([`Source::Found`]) rather than keep its
+    /// syntax tree: a tree weighs tens of times its text, and most crates define no wrapper
+    /// after their first files, so the sites found then are the ones wanted.
+    pub(crate) ahead: bool,
     pub(crate) macros: &'w mut Macros,
     pub(crate) not_read: &'w mut Vec<PathBuf>,
     pub(crate) warnings: &'w mut Vec<Warning>,
@@ -170,6 +179,7 @@ impl CrateWalk<'_> {
         };
         let mut pending = vec![root];
         let mut wrappers = None;
+        let mut found_with: Option<Fingerprint> = None;
         let mut kept_syntax = 0;
         while let Some(Pending { file, module_path, mod_rs, chain, declared_out, through }) = pending.pop() {
             if !seen.insert((file.clone(), module_path.clone())) {
@@ -216,6 +226,7 @@ impl CrateWalk<'_> {
                 };
                 if defines_wrappers {
                     wrappers = None;
+                    found_with = None;
                 }
                 let (decls, compiled_out) = (record.decls.clone(), record.compiled_out);
                 let key = match (&mut cache, key) {
@@ -225,7 +236,20 @@ impl CrateWalk<'_> {
                     }
                     _ => None,
                 };
-                if defines_wrappers || kept_syntax + text.len() <= SYNTAX_BUDGET {
+                // A file the build leaves out is not followed (below) unless listed: no sites.
+                if self.ahead && !defines_wrappers && (list || !compiled_out) {
+                    let with = *found_with.get_or_insert_with(|| Fingerprint::of(&self.macros.fingerprint()));
+                    cfg.hold_notes(true);
+                    let sites = super::find_sites(
+                        &syntax,
+                        (&file, &module_path, compiled_out),
+                        cfg,
+                        self.macros,
+                        with,
+                    );
+                    cfg.hold_notes(false);
+                    (decls, compiled_out, Source::Found { sites, text, key })
+                } else if defines_wrappers || kept_syntax + text.len() <= SYNTAX_BUDGET {
                     kept_syntax += text.len();
                     (decls, compiled_out, Source::Parsed { syntax, key })
                 } else {

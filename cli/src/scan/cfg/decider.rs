@@ -38,6 +38,11 @@ pub trait FileCfg: Cfg {
 
     /// Notes again what an earlier run noted.
     fn replay(&self, _notes: &[Note]) {}
+
+    /// While `hold` is set, what is noted is only kept for [`FileCfg::take_notes`], not logged:
+    /// the scan finds a file's sites ahead, and logs their notes with [`FileCfg::replay`] only
+    /// if it uses them.
+    fn hold_notes(&self, _hold: bool) {}
 }
 
 /// An item's first and last (line, column).
@@ -71,6 +76,8 @@ pub(crate) struct Decider<'a> {
     muted: RefCell<Vec<Muted>>,
     /// What was noted since [`FileCfg::take_notes`] last took it.
     recent: RefCell<Vec<Note>>,
+    /// Notes are not logged now (see [`FileCfg::hold_notes`]).
+    holding: Cell<bool>,
 }
 
 impl<'a> Decider<'a> {
@@ -83,6 +90,7 @@ impl<'a> Decider<'a> {
             quiet: Cell::new(false),
             muted: RefCell::new(Vec::new()),
             recent: RefCell::new(Vec::new()),
+            holding: Cell::new(false),
         }
     }
 
@@ -108,7 +116,9 @@ impl Cfg for Decider<'_> {
         }
         let place = (self.file.borrow().clone(), at.map_or(0, |at| at.line), at.map_or(0, |at| at.column));
         let message = why.message(self.build);
-        self.log.note(key.clone(), place.clone(), || message.clone());
+        if !self.holding.get() {
+            self.log.note(key.clone(), place.clone(), || message.clone());
+        }
         self.recent.borrow_mut().push(Note { key, place, message });
         true
     }
@@ -143,6 +153,10 @@ impl FileCfg for Decider<'_> {
         for note in notes {
             self.log.note(note.key.clone(), note.place.clone(), || note.message.clone());
         }
+    }
+
+    fn hold_notes(&self, hold: bool) {
+        self.holding.set(hold);
     }
 }
 
