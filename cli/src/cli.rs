@@ -51,6 +51,9 @@ pub(crate) enum Command {
     /// Put `#[wear::tracked]` on every function with a body (or, with `--remove`, take the
     /// bare ones away), editing the sources in place.
     Annotate(AnnotateArgs),
+    /// The parts a change touches (the work tree against a base commit), with the usage they
+    /// had before it, highest traffic first.
+    Diff(DiffArgs),
 }
 
 /// Where the workspace is, and which build of it is measured.
@@ -417,6 +420,37 @@ pub(crate) enum ScanFormat {
 pub(crate) struct ReportArgs {
     #[command(flatten)]
     pub(crate) due: DueArgs,
+}
+
+/// `cargo wear diff`.
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    #[command(flatten)]
+    pub(crate) inputs: DueInputArgs,
+    /// The commit the change is measured from (a branch, tag or commit id); by default the
+    /// merge base of HEAD with its upstream branch, else with origin/HEAD.
+    #[arg(long, value_name = "REF")]
+    pub(crate) base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::diff::DiffFormat::Table)]
+    pub(crate) format: crate::diff::DiffFormat,
+    /// Write it to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Exit 1 when the change touches a part called at least N times before it whose new
+    /// serial has no sign-off.
+    #[arg(long, value_name = "N")]
+    pub(crate) fail_on_calls: Option<u64>,
+    /// Exit 1 when the parts the change touches took at least P percent of the base's calls
+    /// and one of them has no sign-off for its new serial.
+    #[arg(long, value_name = "P", value_parser = parse_share)]
+    pub(crate) fail_on_share: Option<f64>,
+}
+
+/// A percentage from 0 to 100.
+fn parse_share(s: &str) -> std::result::Result<f64, String> {
+    let value: f64 = s.trim_end_matches('%').parse().map_err(|_| format!("`{s}` is not a percentage"))?;
+    if (0.0..=100.0).contains(&value) { Ok(value) } else { Err(format!("{value} is not between 0 and 100")) }
 }
 
 /// `cargo wear check`.

@@ -20,6 +20,7 @@ pub(crate) mod assemble;
 pub(crate) mod bounded;
 pub mod cli;
 pub mod commands;
+pub(crate) mod diff;
 pub mod due;
 pub(crate) mod error;
 pub(crate) mod fs;

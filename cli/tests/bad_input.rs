@@ -166,6 +166,9 @@ fn cases() -> Vec<Case> {
         c("A27", Argument, "`--top` over a million parts", none, &["heatmap", "--top", "1000001"], 2, "more parts than any workspace has"),
         c("A28", Argument, "`--window` longer than ten years", none, &["report", "--prometheus", "http://127.0.0.1:9", "--window", "11y"], 2, "longer than 10y"),
         c("A29", Argument, "`--prometheus-series` of another kind", none, &["report", "--prometheus", "http://127.0.0.1:9", "--prometheus-series", "rolled-up"], 2, "invalid value 'rolled-up'"),
+        c("A30", Argument, "`diff --base` a revision git does not know", none, &["diff", "--now", NOW, "--base", "no-such-branch"], 2, "--base no-such-branch: no such revision"),
+        c("A31", Argument, "`diff` with no upstream, no `origin/HEAD` and no `--base`", none, &["diff", "--now", NOW], 2, "no base to measure the change from"),
+        c("A32", Argument, "`diff --fail-on-share` over 100", none, &["diff", "--fail-on-share", "150"], 2, "150 is not between 0 and 100"),
         // Usage files.
         c("F1", File, "snapshot cut short", |fx| { fx.write("usage/s.json", &good_snapshot()[..90]); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:6: the file ends in the middle"),
         c("F2", File, "snapshot empty", |fx| { fx.write("usage/s.json", ""); Ctx::default() }, &["report", "--now", NOW, "--usage", "usage/s.json"], 2, "usage/s.json:1:"),

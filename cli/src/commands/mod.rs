@@ -3,6 +3,7 @@
 //! about the command line.
 mod annotate;
 mod demo;
+mod diff;
 mod heatmap;
 mod ingest;
 mod init;
@@ -36,5 +37,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Heatmap(args) => heatmap::run(&args),
         Command::Map(args) => map::run(&args),
         Command::Annotate(args) => annotate::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }

@@ -92,7 +92,7 @@ fn push_table(out: &mut String, parts: &[&DueItem], now: i64) {
 /// longest run inside, padded with a space when `s` starts or ends with a backtick, `|` is
 /// escaped for the table, and line breaks, control characters and bidi overrides are visible
 /// escapes (`\n`, `\u{1b}`), so a cell stays one table row.
-pub(super) fn code(s: &str) -> String {
+pub(crate) fn code(s: &str) -> String {
     let longest_run = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
@@ -103,7 +103,7 @@ pub(super) fn code(s: &str) -> String {
 /// `s` as literal text in a table cell: Markdown punctuation backslash-escaped, HTML
 /// characters as entities, line breaks, control characters and bidi overrides as visible
 /// escapes.
-pub(super) fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in one_line(s).chars() {
         match c {

@@ -18,7 +18,7 @@ pub(crate) use html::{Hue, PageOptions, render_page};
 mod json;
 pub(crate) use json::PartId;
 mod junit;
-mod markdown;
+pub(crate) mod markdown;
 mod sarif;
 mod table;
 
