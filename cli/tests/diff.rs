@@ -1,6 +1,6 @@
 //! `cargo wear diff` on a real git repository built here: a change that edits a hot part,
-//! moves one to another module, deletes one, changes only the comments of another and adds
-//! one, measured against the base's usage; its formats, its gate, and how it picks the base.
+//! moves one to another module, renames one, deletes one, changes only the comments of another
+//! and adds one, measured against the base's usage; its formats, its gate, and how it picks the base.
 mod support;
 
 use std::collections::BTreeMap;
@@ -37,6 +37,11 @@ pub fn quote() -> u32 {
 pub fn untouched() -> u32 {
     5
 }
+
+#[wear::tracked]
+pub fn total() -> u32 {
+    11
+}
 ";
 
 const CART_AFTER: &str = "\
@@ -54,6 +59,11 @@ pub fn quote() -> u32 {
 #[wear::tracked]
 pub fn untouched() -> u32 {
     5
+}
+
+#[wear::tracked]
+pub fn sum() -> u32 {
+    11
 }
 ";
 
@@ -95,6 +105,7 @@ fn changed() -> (Fixture, git2::Oid) {
         ("shop::cart::legacy", 50),
         ("shop::cart::quote", 150),
         ("shop::cart::untouched", 500),
+        ("shop::cart::total", 700),
         ("shop::pricing::tax", 0),
     ];
     let readings: Vec<Reading<'_>> = calls
@@ -140,14 +151,18 @@ fn each_touched_part_is_listed_with_what_the_change_did_and_its_calls_before() {
     assert_eq!(kind("shop::cart::legacy").as_deref(), Some("removed"));
     assert_eq!(kind("shop::cart::quote").as_deref(), Some("comments-only"));
     assert_eq!(kind("shop::pricing::fresh").as_deref(), Some("new"));
+    assert_eq!(kind("shop::cart::sum").as_deref(), Some("renamed"));
+    assert_eq!(parts["shop::cart::sum"]["from"], "shop::cart::total");
+    assert_eq!(kind("shop::cart::total"), None, "a renamed part is not also removed");
     assert_eq!(kind("shop::cart::untouched"), None, "an untouched part is not listed");
     assert_eq!(kind("shop::pricing::tax"), None);
-    assert_eq!(parts.len(), 5);
+    assert_eq!(parts.len(), 6);
     // Usage before the change, by the base's serials.
     assert_eq!(parts["shop::cart::add"]["calls_before"], 9_000);
     assert_eq!(parts["shop::pricing::helper"]["calls_before"], 300);
     assert_eq!(parts["shop::cart::legacy"]["calls_before"], 50);
     assert_eq!(parts["shop::cart::quote"]["calls_before"], 150);
+    assert_eq!(parts["shop::cart::sum"]["calls_before"], 700);
     assert!(parts["shop::pricing::fresh"]["calls_before"].is_null());
     assert_ne!(parts["shop::cart::add"]["serial_before"], parts["shop::cart::add"]["serial_after"]);
     assert_eq!(parts["shop::cart::quote"]["serial_before"], parts["shop::cart::quote"]["serial_after"]);
@@ -155,8 +170,8 @@ fn each_touched_part_is_listed_with_what_the_change_did_and_its_calls_before() {
     let order: Vec<&str> =
         doc["parts"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
     assert_eq!(order[0], "shop::cart::add");
-    assert_eq!(doc["total_calls"], 10_000);
-    assert_eq!(doc["share"], 0.95, "(9000 + 300 + 50 + 150) / 10000");
+    assert_eq!(doc["total_calls"], 10_700);
+    assert_eq!(doc["share"], 0.9533, "(9000 + 700 + 300 + 150 + 50) / 10700");
 }
 
 #[test]
@@ -167,7 +182,7 @@ fn the_table_and_the_markdown_lead_with_the_share_of_calls() {
     let table = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0));
     let first = table.lines().next().unwrap();
-    assert!(first.starts_with("this change touches 5 parts that took 95% of the calls"), "{table}");
+    assert!(first.starts_with("this change touches 6 parts that took 95% of the calls"), "{table}");
     let add = table.lines().find(|l| l.contains("shop::cart::add")).expect("a row for add");
     assert!(add.starts_with("changed") && add.contains("9000") && add.contains("src/cart.rs:2"), "{add}");
     let helper = table.lines().find(|l| l.contains("shop::pricing::helper")).unwrap();
@@ -176,7 +191,7 @@ fn the_table_and_the_markdown_lead_with_the_share_of_calls() {
     let out = diff(&fx, &["--base", &base, "--format", "markdown"]);
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(
-        md.contains("This change touches 5 parts that took 95% of the calls recorded for the base"),
+        md.contains("This change touches 6 parts that took 95% of the calls recorded for the base"),
         "{md}"
     );
     assert!(md.contains("| changed | `shop::cart::add` | 9000 |"), "{md}");

@@ -83,7 +83,7 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
 }
 
 /// Whether a change needs an inspection before it lands: its tokens changed (or it is gone)
-/// and its new serial has no sign-off. Moves and comment edits keep the serial.
+/// and its new serial has no sign-off. Moves, renames and comment edits keep the code.
 fn needs_inspection(change: &Change) -> bool {
     matches!(change.kind, Kind::Changed | Kind::Removed) && !change.signed_off()
 }

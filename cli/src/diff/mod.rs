@@ -19,6 +19,8 @@ pub(crate) use base::{Base, export, resolve};
 pub(crate) use lines::{Touched, touched};
 pub(crate) use render::{DiffFormat, render};
 
+use wear_identity::serial::{Serial, serial_of_text};
+
 use crate::due::{DueItem, DueList};
 use crate::scan::Part;
 
@@ -30,8 +32,10 @@ pub(crate) enum Kind {
     Changed,
     /// Gone from the head, and not found elsewhere with the same tokens.
     Removed,
-    /// At another path (another file, module or name) with the same tokens.
+    /// At another path (another file or module) with the same tokens.
     Moved,
+    /// Under another name, its tokens otherwise the same.
+    Renamed,
     /// Not at the base.
     New,
     /// Its text changed but not its tokens: comments or whitespace.
@@ -44,6 +48,7 @@ impl Kind {
             Kind::Changed => "changed",
             Kind::Removed => "removed",
             Kind::Moved => "moved",
+            Kind::Renamed => "renamed",
             Kind::New => "new",
             Kind::CommentsOnly => "comments-only",
         }
@@ -56,7 +61,7 @@ pub(crate) struct Change {
     pub(crate) kind: Kind,
     /// Its path at the head (at the base when removed).
     pub(crate) path: String,
-    /// Its path at the base, when it moved.
+    /// Its path at the base, when it moved or was renamed.
     pub(crate) from: Option<String>,
     /// Where it is at the head (at the base when removed), relative to the work tree.
     pub(crate) file: String,
@@ -162,10 +167,12 @@ pub(crate) fn compare(
             after: head_items.get(&part.path).cloned(),
         });
     }
+    let mut removed = Vec::new();
     for old in base_parts {
         if head_paths.contains(old.path.as_str()) || moved_from.contains(&old.path) {
             continue;
         }
+        removed.push((out.len(), old));
         out.push(Change {
             kind: Kind::Removed,
             path: old.path.clone(),
@@ -176,8 +183,62 @@ pub(crate) fn compare(
             after: None,
         });
     }
+    let news: Vec<(usize, &Part)> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == Kind::New)
+        .filter_map(|(i, c)| Some((i, *head_parts.iter().find(|p| p.path == c.path).as_ref()?)))
+        .collect();
+    renames(&mut out, &news, &removed);
     out.sort_by(|a, b| {
         b.calls().cmp(&a.calls()).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.path.cmp(&b.path))
     });
     out
+}
+
+/// Pairs new parts with removed ones whose code is the same but for the function's name: each
+/// such new part becomes `renamed` from the removed one, which leaves the list. A name shared
+/// by several parts on either side is not guessed at.
+fn renames(out: &mut Vec<Change>, news: &[(usize, &Part)], removed: &[(usize, &Part)]) {
+    let keyed = |parts: &[(usize, &Part)]| {
+        let mut by: HashMap<Serial, Vec<usize>> = HashMap::new();
+        for &(at, part) in parts {
+            if let Some(serial) = nameless_serial(part) {
+                by.entry(serial).or_default().push(at);
+            }
+        }
+        by
+    };
+    let (new_by, old_by) = (keyed(news), keyed(removed));
+    let mut dropped = Vec::new();
+    for (serial, new_at) in &new_by {
+        let (Some(old_at), [new_at]) = (old_by.get(serial), new_at.as_slice()) else { continue };
+        let [old_at] = old_at.as_slice() else { continue };
+        let old = out[*old_at].clone();
+        let change = &mut out[*new_at];
+        change.kind = Kind::Renamed;
+        change.from = Some(old.path);
+        change.before = old.before;
+        dropped.push(*old_at);
+    }
+    dropped.sort_unstable();
+    for at in dropped.into_iter().rev() {
+        out.remove(at);
+    }
+}
+
+/// The serial of `part`'s code with its name left out (`fn _`): the same for a function that
+/// was only renamed. `None` when its file cannot be read or its `fn NAME` is not found.
+fn nameless_serial(part: &Part) -> Option<Serial> {
+    let text = std::fs::read_to_string(&part.file).ok()?;
+    let (first, last) = (part.lines.0 as usize, part.lines.1 as usize);
+    let lines: Vec<&str> =
+        text.lines().skip(first.saturating_sub(1)).take(last + 1 - first.min(last + 1)).collect();
+    let code = lines.join("\n");
+    let name = part.path.rsplit("::").next()?;
+    let needle = format!("fn {name}");
+    let at = code.match_indices(&needle).map(|(at, _)| at).find(|&at| {
+        !code[at + needle.len()..].chars().next().is_some_and(|c| c == '_' || c.is_alphanumeric())
+    })?;
+    Some(serial_of_text(&format!("{}fn _{}", &code[..at], &code[at + needle.len()..])))
 }
