@@ -241,3 +241,43 @@ fn a_base_it_cannot_find_is_an_error_that_says_what_to_give() {
     assert!(err.contains("--base"), "{err}");
     assert_eq!(support::outside_target(fx.root(), support::tree_bytes(fx.root())), before, "nothing written");
 }
+
+#[test]
+fn a_base_a_shallow_clone_lacks_says_how_to_fetch_it() {
+    let (fx, base) = changed();
+    // A second commit, so that a clone one commit deep lacks the base.
+    fx.write("src/lib.rs", &format!("{LIB}// the shop's modules\n"));
+    fx.commit("a comment", "Ana", "2025-04-01");
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", fx.root().display());
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth=1", &url])
+        .arg(clone.path().join("shop"))
+        .status()
+        .expect("git runs");
+    assert!(status.success());
+    let mut cmd = assert_cmd::Command::cargo_bin("cargo-wear").unwrap();
+    let out = cmd
+        .current_dir(clone.path().join("shop"))
+        .env("CARGO_TARGET_DIR", clone.path().join("shop/target"))
+        .args(["wear", "diff", "--now", NOW, "--base", &base.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no such revision"), "{err}");
+    assert!(err.contains("shallow clone") && err.contains("git fetch"), "{err}");
+}
+
+#[test]
+fn a_detached_head_measures_from_origin_head() {
+    let (fx, base) = changed();
+    fx.repo.reference("refs/remotes/origin/main", base, true, "test").unwrap();
+    fx.repo.reference_symbolic("refs/remotes/origin/HEAD", "refs/remotes/origin/main", true, "test").unwrap();
+    fx.repo.set_head_detached(base).unwrap();
+    let out = diff(&fx, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["base"]["commit"], base.to_string());
+    assert_eq!(doc["parts"].as_array().unwrap().len(), 6, "the same change, seen from a detached HEAD");
+}
