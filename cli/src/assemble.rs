@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::age::{Ages, RangeAge};
 use crate::due::{DueItem, DueList, SCHEMA};
+use crate::lineage::Moves;
 use crate::policy::{Facts, Logbook, Policy, assess};
 use crate::scan::{Part, Scan, relative};
 use crate::time::{Secs, format_date, format_instant};
@@ -24,6 +25,8 @@ pub(crate) struct Inputs<'a> {
     pub(crate) logbook: &'a Logbook,
     /// The instant of the report.
     pub(crate) now: Secs,
+    /// Parts that moved, with the old path whose usage and sign-offs they take over.
+    pub(crate) moves: &'a Moves,
 }
 
 /// The due list, most urgent first.
@@ -45,16 +48,32 @@ pub(crate) fn due_list(inputs: &Inputs<'_>) -> DueList {
 fn due_item(inputs: &Inputs<'_>, part: &Part) -> DueItem {
     let serial = part.serial.to_string();
     let age = inputs.ages.by_range.get(&(part.file.clone(), part.lines));
+    let moved_from = inputs.moves.get(&part.path);
     let by_serial = inputs.usage.parts.get(&part.path);
-    let current = current_usage(inputs.usage, part);
+    let old_by_serial = moved_from.and_then(|old| inputs.usage.parts.get(old));
+    let current = match (current_usage(inputs.usage, part), moved_from) {
+        (here, Some(old)) => match (here, current_usage_at(inputs.usage, part, old)) {
+            (Some(a), Some(b)) => Some(a.merged(&b)),
+            (a, b) => a.or(b),
+        },
+        (here, None) => here,
+    };
     let current = current.as_ref();
     let mut remarks = Vec::new();
+    if let Some(old) = moved_from {
+        remarks.push(format!(
+            "moved from {old} with the same code: the usage and sign-offs recorded there count here"
+        ));
+    }
 
     let legacy = part.legacy_serial.to_string();
-    let signoff = inputs
-        .logbook
-        .latest_until(&part.path, &serial, inputs.now)
-        .or_else(|| inputs.logbook.latest_until(&part.path, &legacy, inputs.now));
+    let signoff_at = |path: &str| {
+        inputs
+            .logbook
+            .latest_until(path, &serial, inputs.now)
+            .or_else(|| inputs.logbook.latest_until(path, &legacy, inputs.now))
+    };
+    let signoff = signoff_at(&part.path).or_else(|| moved_from.and_then(|old| signoff_at(old)));
     if let Some(future) =
         inputs.logbook.latest(&part.path, &serial).or_else(|| inputs.logbook.latest(&part.path, &legacy))
         && future.date > inputs.now
@@ -82,7 +101,10 @@ fn due_item(inputs: &Inputs<'_>, part: &Part) -> DueItem {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
-    let calls_since_new = by_serial.map(|m| m.values().map(|u| u.calls).sum::<u64>());
+    let calls_since_new = match (by_serial, old_by_serial) {
+        (None, None) => None,
+        (a, b) => Some(a.into_iter().chain(b).flat_map(|m| m.values()).map(|u| u.calls).sum::<u64>()),
+    };
     let (calls, busy_ns) = match (current, signoff) {
         (Some(u), Some(s)) => (
             Some(u.calls.saturating_sub(s.calls)),
@@ -178,7 +200,12 @@ pub(crate) fn future_commit(commit: &str, time: Secs, now: Secs) -> String {
 /// the same code (`wear-serial/1`, see `wear_identity::legacy`) counts too: the code did not
 /// change, only how its serial is computed.
 pub(crate) fn current_usage(usage: &Usage, part: &Part) -> Option<SerialUsage> {
-    let by_serial: &BTreeMap<String, SerialUsage> = usage.parts.get(&part.path)?;
+    current_usage_at(usage, part, &part.path)
+}
+
+/// [`current_usage`] of `part`'s serials as recorded under `path` (its old path, after a move).
+fn current_usage_at(usage: &Usage, part: &Part, path: &str) -> Option<SerialUsage> {
+    let by_serial: &BTreeMap<String, SerialUsage> = usage.parts.get(path)?;
     let current = by_serial.get(&part.serial.to_string());
     let legacy =
         (part.legacy_serial != part.serial).then(|| by_serial.get(&part.legacy_serial.to_string())).flatten();

@@ -26,6 +26,7 @@ pub(crate) mod error;
 pub(crate) mod fs;
 pub(crate) mod group;
 pub(crate) mod heatmap;
+pub(crate) mod lineage;
 pub mod map;
 pub(crate) mod order;
 pub(crate) mod output;

@@ -164,7 +164,8 @@ fn due_list_given(scan: &Scan, request: &Request, early: Option<LineOrigins>) ->
     let policy = load_policy(&scan.root)?;
     let logbook = load_logbook(&scan.root)?;
     let usage = sources::load(&request.usage, &scan.target_dir, request.now)?.usage();
-    for warning in unmatched(scan, &policy, &usage) {
+    let moves = crate::lineage::moves(scan, &usage);
+    for warning in unmatched(scan, &policy, &usage, &moves) {
         eprintln!("warning: {}", crate::safe_text::escape(&warning));
     }
     let ages = match request.history {
@@ -190,6 +191,7 @@ fn due_list_given(scan: &Scan, request: &Request, early: Option<LineOrigins>) ->
         policy: &policy,
         logbook: &logbook,
         now: request.now,
+        moves: &moves,
     }))
 }
 
@@ -213,7 +215,7 @@ pub(crate) fn inputs(scan: &Scan, request: &Request) -> Vec<PathBuf> {
 /// What the policy and the usage name that no part of `scan` is: a rule that matches nothing
 /// and usage of unknown parts (a renamed crate, module or function) would otherwise leave a
 /// gate green without a word.
-fn unmatched(scan: &Scan, policy: &Policy, usage: &Usage) -> Vec<String> {
+fn unmatched(scan: &Scan, policy: &Policy, usage: &Usage, moves: &crate::lineage::Moves) -> Vec<String> {
     let mut warnings = Vec::new();
     let source =
         policy.source.as_deref().map_or_else(|| "the policy".to_owned(), |p| p.display().to_string());
@@ -226,7 +228,8 @@ fn unmatched(scan: &Scan, policy: &Policy, usage: &Usage) -> Vec<String> {
             ));
         }
     }
-    let known: HashSet<&str> = scan.parts.iter().map(|p| p.path.as_str()).collect();
+    let known: HashSet<&str> =
+        scan.parts.iter().map(|p| p.path.as_str()).chain(moves.values().map(String::as_str)).collect();
     let unknown: Vec<&str> = usage.parts.keys().map(String::as_str).filter(|p| !known.contains(p)).collect();
     if let Some(first) = unknown.first() {
         warnings.push(format!(
