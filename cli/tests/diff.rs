@@ -281,3 +281,42 @@ fn a_detached_head_measures_from_origin_head() {
     assert_eq!(doc["base"]["commit"], base.to_string());
     assert_eq!(doc["parts"].as_array().unwrap().len(), 6, "the same change, seen from a detached HEAD");
 }
+
+#[test]
+fn sarif_and_github_annotations_place_the_touched_parts_production_used() {
+    let (fx, base) = changed();
+    let base = base.to_string();
+    let out = diff(&fx, &["--base", &base, "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let schema = support::sarif::official_sarif_schema();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let by_name = |name: &str| {
+        results
+            .iter()
+            .find(|r| r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == name)
+            .unwrap_or_else(|| panic!("{name}: {results:#?}"))
+    };
+    let add = by_name("shop::cart::add");
+    assert_eq!(add["ruleId"], "changed-part-in-use");
+    assert_eq!(add["level"], "warning");
+    assert_eq!(add["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "src/cart.rs");
+    assert_eq!(add["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+    assert_eq!(by_name("shop::pricing::helper")["level"], "note");
+    assert_eq!(by_name("shop::cart::legacy")["ruleId"], "changed-part-in-use", "a removal changes code");
+    assert_eq!(results.len(), 5, "every touched part with calls before; the new one had none");
+
+    let out = diff(&fx, &["--base", &base, "--format", "github"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "::warning file=src/cart.rs,line=2,endLine=4,title=changed%3A shop%3A%3Acart%3A%3Aadd::9000 calls before this change"
+    );
+    assert!(text.lines().any(|l| l.starts_with("::notice file=src/pricing.rs,line=7,")), "{text}");
+    assert!(text.trim_end().ends_with("that took 95%25 of the calls recorded for the base"), "{text}");
+}

@@ -9,6 +9,7 @@
 mod base;
 mod lines;
 mod render;
+mod sarif;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -1,5 +1,6 @@
-//! `cargo wear diff` written out: a table for a terminal, `wear-diff/1` JSON for programs, and
-//! Markdown for a pull-request comment, highest-traffic changes first.
+//! `cargo wear diff` written out: a table for a terminal, `wear-diff/1` JSON for programs,
+//! Markdown for a pull-request comment, SARIF for code scanning and GitHub annotations at the
+//! changed lines; highest-traffic changes first.
 use serde::Serialize;
 
 use super::{Change, Diff};
@@ -20,6 +21,10 @@ pub(crate) enum DiffFormat {
     Json,
     /// A Markdown summary for a pull-request comment.
     Markdown,
+    /// SARIF 2.1.0 for code scanning: a result per touched part production called.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per touched part production called.
+    Github,
 }
 
 /// `diff` in `format`.
@@ -28,6 +33,8 @@ pub(crate) fn render(diff: &Diff, format: DiffFormat) -> String {
         DiffFormat::Table => table(diff),
         DiffFormat::Json => json(diff),
         DiffFormat::Markdown => markdown(diff),
+        DiffFormat::Sarif => super::sarif::render(diff, env!("CARGO_PKG_VERSION")),
+        DiffFormat::Github => github(diff),
     }
 }
 
@@ -144,6 +151,28 @@ fn markdown(diff: &Diff) -> String {
             code(&format!("{}:{}", c.file, c.lines[0])),
         ));
     }
+    out
+}
+
+/// A `::warning` per touched part whose code changed without a sign-off and that production
+/// called, a `::notice` per other touched part it called, then a `::notice` with the summary.
+fn github(diff: &Diff) -> String {
+    use crate::report::github::{data, property};
+    let mut out = String::new();
+    for c in diff.changes.iter().filter(|c| c.calls() > 0) {
+        let inspect = matches!(c.kind, super::Kind::Changed | super::Kind::Removed) && !c.signed_off();
+        let command = if inspect { "warning" } else { "notice" };
+        let (start, end) = (c.lines[0].max(1), c.lines[1].max(c.lines[0]).max(1));
+        let title = format!("{}: {}", c.kind.as_str(), c.path);
+        let text = format!("{} calls before this change{}", opt_count(Some(c.calls())), from_text(c));
+        out.push_str(&format!(
+            "::{command} file={},line={start},endLine={end},title={}::{}\n",
+            property(&c.file),
+            property(&title),
+            data(&text)
+        ));
+    }
+    out.push_str(&format!("::notice::{}\n", data(&format!("cargo wear diff: {}", summary(diff)))));
     out
 }
 

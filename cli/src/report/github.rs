@@ -34,7 +34,7 @@ pub(super) fn render(list: &DueList, _opts: &RenderOptions) -> String {
 /// A command's message, escaped as GitHub's runner unescapes it (`%`, `\r`, `\n`), so it stays
 /// one command on one line; other control characters and bidi overrides (an escape code the log
 /// viewer would act on) become visible escapes such as `\u{1b}`.
-pub(super) fn data(s: &str) -> String {
+pub(crate) fn data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -49,7 +49,7 @@ pub(super) fn data(s: &str) -> String {
 }
 
 /// A command's property value, escaped as GitHub's runner unescapes it.
-pub(super) fn property(s: &str) -> String {
+pub(crate) fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

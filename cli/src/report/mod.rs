@@ -12,7 +12,7 @@ use crate::present::words::{age, count, percent};
 use crate::time::{Secs, format_date};
 
 mod csv;
-mod github;
+pub(crate) mod github;
 mod html;
 pub(crate) use html::{Hue, PageOptions, render_page};
 mod json;

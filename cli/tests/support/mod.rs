@@ -5,6 +5,7 @@
 
 pub mod big;
 pub mod edge;
+pub mod sarif;
 
 use std::fs;
 use std::path::{Path, PathBuf};
